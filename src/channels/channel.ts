@@ -1,0 +1,62 @@
+/**
+ * The Channel contract: one object per channel id, registered once on the kit and bound to many
+ * rooms. Channels run node-side only (inside activities); the room workflow sees them as bindings.
+ */
+import type {
+  ChannelBinding, ChannelCapabilities, ChannelCategory, ChannelDirection, ChannelOutput, ChannelType,
+  ProviderResult, RoomEvent,
+} from '../models/index.js';
+import type { RoomContext } from './room-context.js';
+
+/** What `deliver` reports; throwing means the delivery failed. */
+export interface DeliverOutput {
+  providerResult?: ProviderResult;
+}
+
+export abstract class Channel {
+  abstract readonly channelType: ChannelType;
+  /** Default category when attached; `attachChannel(..., { category })` may override it per room. */
+  readonly category: ChannelCategory = 'transport';
+  readonly direction: ChannelDirection = 'bidirectional';
+
+  constructor(readonly channelId: string) {
+    if (!channelId || typeof channelId !== 'string') throw new TypeError('channelId must be a non-empty string');
+  }
+
+  /** What this channel can show; snapshotted into each binding at attach time. */
+  capabilities(): ChannelCapabilities {
+    return { mediaTypes: ['text'] };
+  }
+
+  /** Push an event to the outside (transports). The content is already transcoded for this channel. */
+  async deliver(_event: RoomEvent, _binding: ChannelBinding, _ctx: RoomContext): Promise<DeliverOutput> {
+    return {};
+  }
+
+  /** React to an event of the room (intelligence channels answer here). Default: no reaction. */
+  async onEvent(_event: RoomEvent, _binding: ChannelBinding, _ctx: RoomContext): Promise<ChannelOutput | undefined> {
+    return undefined;
+  }
+
+  /** Release provider resources; called by `kit.close()`. */
+  async close(): Promise<void> {}
+
+  /** Plain text of an event's content, for providers that only send text. */
+  static extractText(event: Pick<RoomEvent, 'content'>): string {
+    const c = event.content;
+    switch (c.type) {
+      case 'text':
+      case 'rich':
+      case 'system':
+        return c.body;
+      case 'media':
+        return c.caption ?? '';
+      case 'template':
+        return c.body ?? '';
+      case 'composite':
+        return c.parts.map((p) => Channel.extractText({ content: p })).filter(Boolean).join('\n');
+      default:
+        return '';
+    }
+  }
+}

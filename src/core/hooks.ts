@@ -1,0 +1,97 @@
+/**
+ * Hook selection and result reduction (RoomKit §7). Pure: the room uses `matchingHooks` to decide
+ * whether a hook activity is needed at all; the activity uses the same functions to run them.
+ */
+import type { HookExecution, HookTrigger } from '../models/enums.js';
+import type { RoomEvent } from '../models/event.js';
+import {
+  EventPatch, HookResultSchema, InjectedEvent, type HookSpec,
+} from '../models/hook.js';
+import { ObservationDraft, TaskDraft } from '../models/task.js';
+import type { z } from 'zod';
+
+/** Hooks of a trigger whose filters match the event's source, by priority (stable: registration order). */
+export function matchingHooks(
+  specs: HookSpec[],
+  trigger: HookTrigger,
+  event: Pick<RoomEvent, 'source'> | undefined,
+  execution?: HookExecution,
+): HookSpec[] {
+  return specs
+    .filter((h) => h.trigger === trigger && (execution === undefined || h.execution === execution))
+    .filter((h) => !event || sourceMatches(h, event))
+    .map((h, i) => ({ h, i }))
+    .sort((a, b) => a.h.priority - b.h.priority || a.i - b.i)
+    .map(({ h }) => h);
+}
+
+function sourceMatches(h: HookSpec, event: Pick<RoomEvent, 'source'>): boolean {
+  const s = event.source;
+  if (h.channelTypes && !h.channelTypes.includes(s.channelType)) return false;
+  if (h.channelIds && !h.channelIds.includes(s.channelId)) return false;
+  if (h.directions && !h.directions.includes(s.direction)) return false;
+  return true;
+}
+
+export interface HookErrorInfo {
+  hook: string;
+  error: string;
+  timedOut?: boolean;
+}
+
+/** Outcome of a BEFORE_BROADCAST-style sync chain; JSON, returned by the hook activity. */
+export interface SyncHookOutcome {
+  allowed: boolean;
+  event: RoomEvent;
+  reason?: string;
+  blockedBy?: string;
+  injectedEvents: z.output<typeof InjectedEvent>[];
+  tasks: z.output<typeof TaskDraft>[];
+  observations: z.output<typeof ObservationDraft>[];
+  metadata: Record<string, unknown>;
+  hookErrors: HookErrorInfo[];
+}
+
+export function emptyOutcome(event: RoomEvent): SyncHookOutcome {
+  return { allowed: true, event, injectedEvents: [], tasks: [], observations: [], metadata: {}, hookErrors: [] };
+}
+
+/**
+ * Fold one hook's raw return value into the chain. Anything that is not a valid HookResult is a
+ * hook error and the chain goes on (fail open). Returns true when the chain must stop (block).
+ */
+export function applyHookResult(acc: SyncHookOutcome, hookName: string, raw: unknown): boolean {
+  const parsed = HookResultSchema.safeParse(raw);
+  if (!parsed.success) {
+    const what = raw === null ? 'null' : Array.isArray(raw) ? 'array' : typeof raw;
+    const detail = typeof raw === 'object' && raw !== null
+      ? parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+      : `got ${what}`;
+    acc.hookErrors.push({ hook: hookName, error: `expected HookResult, ${detail}` });
+    return false;
+  }
+  const r = parsed.data;
+  acc.injectedEvents.push(...(r.injectedEvents ?? []));
+  acc.tasks.push(...(r.tasks ?? []));
+  acc.observations.push(...(r.observations ?? []));
+  Object.assign(acc.metadata, r.metadata ?? {});
+  if (r.action === 'block') {
+    acc.allowed = false;
+    acc.reason = r.reason;
+    acc.blockedBy = hookName;
+    return true;
+  }
+  if (r.action === 'modify' && r.event) acc.event = applyPatch(acc.event, r.event);
+  return false;
+}
+
+/** Apply a modify patch: content and routing fields only; id, index and source stay the room's. */
+export function applyPatch(event: RoomEvent, patch: z.output<typeof EventPatch>): RoomEvent {
+  const next: RoomEvent = { ...event };
+  if (patch.content !== undefined) next.content = patch.content;
+  if (patch.visibility !== undefined) next.visibility = patch.visibility;
+  if (patch.responseVisibility !== undefined) next.responseVisibility = patch.responseVisibility;
+  if (patch.addressedTo !== undefined) next.addressedTo = patch.addressedTo;
+  if (patch.metadata !== undefined) next.metadata = patch.metadata;
+  return next;
+}

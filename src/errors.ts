@@ -1,0 +1,100 @@
+/**
+ * Library errors: one base, one small class per condition, each with an explicit `name` (Temporal's
+ * `nonRetryableErrorTypes` and our result mapping match on it) and readonly context.
+ */
+import type { z } from 'zod';
+
+export class RoomKitError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RoomKitError';
+  }
+}
+
+/** Input refused at a boundary; `issues` are zod's, `field` is the first offending path. */
+export class RoomKitValidationError extends RoomKitError {
+  readonly field: string;
+  constructor(readonly what: string, readonly issues: z.core.$ZodIssue[]) {
+    const first = issues[0];
+    const field = first ? first.path.map(String).join('.') || '(root)' : '(root)';
+    const detail = issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+    super(`invalid ${what}: ${detail}`);
+    this.name = 'RoomKitValidationError';
+    this.field = field;
+  }
+}
+
+export class RoomNotFoundError extends RoomKitError {
+  constructor(readonly roomId: string) {
+    super(`room not found: ${roomId}`);
+    this.name = 'RoomNotFoundError';
+  }
+}
+
+export class RoomAlreadyExistsError extends RoomKitError {
+  constructor(readonly roomId: string) {
+    super(`room already exists: ${roomId}`);
+    this.name = 'RoomAlreadyExistsError';
+  }
+}
+
+export class RoomClosedError extends RoomKitError {
+  constructor(readonly roomId: string) {
+    super(`room is closed: ${roomId}`);
+    this.name = 'RoomClosedError';
+  }
+}
+
+/** The channel is registered on the kit but not bound to the room. */
+export class ChannelNotFoundError extends RoomKitError {
+  constructor(readonly roomId: string, readonly channelId: string) {
+    super(`channel ${channelId} is not attached to room ${roomId}`);
+    this.name = 'ChannelNotFoundError';
+  }
+}
+
+export class ChannelNotRegisteredError extends RoomKitError {
+  constructor(readonly channelId: string) {
+    super(`channel not registered: ${channelId}`);
+    this.name = 'ChannelNotRegisteredError';
+  }
+}
+
+export class ChannelAlreadyRegisteredError extends RoomKitError {
+  constructor(readonly channelId: string) {
+    super(`channel already registered: ${channelId}`);
+    this.name = 'ChannelAlreadyRegisteredError';
+  }
+}
+
+/** A provider refused a send (`ProviderResult.success === false`); enters retry and breaker logic. */
+export class ProviderDeliveryError extends RoomKitError {
+  constructor(readonly code: string, message: string, readonly retryable = true) {
+    super(message);
+    this.name = 'ProviderDeliveryError';
+  }
+}
+
+/** The kit was used before `start()`/`connect()` or after `close()`. */
+export class KitNotStartedError extends RoomKitError {
+  constructor(what: string) {
+    super(`${what}: call kit.start(), kit.connect() or kit.runWorker() first`);
+    this.name = 'KitNotStartedError';
+  }
+}
+
+/** Maps an error name carried as data (from the room workflow) back to its class. */
+export function errorFromInfo(info: { type: string; message: string }, ctx: { roomId?: string; channelId?: string }): Error {
+  const roomId = ctx.roomId ?? '';
+  switch (info.type) {
+    case 'RoomNotFoundError': return new RoomNotFoundError(roomId);
+    case 'RoomClosedError': return new RoomClosedError(roomId);
+    case 'ChannelNotFoundError': return new ChannelNotFoundError(roomId, ctx.channelId ?? '');
+    case 'ChannelNotRegisteredError': return new ChannelNotRegisteredError(ctx.channelId ?? '');
+    default: {
+      const err = new RoomKitError(info.message);
+      err.name = info.type;
+      return err;
+    }
+  }
+}

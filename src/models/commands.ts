@@ -1,0 +1,74 @@
+/**
+ * The room workflow's message contract as data. Every mutation of a room is a `RoomCommand` pushed
+ * onto the room's single queue (signal or update); results come back as `CommandResult` data.
+ */
+import { z } from 'zod';
+import { EventContent } from './content.js';
+import { AccessSchema } from './enums.js';
+import { ChannelBinding } from './channel.js';
+import { ErrorInfo, InboundMessage, SendEventOptions } from './inbound.js';
+import { HookSpec } from './hook.js';
+import { JsonRecord } from './json.js';
+import { Room, RoomTimers } from './room.js';
+
+/**
+ * What the room must know of the kit that sends a command: hook registrations (to skip the hook
+ * activity when nothing matches), which framework events have listeners, and kit-level limits.
+ * It travels with every command, so a hook registered at any time is honoured by the next message.
+ */
+export const KitManifest = z.object({
+  hooks: z.array(HookSpec),
+  listens: z.array(z.string()),
+  maxChainDepth: z.number().int().positive(),
+});
+export type KitManifest = z.infer<typeof KitManifest>;
+
+export const RoomCommand = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('inbound'),
+    message: InboundMessage,
+    /** Binding used if the source channel is not attached yet (auto-attach), and for its type. */
+    defaultBinding: ChannelBinding,
+  }),
+  z.object({
+    kind: z.literal('send'),
+    channelId: z.string().min(1),
+    content: EventContent,
+    options: SendEventOptions,
+  }),
+  z.object({ kind: z.literal('attach'), binding: ChannelBinding }),
+  z.object({ kind: z.literal('detach'), channelId: z.string().min(1) }),
+  z.object({ kind: z.literal('mute'), channelId: z.string().min(1) }),
+  z.object({ kind: z.literal('unmute'), channelId: z.string().min(1) }),
+  z.object({ kind: z.literal('setVisibility'), channelId: z.string().min(1), visibility: z.string().min(1) }),
+  z.object({ kind: z.literal('setAccess'), channelId: z.string().min(1), access: AccessSchema }),
+  z.object({ kind: z.literal('updateMetadata'), metadata: JsonRecord }),
+  z.object({ kind: z.literal('setTimers'), timers: RoomTimers.omit({ lastActivityAt: true }) }),
+  z.object({ kind: z.literal('close') }),
+]);
+export type RoomCommand = z.infer<typeof RoomCommand>;
+export type RoomCommandKind = RoomCommand['kind'];
+
+/** When an update returns: after the whole delivery cascade (default) or right after the commit. */
+export const WaitStage = z.enum(['delivered', 'committed']);
+export type WaitStage = z.infer<typeof WaitStage>;
+
+export const CommandEnvelope = z.object({
+  /** Unique per command; also the Temporal update id, so a retried update is deduplicated. */
+  id: z.string().min(1).max(200),
+  manifest: KitManifest,
+  wait: WaitStage.optional(),
+  command: RoomCommand,
+});
+export type CommandEnvelope = z.infer<typeof CommandEnvelope>;
+
+export type CommandResult = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
+
+/** Input of the room workflow; `carried` is set only by continue-as-new. */
+export interface RoomWorkflowInput {
+  room: Room;
+  manifest: KitManifest;
+  /** True when the room was created by routing an inbound message rather than `createRoom`. */
+  autoCreated?: boolean;
+  carried?: unknown;
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { AgentResponsePolicySchema, RoomStatusSchema } from './enums.js';
+import { IsoTime, JsonRecord } from './json.js';
+
+export const RoomTimers = z.object({
+  /** ACTIVE → PAUSED after this many seconds without activity. */
+  inactiveAfterSeconds: z.number().int().nonnegative().optional(),
+  /** → CLOSED after this many seconds without activity (measured from last activity, not from the pause). */
+  closedAfterSeconds: z.number().int().nonnegative().optional(),
+  lastActivityAt: IsoTime.optional(),
+});
+export type RoomTimers = z.infer<typeof RoomTimers>;
+
+export const Room = z.object({
+  id: z.string().min(1),
+  organizationId: z.string().optional(),
+  status: RoomStatusSchema,
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  closedAt: IsoTime.optional(),
+  timers: RoomTimers,
+  agentResponsePolicy: AgentResponsePolicySchema,
+  metadata: JsonRecord,
+  /** Monotonic count of committed events (= next index). */
+  eventCount: z.number().int().nonnegative(),
+  latestIndex: z.number().int().nonnegative(),
+});
+export type Room = z.infer<typeof Room>;
+
+/** Room ids become part of a workflow id (`room:<roomId>`): keep them printable and bounded. */
+export const RoomId = z
+  .string()
+  .min(1, 'roomId must not be empty')
+  .max(200, 'roomId must be at most 200 characters')
+  .regex(/^[^\s]+$/, 'roomId must not contain whitespace');
+
+export const CreateRoomOptions = z
+  .object({
+    roomId: RoomId.optional(),
+    metadata: JsonRecord.optional(),
+    timers: RoomTimers.omit({ lastActivityAt: true }).strict().optional(),
+    agentResponsePolicy: AgentResponsePolicySchema.optional(),
+    organizationId: z.string().optional(),
+  })
+  .strict();
+export type CreateRoomOptions = z.input<typeof CreateRoomOptions>;

@@ -1,0 +1,68 @@
+/**
+ * The durable event timeline and read model. Temporal holds authoritative room state; the room
+ * workflow is the single writer of a room's store records, through activities. Every write is
+ * idempotent (an activity may be retried): events are keyed by (roomId, index), tasks and
+ * observations by id, bindings by (roomId, channelId), participants by (roomId, id).
+ */
+import type {
+  ChannelBinding, EventType, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+} from '../models/index.js';
+
+export interface ListEventsOptions {
+  /** Skip this many events (ignored when a cursor is given). Default 0. */
+  offset?: number;
+  /** At most this many events. Default 50. */
+  limit?: number;
+  /** Only events with index > afterIndex. */
+  afterIndex?: number;
+  /** Only events with index < beforeIndex. */
+  beforeIndex?: number;
+  /** Only these event types. */
+  eventTypes?: EventType[];
+  /** Only events with this exact visibility. */
+  visibility?: string;
+  /** Take the newest `limit` events (still returned in ascending index order). */
+  newestFirst?: boolean;
+}
+
+export interface ConversationStore {
+  /** True when the data lives in this process only (InMemoryStore). */
+  readonly isProcessLocal: boolean;
+
+  // Rooms (read model of the room workflow's state)
+  putRoom(room: Room): Promise<void>;
+  getRoom(roomId: string): Promise<Room | undefined>;
+  listRooms(options?: { offset?: number; limit?: number; status?: RoomStatus }): Promise<Room[]>;
+  /** Ids of rooms with a binding of `channelId`, oldest room first (then id), optionally by status. */
+  findRoomIdsByChannel(channelId: string, options?: { status?: RoomStatus; limit?: number }): Promise<string[]>;
+  /** Newest room with `participantId` as a participant, or bound via a binding with that participantId and channel type. */
+  findLatestRoom(participantId: string, channelType: string, status?: RoomStatus): Promise<string | undefined>;
+
+  // Events
+  /** Insert or replace events by (roomId, index). Replaying the same write is a no-op. */
+  putEvents(events: RoomEvent[]): Promise<void>;
+  getEvent(roomId: string, eventId: string): Promise<RoomEvent | undefined>;
+  getEventByIndex(roomId: string, index: number): Promise<RoomEvent | undefined>;
+  getEventByIdempotencyKey(roomId: string, key: string): Promise<RoomEvent | undefined>;
+  /** Ascending by index. */
+  listEvents(roomId: string, options?: ListEventsOptions): Promise<RoomEvent[]>;
+  getEventCount(roomId: string): Promise<number>;
+
+  // Bindings
+  putBinding(binding: ChannelBinding): Promise<void>;
+  removeBinding(roomId: string, channelId: string): Promise<boolean>;
+  getBinding(roomId: string, channelId: string): Promise<ChannelBinding | undefined>;
+  listBindings(roomId: string): Promise<ChannelBinding[]>;
+
+  // Participants
+  putParticipant(participant: Participant): Promise<void>;
+  listParticipants(roomId: string): Promise<Participant[]>;
+
+  // Tasks and observations (idempotent by id)
+  putTask(task: Task): Promise<void>;
+  listTasks(roomId: string, status?: TaskStatus): Promise<Task[]>;
+  putObservation(observation: Observation): Promise<void>;
+  listObservations(roomId: string): Promise<Observation[]>;
+
+  close(): Promise<void>;
+}
