@@ -5,3 +5,4 @@ export * from './addressing.js';
 export * from './events.js';
 export * from './timers.js';
 export * from './idempotency.js';
+export * from './retry.js';

@@ -45,6 +45,8 @@ export const RoomCommand = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('updateMetadata'), metadata: JsonRecord }),
   z.object({ kind: z.literal('setTimers'), timers: RoomTimers.omit({ lastActivityAt: true }) }),
   z.object({ kind: z.literal('close') }),
+  /** No change; returns the room snapshot (used by createRoom to return once the room is stored). */
+  z.object({ kind: z.literal('describe') }),
 ]);
 export type RoomCommand = z.infer<typeof RoomCommand>;
 export type RoomCommandKind = RoomCommand['kind'];

@@ -1,0 +1,12 @@
+import type { Channel } from '../src/channels/channel.js';
+import type { HookRegistry } from '../src/hooks/registry.js';
+import type { FrameworkEventBus } from '../src/kit/framework-events.js';
+import type { ConversationStore } from '../src/store/conversation-store.js';
+
+/** What activities need from the kit: its registries and store, injected at worker creation. */
+export interface ActivityDeps {
+  store: ConversationStore;
+  channels: { get(channelId: string): Channel | undefined };
+  hooks: HookRegistry;
+  events: FrameworkEventBus;
+}

@@ -1,0 +1,25 @@
+/**
+ * `createActivities(deps)`: the room workflow's effects, with the kit's registries injected. The
+ * workflow sees this object only as a type (`proxyActivities<RoomActivities>`).
+ */
+import type { ActivityDeps } from './deps.js';
+import { deliverActivities } from './deliver.js';
+import { hookActivities } from './hooks.js';
+import { persistActivities } from './persist.js';
+import { respondActivities } from './respond.js';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...hookActivities(deps),
+    ...persistActivities(deps),
+    ...deliverActivities(deps),
+    ...respondActivities(deps),
+  };
+}
+
+export type RoomActivities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './deps.js';
+export type { HookRunInput } from './hooks.js';
+export type { PersistInput } from './persist.js';
+export type { DeliverInput, DeliverOutcome } from './deliver.js';
+export type { RespondInput } from './respond.js';

@@ -1,0 +1,38 @@
+import type {
+  ChannelBinding, FrameworkEvent, Observation, Participant, Room, RoomEvent, Task,
+} from '../src/models/index.js';
+import type { ActivityDeps } from './deps.js';
+
+/** One write of the room's read model. Every part is idempotent, so a retry is harmless. */
+export interface PersistInput {
+  room: Room;
+  events?: RoomEvent[];
+  bindings?: ChannelBinding[];
+  removedBindings?: string[];
+  participants?: Participant[];
+  tasks?: Task[];
+  observations?: Observation[];
+  /** Framework events to emit once the write landed (saves a separate activity). */
+  frameworkEvents?: FrameworkEvent[];
+}
+
+export function persistActivities({ store, events: bus }: ActivityDeps) {
+  return {
+    async persist(input: PersistInput): Promise<void> {
+      await store.putRoom(input.room);
+      if (input.events?.length) await store.putEvents(input.events);
+      for (const b of input.bindings ?? []) await store.putBinding(b);
+      for (const id of input.removedBindings ?? []) await store.removeBinding(input.room.id, id);
+      for (const p of input.participants ?? []) await store.putParticipant(p);
+      for (const t of input.tasks ?? []) await store.putTask(t);
+      for (const o of input.observations ?? []) await store.putObservation(o);
+      for (const e of input.frameworkEvents ?? []) await bus.emit(e);
+    },
+    async loadEvent(input: { roomId: string; index: number }): Promise<RoomEvent | null> {
+      return (await store.getEventByIndex(input.roomId, input.index)) ?? null;
+    },
+    async emitFrameworkEvents(input: { events: FrameworkEvent[] }): Promise<void> {
+      for (const e of input.events) await bus.emit(e);
+    },
+  };
+}

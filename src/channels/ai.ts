@@ -1,0 +1,99 @@
+/**
+ * The AI channel (RoomKit §10): an intelligence channel that answers room messages with a model's
+ * reply. Runs node-side inside the room's "channel reacts" activity; the room stamps and commits the
+ * returned drafts. Provider errors are thrown, not swallowed, so the activity layer can classify
+ * them (retry, give up, record ON_ERROR) — RoomKit once hid them as empty answers.
+ */
+import type { ChannelBinding, ChannelCapabilities, ChannelOutput, ChannelType, RoomEvent } from '../models/index.js';
+import type { AIGenerateOptions, AIProvider } from '../providers/ai/base.js';
+import { buildAIContext } from './ai-context.js';
+import { Channel } from './channel.js';
+import type { RoomContext } from './room-context.js';
+
+export interface AIChannelOptions {
+  provider: AIProvider;
+  systemPrompt?: string;
+  /** Default 0.7. */
+  temperature?: number;
+  maxTokens?: number;
+  /** How many earlier visible messages the model sees. Default 50. */
+  maxContextEvents?: number;
+}
+
+function noResponse(): ChannelOutput {
+  return { responded: false, responseEvents: [] };
+}
+
+/**
+ * @example
+ * const ai = new AIChannel('assistant', { provider: new MockAIProvider({ responses: ['Hi!'] }), systemPrompt: 'Be brief.' });
+ * kit.registerChannel(ai);
+ */
+export class AIChannel extends Channel {
+  readonly channelType: ChannelType = 'ai';
+  override readonly category = 'intelligence' as const;
+  readonly provider: AIProvider;
+  readonly maxContextEvents: number;
+  private systemPrompt?: string;
+  private readonly temperature: number;
+  private readonly maxTokens?: number;
+
+  constructor(channelId: string, options: AIChannelOptions) {
+    super(channelId);
+    if (!options?.provider) throw new TypeError('AIChannel needs a provider');
+    const maxContextEvents = options.maxContextEvents ?? 50;
+    if (!Number.isInteger(maxContextEvents) || maxContextEvents < 0) {
+      throw new RangeError('maxContextEvents must be a non-negative integer');
+    }
+    this.provider = options.provider;
+    this.systemPrompt = options.systemPrompt;
+    this.temperature = options.temperature ?? 0.7;
+    this.maxTokens = options.maxTokens;
+    this.maxContextEvents = maxContextEvents;
+  }
+
+  override capabilities(): ChannelCapabilities {
+    return { mediaTypes: this.provider.supportsVision ? ['text', 'rich', 'media'] : ['text', 'rich'] };
+  }
+
+  /** Takes effect from the next turn; a binding's `system_prompt` still wins for its room. */
+  setSystemPrompt(prompt: string | undefined): void {
+    this.systemPrompt = prompt;
+  }
+
+  override async onEvent(
+    event: RoomEvent,
+    binding: ChannelBinding,
+    ctx: RoomContext,
+    options: AIGenerateOptions = {},
+  ): Promise<ChannelOutput> {
+    // Never answer itself; tool-call events are the loop's own bookkeeping, not prompts.
+    if (event.source.channelId === this.channelId) return noResponse();
+    if (event.type === 'tool_call_start' || event.type === 'tool_call_end') return noResponse();
+
+    const aiCtx = buildAIContext({
+      channelId: this.channelId,
+      event,
+      binding,
+      ctx,
+      defaults: { systemPrompt: this.systemPrompt, temperature: this.temperature, maxTokens: this.maxTokens },
+      maxContextEvents: this.maxContextEvents,
+      supportsVision: this.provider.supportsVision,
+    });
+    const response = await this.provider.generate(aiCtx, options);
+    // One message even when the model said nothing: RoomKit always answers a turn with a MESSAGE.
+    return {
+      responded: true,
+      responseEvents: [
+        {
+          content: { type: 'text', body: response.content },
+          metadata: { ai_usage: response.usage ? { ...response.usage } : {}, loop_end_reason: 'completed' },
+        },
+      ],
+    };
+  }
+
+  override async close(): Promise<void> {
+    await this.provider.close?.();
+  }
+}

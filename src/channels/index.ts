@@ -1,0 +1,15 @@
+export { Channel } from './channel.js';
+export type { DeliverOutput } from './channel.js';
+export { channelsByType, getBinding, otherChannels } from './room-context.js';
+export type { RoomContext } from './room-context.js';
+export { TransportChannel } from './transport.js';
+export type { TransportChannelOptions, TransportProvider, TransportSendOptions } from './transport.js';
+export { SMSChannel, SMS_CAPABILITIES } from './sms.js';
+export type { SMSChannelOptions } from './sms.js';
+export { EVICT_AFTER_FAILURES, WebSocketChannel } from './websocket.js';
+export type {
+  WebSocketChannelOptions, WebSocketEventFrame, WebSocketFrame, WebSocketSend,
+} from './websocket.js';
+export { attachWebSocket } from './websocket-connection.js';
+export type { AttachWebSocketOptions, WebSocketAttachment } from './websocket-connection.js';
+export * from './ai.js';

@@ -1,0 +1,111 @@
+/**
+ * A channel that hands events to a vendor provider (SMS, email, WhatsApp…): RoomKit's
+ * `TransportChannel`. The binding says who receives (`binding.metadata[recipientKey]`); the provider
+ * says whether the vendor accepted. A refusal is thrown as `ProviderDeliveryError` so the delivery
+ * activity's retry policy decides what happens next.
+ */
+import { ProviderDeliveryError } from '../errors.js';
+import type { ChannelBinding, ChannelCapabilities, ChannelType, ProviderResult, RoomEvent } from '../models/index.js';
+import { Channel, type DeliverOutput } from './channel.js';
+import type { RoomContext } from './room-context.js';
+
+/** What every transport provider is given: the recipient, a retry-stable key, and channel defaults. */
+export interface TransportSendOptions {
+  to: string;
+  idempotencyKey?: string;
+  [option: string]: unknown;
+}
+
+/** The slice of a provider a transport channel needs; `SMSProvider` and friends satisfy it. */
+export interface TransportProvider {
+  readonly name?: string;
+  send(event: RoomEvent, options: TransportSendOptions): Promise<ProviderResult>;
+  close?(): Promise<void>;
+}
+
+export interface TransportChannelOptions {
+  channelType: ChannelType;
+  /** Absent ⇒ `deliver` is a no-op (a channel registered for inbound only). */
+  provider?: TransportProvider;
+  capabilities?: ChannelCapabilities;
+  /** The binding metadata key holding the recipient address. Default `recipientId`. */
+  recipientKey?: string;
+  /**
+   * Extra send options. A key whose value is `undefined` is read from the binding's metadata instead
+   * (e.g. an email `subject` set per room).
+   */
+  defaults?: Record<string, unknown>;
+}
+
+/**
+ * @example
+ * const push = new TransportChannel('push-main', {
+ *   channelType: 'push', provider: pushProvider, recipientKey: 'deviceToken',
+ * });
+ */
+export class TransportChannel extends Channel {
+  readonly channelType: ChannelType;
+  readonly recipientKey: string;
+  protected readonly provider: TransportProvider | undefined;
+  private readonly caps: ChannelCapabilities;
+  private readonly defaults: Record<string, unknown>;
+
+  constructor(channelId: string, options: TransportChannelOptions) {
+    super(channelId);
+    this.channelType = options.channelType;
+    this.provider = options.provider;
+    this.caps = structuredClone(options.capabilities ?? { mediaTypes: ['text'] });
+    this.recipientKey = options.recipientKey ?? 'recipientId';
+    this.defaults = { ...options.defaults };
+  }
+
+  /** The provider's name, if it has one. */
+  get providerName(): string | undefined {
+    return this.provider?.name;
+  }
+
+  override capabilities(): ChannelCapabilities {
+    return structuredClone(this.caps);
+  }
+
+  override async deliver(event: RoomEvent, binding: ChannelBinding, _ctx?: RoomContext): Promise<DeliverOutput> {
+    if (!this.provider) return {};
+    const to = binding.metadata[this.recipientKey];
+    if (typeof to !== 'string' || to === '') {
+      throw new ProviderDeliveryError('missing_recipient', `binding metadata has no ${this.recipientKey}`, false);
+    }
+    const result = await this.provider.send(event, {
+      ...this.resolveDefaults(binding),
+      to,
+      // Same room, index and channel on every retry, so the vendor can drop a double send.
+      idempotencyKey: `${binding.roomId}:${event.index}:${this.channelId}`,
+    });
+    if (!result.success) throw refusal(result);
+    return { providerResult: result };
+  }
+
+  override async close(): Promise<void> {
+    await this.provider?.close?.();
+  }
+
+  private resolveDefaults(binding: ChannelBinding): Record<string, unknown> {
+    const resolved: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this.defaults)) {
+      const actual = value === undefined ? binding.metadata[key] : value;
+      if (actual !== undefined) resolved[key] = actual;
+    }
+    return resolved;
+  }
+}
+
+/** `success: false` ⇒ the error the retry policy judges: code and retryability from the provider. */
+function refusal(result: ProviderResult): ProviderDeliveryError {
+  const meta = result.metadata ?? {};
+  const code = typeof meta.code === 'string' || typeof meta.code === 'number' ? String(meta.code) : undefined;
+  const retryable = typeof meta.retryable === 'boolean' ? meta.retryable : true;
+  return new ProviderDeliveryError(
+    code ?? result.error ?? 'DeliveryFailed',
+    result.error ?? 'provider refused the delivery',
+    retryable,
+  );
+}

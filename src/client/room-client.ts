@@ -1,0 +1,148 @@
+/**
+ * Facade over `@temporalio/client` for room workflows: commands as updates (optionally with start),
+ * signals (optionally with start) and the state query. Temporal errors become RoomKit errors here.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle,
+} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type {
+  CommandEnvelope, CommandResult, KitManifest, Room, RoomCommand, RoomWorkflowInput, WaitStage,
+} from '../models/index.js';
+import { commandSignal, commandUpdate, roomWorkflowId, stateQuery, type RoomSnapshot } from '../../workflows/room/definitions.js';
+import { errorFromInfo, RoomAlreadyExistsError, RoomKitError, RoomNotFoundError } from '../errors.js';
+
+/** The workflow type name registered by `workflows/index.ts`. */
+export const ROOM_WORKFLOW_TYPE = 'roomWorkflow';
+
+export interface CommandOptions {
+  wait?: WaitStage;
+  /** Reuse an id to make a retried call idempotent (it is the Temporal update id). */
+  commandId?: string;
+}
+
+export class RoomClient {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly manifest: () => KitManifest,
+  ) {}
+
+  /** Start a room; fails with RoomAlreadyExistsError if its workflow is running. Returns once stored. */
+  async create(room: Room): Promise<RoomSnapshot> {
+    const envelope = this.envelope({ kind: 'describe' });
+    const start = this.startOperation(room, 'FAIL', false);
+    try {
+      const result = await this.client.workflow.executeUpdateWithStart(commandUpdate, {
+        args: [envelope], updateId: envelope.id, startWorkflowOperation: start,
+      });
+      return unwrap(result, { roomId: room.id }) as RoomSnapshot;
+    } catch (err) {
+      if (isAlreadyStarted(err)) throw new RoomAlreadyExistsError(room.id);
+      throw err;
+    }
+  }
+
+  /** Run a command on an existing room and return its value (throws the command's error). */
+  async command(roomId: string, command: RoomCommand, options: CommandOptions = {}): Promise<unknown> {
+    const envelope = this.envelope(command, options);
+    try {
+      const result = await this.handle(roomId).executeUpdate(commandUpdate, { args: [envelope], updateId: envelope.id });
+      return unwrap(result, { roomId, channelId: channelOf(command) });
+    } catch (err) {
+      throw mapError(err, roomId);
+    }
+  }
+
+  /** Run a command, starting the room first if it does not exist (update-with-start, USE_EXISTING). */
+  async commandWithStart(room: Room, command: RoomCommand, options: CommandOptions & { autoCreated?: boolean } = {}): Promise<unknown> {
+    const envelope = this.envelope(command, options);
+    const start = this.startOperation(room, 'USE_EXISTING', options.autoCreated ?? false);
+    try {
+      const result = await this.client.workflow.executeUpdateWithStart(commandUpdate, {
+        args: [envelope], updateId: envelope.id, startWorkflowOperation: start,
+      });
+      return unwrap(result, { roomId: room.id, channelId: channelOf(command) });
+    } catch (err) {
+      throw mapError(err, room.id);
+    }
+  }
+
+  /** Fire-and-forget: the room processes it after this returns (signal-with-start, USE_EXISTING). */
+  async signalWithStart(room: Room, command: RoomCommand, options: { autoCreated?: boolean; commandId?: string } = {}): Promise<string> {
+    const envelope = this.envelope(command, options);
+    const input: RoomWorkflowInput = { room, manifest: envelope.manifest, autoCreated: options.autoCreated ?? false };
+    await this.client.workflow.signalWithStart(ROOM_WORKFLOW_TYPE, {
+      workflowId: roomWorkflowId(room.id),
+      taskQueue: this.taskQueue,
+      args: [input],
+      signal: commandSignal,
+      signalArgs: [envelope],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    return envelope.id;
+  }
+
+  async state(roomId: string): Promise<RoomSnapshot> {
+    try {
+      return await this.handle(roomId).query(stateQuery);
+    } catch (err) {
+      throw mapError(err, roomId);
+    }
+  }
+
+  private handle(roomId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(roomWorkflowId(roomId));
+  }
+
+  private envelope(command: RoomCommand, options: CommandOptions = {}): CommandEnvelope {
+    return { id: options.commandId ?? randomUUID(), manifest: this.manifest(), command, ...(options.wait && { wait: options.wait }) };
+  }
+
+  private startOperation(room: Room, policy: 'FAIL' | 'USE_EXISTING', autoCreated: boolean) {
+    const input: RoomWorkflowInput = { room, manifest: this.manifest(), autoCreated };
+    return new WithStartWorkflowOperation(ROOM_WORKFLOW_TYPE, {
+      workflowId: roomWorkflowId(room.id),
+      taskQueue: this.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: policy,
+    });
+  }
+}
+
+function channelOf(command: RoomCommand): string | undefined {
+  if ('channelId' in command) return command.channelId;
+  if (command.kind === 'inbound') return command.message.channelId;
+  if (command.kind === 'attach') return command.binding.channelId;
+  return undefined;
+}
+
+function unwrap(result: CommandResult, ctx: { roomId?: string; channelId?: string }): unknown {
+  if (result.ok) return result.value;
+  throw errorFromInfo(result.error, ctx);
+}
+
+function isAlreadyStarted(err: unknown): boolean {
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return true;
+  const cause = (err as { cause?: unknown })?.cause;
+  return cause instanceof WorkflowExecutionAlreadyStartedError;
+}
+
+function mapError(err: unknown, roomId: string): unknown {
+  if (err instanceof RoomKitError) return err;
+  if (err instanceof WorkflowNotFoundError) return new RoomNotFoundError(roomId);
+  if (isGrpcNotFound(err)) return new RoomNotFoundError(roomId);
+  if (err instanceof WorkflowUpdateFailedError) {
+    // The room's validator refused the command: nothing was recorded, the room runs on.
+    const detail = err.cause instanceof Error ? err.cause.message : err.message;
+    return new RoomKitError(`room ${roomId} refused the command: ${detail}`, { cause: err });
+  }
+  return err;
+}
+
+function isGrpcNotFound(err: unknown): boolean {
+  const e = err as { code?: number; cause?: { code?: number } } | undefined;
+  // gRPC status 5 = NOT_FOUND (e.g. updating a workflow that never ran).
+  return e?.code === 5 || e?.cause?.code === 5;
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs hook functions with their timeouts. Sync chains fold results with the pure reducer from
+ * `src/core/hooks.ts`; every failure (throw, timeout, garbage) fails open and is reported.
+ */
+import { applyHookResult, emptyOutcome, type SyncHookOutcome } from '../core/hooks.js';
+import type { RoomEvent } from '../models/index.js';
+import type { RoomContext } from '../channels/room-context.js';
+import type { HookRegistry, RegisteredHook } from './registry.js';
+
+class HookTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`timeout (${ms / 1000}s)`);
+    this.name = 'HookTimeout';
+  }
+}
+
+async function withTimeout<T>(ms: number, work: () => T | Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve().then(work),
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new HookTimeout(ms)), ms); }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+export interface HookReport {
+  hook: string;
+  error: string;
+  timedOut: boolean;
+  timeoutMs: number;
+}
+
+function resolveHooks(registry: HookRegistry, names: string[], reports: HookReport[]): RegisteredHook[] {
+  const found: RegisteredHook[] = [];
+  for (const name of names) {
+    const hook = registry.get(name);
+    if (hook) found.push(hook);
+    else reports.push({ hook: name, error: `hook ${name} is not registered on this worker`, timedOut: false, timeoutMs: 0 });
+  }
+  return found;
+}
+
+/** Run a sync chain in order; modify chains, block stops, errors are skipped. */
+export async function runSyncChain(
+  registry: HookRegistry, names: string[], event: RoomEvent, ctx: RoomContext,
+): Promise<{ outcome: SyncHookOutcome; reports: HookReport[] }> {
+  const reports: HookReport[] = [];
+  const outcome = emptyOutcome(event);
+  for (const hook of resolveHooks(registry, names, reports)) {
+    let raw: unknown;
+    try {
+      raw = await withTimeout(hook.spec.timeoutMs, () => hook.fn(structuredClone(outcome.event), ctx));
+    } catch (err) {
+      reports.push(report(hook, err));
+      continue;
+    }
+    const before = outcome.hookErrors.length;
+    const stop = applyHookResult(outcome, hook.spec.name, raw);
+    for (const e of outcome.hookErrors.slice(before)) {
+      reports.push({ hook: e.hook, error: e.error, timedOut: false, timeoutMs: hook.spec.timeoutMs });
+    }
+    if (stop) break;
+  }
+  // `reports` is the one list of failures, in the order they happened.
+  outcome.hookErrors = reports.map((r) => ({ hook: r.hook, error: r.error, timedOut: r.timedOut }));
+  return { outcome, reports };
+}
+
+/** Run observers concurrently; return values are ignored, failures reported. */
+export async function runObservers(
+  registry: HookRegistry, names: string[], payload: RoomEvent, ctx: RoomContext,
+): Promise<HookReport[]> {
+  const reports: HookReport[] = [];
+  const hooks = resolveHooks(registry, names, reports);
+  await Promise.all(
+    hooks.map(async (hook) => {
+      try {
+        await withTimeout(hook.spec.timeoutMs, () => hook.fn(structuredClone(payload), ctx));
+      } catch (err) {
+        reports.push(report(hook, err));
+      }
+    }),
+  );
+  return reports;
+}
+
+function report(hook: RegisteredHook, err: unknown): HookReport {
+  const timedOut = err instanceof HookTimeout;
+  return {
+    hook: hook.spec.name,
+    error: timedOut ? (err as Error).message : err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    timedOut,
+    timeoutMs: hook.spec.timeoutMs,
+  };
+}

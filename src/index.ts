@@ -1,0 +1,27 @@
+/**
+ * RoomKit for TypeScript on Temporal — public API. Names follow the Python library in camelCase.
+ * Workflow code must import `./workflow.js` instead (deterministic exports only).
+ */
+export { RoomKit } from './kit/room-kit.js';
+export type { RoomKitOptions, StartOptions, ProcessInboundOptions } from './kit/room-kit.js';
+export { DefaultInboundRoomRouter } from './kit/router.js';
+export type { InboundRoomRouter, RouteRequest } from './kit/router.js';
+export type { FrameworkEventHandler } from './kit/framework-events.js';
+export type { WorkflowBundleOption } from './kit/worker.js';
+export { WORKFLOWS_PATH } from './kit/worker.js';
+export type { HookFn } from './hooks/registry.js';
+export { HookAlreadyRegisteredError } from './hooks/registry.js';
+
+export * from './models/index.js';
+export * from './errors.js';
+export * from './channels/index.js';
+export * from './store/index.js';
+export * from './providers/ai/index.js';
+export * from './providers/sms/index.js';
+
+export { RoomClient, ROOM_WORKFLOW_TYPE } from './client/room-client.js';
+export { roomWorkflowId } from '../workflows/room/definitions.js';
+export type { RoomSnapshot } from '../workflows/room/definitions.js';
+export { createActivities } from '../activities/index.js';
+export type { RoomActivities, ActivityDeps } from '../activities/index.js';
+export * from './temporal/index.js';

@@ -1,0 +1,321 @@
+/**
+ * RoomKit: the one object an application builds. It holds the registries (channels, hooks,
+ * framework-event listeners), the store, and the connection to Temporal; every room verb is a
+ * command to the room's workflow.
+ *
+ * @example
+ * const kit = new RoomKit();
+ * kit.registerChannel(new WebSocketChannel('ws-user'));
+ * await kit.start();
+ * await kit.createRoom({ roomId: 'room-1' });
+ */
+import { Client, Connection } from '@temporalio/client';
+import { Channel } from '../channels/channel.js';
+import { RoomClient } from '../client/room-client.js';
+import {
+  ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError, RoomKitError,
+} from '../errors.js';
+import { HookRegistry, type HookFn } from '../hooks/registry.js';
+import {
+  AccessSchema, BindingOptions, CreateRoomOptions, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
+  type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
+  type KitManifest, type Observation, type Room, type RoomEvent, type Task, type TaskStatus, type WaitStage,
+} from '../models/index.js';
+import { InMemoryStore } from '../store/in-memory.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
+import type { RoomSnapshot } from '../../workflows/room/definitions.js';
+import { bindingFor, newRoom, newRoomId } from './builders.js';
+import { FrameworkEventBus, type FrameworkEventHandler } from './framework-events.js';
+import { DefaultInboundRoomRouter, type InboundRoomRouter } from './router.js';
+import { parseInput } from './validate.js';
+import { startWorker, type RunningWorker, type WorkerSettings, type WorkflowBundleOption } from './worker.js';
+
+export interface RoomKitOptions {
+  store?: ConversationStore;
+  inboundRouter?: InboundRoomRouter;
+  /** AI answers deeper than this are stored BLOCKED (`event_chain_depth_limit`). Default 5. */
+  maxChainDepth?: number;
+  temporal?: {
+    /** An existing server; when absent, `start()` runs the embedded dev server. */
+    address?: string;
+    namespace?: string;
+    taskQueue?: string;
+  };
+  /** Where kit messages go (CLI build notice, warnings). Default: stderr. */
+  log?: (message: string) => void;
+}
+
+export interface StartOptions {
+  workflowBundle?: WorkflowBundleOption;
+  workerOptions?: WorkerSettings['workerOptions'];
+  /** Embedded dev server only: Web UI port (0 = any free port) and a SQLite file to persist state. */
+  devServer?: { uiPort?: number; dbFilename?: string };
+}
+
+export interface ProcessInboundOptions {
+  /** Skip routing and use this room (created if missing). */
+  roomId?: string;
+  /** 'delivered' (default) returns after the whole cascade; 'committed' right after the commit. */
+  wait?: WaitStage;
+}
+
+export class RoomKit {
+  readonly store: ConversationStore;
+  readonly hooks = new HookRegistry();
+  readonly events: FrameworkEventBus;
+  readonly maxChainDepth: number;
+  private readonly channels = new Map<string, Channel>();
+  private readonly router: InboundRoomRouter;
+  private readonly temporal: TemporalConfig;
+  private readonly log: (message: string) => void;
+  private server?: TemporalServerHandle;
+  private connection?: Connection;
+  private rooms?: RoomClient;
+  private runningWorker?: RunningWorker;
+
+  constructor(options: RoomKitOptions = {}) {
+    this.log = options.log ?? ((m) => console.error(`[roomkit] ${m}`));
+    this.store = options.store ?? new InMemoryStore();
+    this.router = options.inboundRouter ?? new DefaultInboundRoomRouter(this.store, this.log);
+    this.events = new FrameworkEventBus((err, e) => this.log(`framework event handler for ${e.type} failed: ${String(err)}`));
+    const depth = options.maxChainDepth ?? 5;
+    if (!Number.isInteger(depth) || depth < 1) throw new RoomKitError(`maxChainDepth must be a positive integer, got ${depth}`);
+    this.maxChainDepth = depth;
+    this.temporal = parseTemporalConfig(options.temporal ?? {});
+  }
+
+  // ── registries ────────────────────────────────────────────────────────────
+  registerChannel(channel: Channel): void {
+    if (!(channel instanceof Channel)) throw new TypeError('registerChannel expects a Channel');
+    if (this.channels.has(channel.channelId)) throw new ChannelAlreadyRegisteredError(channel.channelId);
+    this.channels.set(channel.channelId, channel);
+  }
+
+  unregisterChannel(channelId: string): Channel | undefined {
+    const c = this.channels.get(channelId);
+    this.channels.delete(channelId);
+    return c;
+  }
+
+  getChannel(channelId: string): Channel | undefined {
+    return this.channels.get(channelId);
+  }
+
+  listChannels(): Channel[] {
+    return [...this.channels.values()];
+  }
+
+  /** Register a hook: `kit.hook(trigger, fn)` or `kit.hook(trigger, { name, priority, … }, fn)`. */
+  hook(trigger: HookTrigger, fn: HookFn): HookSpec;
+  hook(trigger: HookTrigger, options: HookOptions, fn: HookFn): HookSpec;
+  hook(trigger: HookTrigger, a: HookOptions | HookFn, b?: HookFn): HookSpec {
+    return typeof a === 'function' ? this.hooks.add(trigger, {}, a) : this.hooks.add(trigger, a, b as HookFn);
+  }
+
+  removeHook(name: string): boolean {
+    return this.hooks.remove(name);
+  }
+
+  /** Listen to a framework event (`event_blocked`, `hook_error`, …). Handlers run in the worker. */
+  on(type: string, handler: FrameworkEventHandler): () => void {
+    return this.events.on(type, handler);
+  }
+
+  /** What rooms must know of this kit; sent with every command. */
+  manifest(): KitManifest {
+    return { hooks: this.hooks.specs(), listens: this.events.listened(), maxChainDepth: this.maxChainDepth };
+  }
+
+  // ── lifecycle ─────────────────────────────────────────────────────────────
+  /** All-in-one: the configured server (or the embedded dev server), a client and an in-process worker. */
+  async start(options: StartOptions = {}): Promise<void> {
+    if (this.rooms) throw new RoomKitError('kit already started');
+    this.server = await ensureTemporalServer(this.temporal, {
+      log: this.log, uiPort: options.devServer?.uiPort, dbFilename: options.devServer?.dbFilename,
+    });
+    await this.connect(this.server.address);
+    await this.startWorkerOn(this.server.address, options);
+  }
+
+  /** Client only (e.g. a webhook server): talks to rooms served by workers elsewhere. */
+  async connect(address = this.temporal.address): Promise<void> {
+    if (this.rooms) return;
+    if (!address) throw new RoomKitError('connect() needs temporal.address (or use start() for the embedded server)');
+    this.connection = await Connection.connect({ address });
+    const client = new Client({ connection: this.connection, namespace: this.temporal.namespace });
+    this.rooms = new RoomClient(client, this.temporal.taskQueue, () => this.manifest());
+  }
+
+  /** Worker only: serve rooms until the worker is shut down (SIGINT/SIGTERM or `close()`). */
+  async runWorker(options: StartOptions = {}): Promise<void> {
+    const address = this.server?.address ?? this.temporal.address;
+    if (!address) throw new RoomKitError('runWorker() needs temporal.address (or use start())');
+    const w = await this.startWorkerOn(address, options);
+    await w.done;
+  }
+
+  get temporalAddress(): string | undefined {
+    return this.server?.address ?? this.temporal.address;
+  }
+
+  get taskQueue(): string {
+    return this.temporal.taskQueue;
+  }
+
+  async close(): Promise<void> {
+    await this.runningWorker?.stop();
+    this.runningWorker = undefined;
+    await this.connection?.close();
+    this.connection = undefined;
+    this.rooms = undefined;
+    await this.server?.stop();
+    this.server = undefined;
+    const errors: unknown[] = [];
+    for (const c of this.channels.values()) await c.close().catch((e) => errors.push(e));
+    await this.store.close();
+    if (errors.length) throw new AggregateError(errors, 'some channels failed to close');
+  }
+
+  private async startWorkerOn(address: string, options: StartOptions): Promise<RunningWorker> {
+    if (this.runningWorker) throw new RoomKitError('a worker is already running for this kit');
+    this.runningWorker = await startWorker(
+      { address, namespace: this.temporal.namespace, taskQueue: this.temporal.taskQueue,
+        workflowBundle: options.workflowBundle, workerOptions: options.workerOptions },
+      { store: this.store, channels: this.channels, hooks: this.hooks, events: this.events },
+    );
+    this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
+    return this.runningWorker;
+  }
+
+  private client(what: string): RoomClient {
+    if (!this.rooms) throw new KitNotStartedError(what);
+    return this.rooms;
+  }
+
+  private channel(channelId: string): Channel {
+    const c = this.channels.get(channelId);
+    if (!c) throw new ChannelNotRegisteredError(channelId);
+    return c;
+  }
+
+  // ── rooms ─────────────────────────────────────────────────────────────────
+  async createRoom(options: CreateRoomOptions = {}): Promise<Room> {
+    const parsed = parseInput(CreateRoomOptions, options, 'room options');
+    const snapshot = await this.client('createRoom').create(newRoom(parsed.roomId ?? newRoomId(), parsed));
+    return snapshot.room;
+  }
+
+  async getRoom(roomId: string): Promise<Room> {
+    return (await this.roomState(roomId)).room;
+  }
+
+  /** Room, bindings, participants, counters and recent events, from the room workflow. */
+  async roomState(roomId: string): Promise<RoomSnapshot> {
+    return this.client('roomState').state(parseInput(RoomId, roomId, 'roomId'));
+  }
+
+  async closeRoom(roomId: string): Promise<Room> {
+    return (await this.client('closeRoom').command(roomId, { kind: 'close' })) as Room;
+  }
+
+  async updateRoomMetadata(roomId: string, metadata: Record<string, unknown>): Promise<Room> {
+    const parsed = parseInput(JsonRecord, metadata, 'metadata');
+    return (await this.client('updateRoomMetadata').command(roomId, { kind: 'updateMetadata', metadata: parsed })) as Room;
+  }
+
+  async setRoomTimers(roomId: string, timers: { inactiveAfterSeconds?: number; closedAfterSeconds?: number }): Promise<Room> {
+    const parsed = parseInput(RoomTimers.omit({ lastActivityAt: true }).strict(), timers, 'timers');
+    return (await this.client('setRoomTimers').command(roomId, { kind: 'setTimers', timers: parsed })) as Room;
+  }
+
+  // ── bindings ──────────────────────────────────────────────────────────────
+  async attachChannel(roomId: string, channelId: string, options: BindingOptions = {}): Promise<ChannelBinding> {
+    const parsed = parseInput(BindingOptions, options, 'binding options');
+    const binding = bindingFor(this.channel(channelId), roomId, parsed);
+    return (await this.client('attachChannel').command(roomId, { kind: 'attach', binding })) as ChannelBinding;
+  }
+
+  /** False when the channel was not attached. */
+  async detachChannel(roomId: string, channelId: string): Promise<boolean> {
+    return (await this.client('detachChannel').command(roomId, { kind: 'detach', channelId })) as boolean;
+  }
+
+  async mute(roomId: string, channelId: string): Promise<ChannelBinding> {
+    return (await this.client('mute').command(roomId, { kind: 'mute', channelId })) as ChannelBinding;
+  }
+
+  async unmute(roomId: string, channelId: string): Promise<ChannelBinding> {
+    return (await this.client('unmute').command(roomId, { kind: 'unmute', channelId })) as ChannelBinding;
+  }
+
+  async setVisibility(roomId: string, channelId: string, visibility: string): Promise<ChannelBinding> {
+    const v = parseInput(BindingOptions.shape.visibility.unwrap(), visibility, 'visibility');
+    return (await this.client('setVisibility').command(roomId, { kind: 'setVisibility', channelId, visibility: v })) as ChannelBinding;
+  }
+
+  async setAccess(roomId: string, channelId: string, access: Access): Promise<ChannelBinding> {
+    const a = parseInput(AccessSchema, access, 'access');
+    return (await this.client('setAccess').command(roomId, { kind: 'setAccess', channelId, access: a })) as ChannelBinding;
+  }
+
+  async listBindings(roomId: string): Promise<ChannelBinding[]> {
+    return (await this.roomState(roomId)).bindings;
+  }
+
+  async getBinding(roomId: string, channelId: string): Promise<ChannelBinding> {
+    const b = (await this.listBindings(roomId)).find((x) => x.channelId === channelId);
+    if (!b) throw new ChannelNotFoundError(roomId, channelId);
+    return b;
+  }
+
+  // ── messages ──────────────────────────────────────────────────────────────
+  /**
+   * Run a message through its room and return once the cascade it caused was delivered (or, with
+   * `wait: 'committed'`, once it was stored). Routes and creates the room when none is given.
+   */
+  async processInbound(message: InboundMessage, options: ProcessInboundOptions = {}): Promise<InboundResult> {
+    const { room, command, autoCreated } = await this.inboundCommand(message, options.roomId);
+    return (await this.client('processInbound').commandWithStart(room, command, { wait: options.wait, autoCreated })) as InboundResult;
+  }
+
+  /**
+   * Fire-and-forget variant for webhook handlers: returns once the room has the message durably
+   * (signal-with-start). Give messages an `idempotencyKey` (the provider message id) so a provider
+   * retry is stored once.
+   */
+  async signalInbound(message: InboundMessage, options: { roomId?: string } = {}): Promise<{ roomId: string }> {
+    const { room, command, autoCreated } = await this.inboundCommand(message, options.roomId);
+    await this.client('signalInbound').signalWithStart(room, command, { autoCreated });
+    return { roomId: room.id };
+  }
+
+  /** An event authored by a bound channel, through the same pipeline (hooks, permissions, broadcast). */
+  async sendEvent(roomId: string, channelId: string, content: EventContent, options: SendEventOptions = {}): Promise<RoomEvent> {
+    const c = parseInput(EventContent, content, 'content');
+    const o = parseInput(SendEventOptions, options, 'send options');
+    const result = (await this.client('sendEvent').command(roomId, { kind: 'send', channelId, content: c, options: o })) as InboundResult;
+    return result.event as RoomEvent;
+  }
+
+  private async inboundCommand(message: InboundMessage, roomId?: string) {
+    const msg = parseInput(InboundMessage, message, 'inbound message');
+    const channel = this.channel(msg.channelId);
+    const routed = roomId !== undefined
+      ? parseInput(RoomId, roomId, 'roomId')
+      : await this.router.route({ channelId: msg.channelId, channelType: channel.channelType, participantId: msg.senderId });
+    const id = routed ?? newRoomId();
+    const room = newRoom(id);
+    const defaultBinding = bindingFor(channel, id);
+    return { room, autoCreated: routed === undefined, command: { kind: 'inbound' as const, message: msg, defaultBinding } };
+  }
+
+  // ── read model ────────────────────────────────────────────────────────────
+  async listTasks(roomId: string, status?: TaskStatus): Promise<Task[]> {
+    return this.store.listTasks(roomId, status);
+  }
+
+  async listObservations(roomId: string): Promise<Observation[]> {
+    return this.store.listObservations(roomId);
+  }
+}

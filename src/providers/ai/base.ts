@@ -1,0 +1,152 @@
+/**
+ * The AI provider contract (RoomKit §10.4): what an AI channel sends a model and what it gets back.
+ * Node-side only (providers run inside activities); everything here is plain data except the
+ * provider itself, so contexts can be recorded, copied and replayed in tests.
+ */
+import { RoomKitError } from '../../errors.js';
+import type { ChannelCapabilities } from '../../models/index.js';
+
+export interface AITextPart {
+  type: 'text';
+  text: string;
+}
+
+export interface AIImagePart {
+  type: 'image';
+  /** `https://…` or a `data:` URL. */
+  url: string;
+  mimeType: string;
+}
+
+/** A tool invocation the model asked for, replayed to it as part of an assistant message. */
+export interface AIToolCallPart {
+  type: 'tool_call';
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** The answer to one tool call, sent back in a `tool` message. */
+export interface AIToolResultPart {
+  type: 'tool_result';
+  toolCallId: string;
+  content: string;
+  isError?: boolean;
+}
+
+/** Model reasoning kept in an assistant message so multi-round tool loops can resume it. */
+export interface AIThinkingPart {
+  type: 'thinking';
+  thinking: string;
+  signature?: string;
+}
+
+export type AIContentPart = AITextPart | AIImagePart | AIToolCallPart | AIToolResultPart | AIThinkingPart;
+
+export type AIRole = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface AIMessage {
+  role: AIRole;
+  content: string | AIContentPart[];
+}
+
+/** A tool the model may call; `parameters` is a JSON Schema object. */
+export interface AITool {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+  tags?: string[];
+}
+
+export interface AIToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+export interface AIUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One generation request. The system prompt travels apart from `messages` (providers place it). */
+export interface AIContext {
+  messages: AIMessage[];
+  systemPrompt?: string;
+  temperature?: number;
+  maxTokens?: number;
+  tools?: AITool[];
+  /** What every transport of the room can show (intersection); undefined when there is none. */
+  targetCapabilities?: ChannelCapabilities;
+  /** Turn facts for providers (room id, event id — e.g. to derive vendor idempotency keys). */
+  metadata?: Record<string, unknown>;
+}
+
+export interface AIResponse {
+  content: string;
+  finishReason?: string;
+  usage?: AIUsage;
+  toolCalls?: AIToolCall[];
+  thinking?: string;
+  thinkingSignature?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface AIGenerateOptions {
+  /** Aborted when the activity is cancelled or times out; providers pass it to their HTTP client. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A model behind one vendor API. Implementations do not retry (Temporal owns retries): they throw
+ * {@link AIProviderError} with `retryable`/`retryAfterMs` and let the activity layer decide.
+ */
+export interface AIProvider {
+  readonly name: string;
+  readonly modelName: string;
+  readonly supportsVision: boolean;
+  generate(ctx: AIContext, options?: AIGenerateOptions): Promise<AIResponse>;
+  close?(): Promise<void>;
+}
+
+/** HTTP statuses worth retrying (529 is Anthropic's "overloaded"). */
+export const RETRYABLE_STATUS_CODES: readonly number[] = [408, 429, 500, 502, 503, 504, 529];
+
+export interface AIProviderErrorOptions {
+  provider: string;
+  /** Defaults to whether `statusCode` is in {@link RETRYABLE_STATUS_CODES}. */
+  retryable?: boolean;
+  statusCode?: number;
+  /** The prompt did not fit the model's context window (compact and replay, do not retry as is). */
+  contextOverflow?: boolean;
+  /** From a Retry-After header; becomes the activity's `nextRetryDelay`. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/**
+ * A provider call failed. The message is for logs and ON_ERROR, never for the room (RoomKit 0.38:
+ * provider error strings must not be shown to participants).
+ *
+ * @example
+ * throw new AIProviderError('rate limited', { provider: 'anthropic', statusCode: 429, retryAfterMs: 2000 });
+ */
+export class AIProviderError extends RoomKitError {
+  readonly provider: string;
+  readonly retryable: boolean;
+  readonly statusCode?: number;
+  readonly contextOverflow: boolean;
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, options: AIProviderErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AIProviderError';
+    this.provider = options.provider;
+    this.statusCode = options.statusCode;
+    this.retryable =
+      options.retryable ?? (options.statusCode !== undefined && RETRYABLE_STATUS_CODES.includes(options.statusCode));
+    this.contextOverflow = options.contextOverflow ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}

@@ -1,0 +1,3 @@
+export type { SMSProvider, SMSSendOptions } from './base.js';
+export { MockSMSProvider } from './mock.js';
+export type { MockSMSCall, MockSMSFailure, MockSMSProviderOptions } from './mock.js';

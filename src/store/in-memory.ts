@@ -1,0 +1,242 @@
+/**
+ * `ConversationStore` kept in this process's memory: the default for development and tests.
+ *
+ * Every write copies in and every read copies out (`structuredClone`), so a caller mutating what it
+ * passed or got back never changes what is stored (RoomKit 0.28 returned shared objects).
+ */
+import type {
+  ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+} from '../models/index.js';
+import type { ConversationStore, ListEventsOptions } from './conversation-store.js';
+
+/** One room's timeline: events by index, plus the lookups that must follow replacements. */
+interface Timeline {
+  byIndex: Map<number, RoomEvent>;
+  indexById: Map<string, number>;
+  indexByKey: Map<string, number>;
+}
+
+const DEFAULT_EVENT_LIMIT = 50;
+const DEFAULT_ROOM_LIMIT = 100;
+
+/**
+ * @example
+ * const store = new InMemoryStore();
+ * await store.putEvents([event]);
+ * const latest = await store.listEvents('room-1', { limit: 20, newestFirst: true });
+ */
+export class InMemoryStore implements ConversationStore {
+  readonly isProcessLocal = true;
+
+  private readonly rooms = new Map<string, Room>();
+  private readonly timelines = new Map<string, Timeline>();
+  /** roomId → channelId → binding (insertion order kept). */
+  private readonly bindings = new Map<string, Map<string, ChannelBinding>>();
+  /** roomId → participantId → participant. */
+  private readonly participants = new Map<string, Map<string, Participant>>();
+  private readonly tasks = new Map<string, Task>();
+  private readonly observations = new Map<string, Observation>();
+
+  // Rooms
+
+  async putRoom(room: Room): Promise<void> {
+    this.rooms.set(room.id, copy(room));
+  }
+
+  async getRoom(roomId: string): Promise<Room | undefined> {
+    return copyOrUndefined(this.rooms.get(roomId));
+  }
+
+  /** Oldest room first (then id). */
+  async listRooms(options: { offset?: number; limit?: number; status?: RoomStatus } = {}): Promise<Room[]> {
+    const offset = checkCount('offset', options.offset ?? 0);
+    const limit = checkCount('limit', options.limit ?? DEFAULT_ROOM_LIMIT);
+    return [...this.rooms.values()]
+      .filter((r) => options.status === undefined || r.status === options.status)
+      .sort(oldestFirst)
+      .slice(offset, offset + limit)
+      .map(copy);
+  }
+
+  /** Only rooms with a stored room record are returned: ordering needs `createdAt`. No default limit. */
+  async findRoomIdsByChannel(channelId: string, options: { status?: RoomStatus; limit?: number } = {}): Promise<string[]> {
+    const limit = options.limit === undefined ? Infinity : checkCount('limit', options.limit);
+    const rooms: Room[] = [];
+    for (const [roomId, byChannel] of this.bindings) {
+      if (!byChannel.has(channelId)) continue;
+      const room = this.rooms.get(roomId);
+      if (room && (options.status === undefined || room.status === options.status)) rooms.push(room);
+    }
+    return rooms.sort(oldestFirst).slice(0, limit).map((r) => r.id);
+  }
+
+  /**
+   * The newest room (by `createdAt`, then the greater id) in which `participantId` is a participant
+   * on any channel, or is the `participantId` of a binding of type `channelType`.
+   */
+  async findLatestRoom(participantId: string, channelType: string, status?: RoomStatus): Promise<string | undefined> {
+    let latest: Room | undefined;
+    for (const room of this.rooms.values()) {
+      if (status !== undefined && room.status !== status) continue;
+      const isParticipant = this.participants.get(room.id)?.has(participantId) ?? false;
+      const isBound = !isParticipant && [...(this.bindings.get(room.id)?.values() ?? [])]
+        .some((b) => b.participantId === participantId && b.channelType === channelType);
+      if ((isParticipant || isBound) && (!latest || oldestFirst(room, latest) > 0)) latest = room;
+    }
+    return latest?.id;
+  }
+
+  // Events
+
+  async putEvents(events: RoomEvent[]): Promise<void> {
+    for (const event of events) {
+      const timeline = this.timeline(event.roomId);
+      const previous = timeline.byIndex.get(event.index);
+      if (previous) forget(timeline, previous);
+      const stored = copy(event);
+      timeline.byIndex.set(stored.index, stored);
+      timeline.indexById.set(stored.id, stored.index);
+      if (stored.idempotencyKey !== undefined) timeline.indexByKey.set(stored.idempotencyKey, stored.index);
+    }
+  }
+
+  async getEvent(roomId: string, eventId: string): Promise<RoomEvent | undefined> {
+    const timeline = this.timelines.get(roomId);
+    const index = timeline?.indexById.get(eventId);
+    return index === undefined ? undefined : copyOrUndefined(timeline?.byIndex.get(index));
+  }
+
+  async getEventByIndex(roomId: string, index: number): Promise<RoomEvent | undefined> {
+    return copyOrUndefined(this.timelines.get(roomId)?.byIndex.get(index));
+  }
+
+  async getEventByIdempotencyKey(roomId: string, key: string): Promise<RoomEvent | undefined> {
+    const timeline = this.timelines.get(roomId);
+    const index = timeline?.indexByKey.get(key);
+    return index === undefined ? undefined : copyOrUndefined(timeline?.byIndex.get(index));
+  }
+
+  /**
+   * Ascending by index. Filters and cursors (exclusive) narrow the set first; then `offset` (ignored
+   * with a cursor) and `limit` (default 50) page it from the oldest end, or from the newest end with
+   * `newestFirst` — the page is still returned oldest first.
+   */
+  async listEvents(roomId: string, options: ListEventsOptions = {}): Promise<RoomEvent[]> {
+    const limit = checkCount('limit', options.limit ?? DEFAULT_EVENT_LIMIT);
+    const hasCursor = options.afterIndex !== undefined || options.beforeIndex !== undefined;
+    const offset = hasCursor ? 0 : checkCount('offset', options.offset ?? 0);
+    const types = options.eventTypes ? new Set<string>(options.eventTypes) : undefined;
+    const timeline = this.timelines.get(roomId);
+    if (!timeline || limit === 0) return [];
+
+    const matching = [...timeline.byIndex.values()]
+      .filter((e) =>
+        (options.afterIndex === undefined || e.index > options.afterIndex)
+        && (options.beforeIndex === undefined || e.index < options.beforeIndex)
+        && (types === undefined || types.has(e.type))
+        && (options.visibility === undefined || e.visibility === options.visibility))
+      .sort((a, b) => a.index - b.index);
+
+    const page = options.newestFirst
+      ? matching.slice(Math.max(0, matching.length - offset - limit), Math.max(0, matching.length - offset))
+      : matching.slice(offset, offset + limit);
+    return page.map(copy);
+  }
+
+  async getEventCount(roomId: string): Promise<number> {
+    return this.timelines.get(roomId)?.byIndex.size ?? 0;
+  }
+
+  // Bindings
+
+  async putBinding(binding: ChannelBinding): Promise<void> {
+    let byChannel = this.bindings.get(binding.roomId);
+    if (!byChannel) this.bindings.set(binding.roomId, (byChannel = new Map()));
+    byChannel.set(binding.channelId, copy(binding));
+  }
+
+  async removeBinding(roomId: string, channelId: string): Promise<boolean> {
+    return this.bindings.get(roomId)?.delete(channelId) ?? false;
+  }
+
+  async getBinding(roomId: string, channelId: string): Promise<ChannelBinding | undefined> {
+    return copyOrUndefined(this.bindings.get(roomId)?.get(channelId));
+  }
+
+  async listBindings(roomId: string): Promise<ChannelBinding[]> {
+    return [...(this.bindings.get(roomId)?.values() ?? [])].map(copy);
+  }
+
+  // Participants
+
+  async putParticipant(participant: Participant): Promise<void> {
+    let byId = this.participants.get(participant.roomId);
+    if (!byId) this.participants.set(participant.roomId, (byId = new Map()));
+    byId.set(participant.id, copy(participant));
+  }
+
+  async listParticipants(roomId: string): Promise<Participant[]> {
+    return [...(this.participants.get(roomId)?.values() ?? [])].map(copy);
+  }
+
+  // Tasks and observations: upserts by id, listed in first-write order.
+
+  async putTask(task: Task): Promise<void> {
+    this.tasks.set(task.id, copy(task));
+  }
+
+  async listTasks(roomId: string, status?: TaskStatus): Promise<Task[]> {
+    return [...this.tasks.values()]
+      .filter((t) => t.roomId === roomId && (status === undefined || t.status === status))
+      .map(copy);
+  }
+
+  async putObservation(observation: Observation): Promise<void> {
+    this.observations.set(observation.id, copy(observation));
+  }
+
+  async listObservations(roomId: string): Promise<Observation[]> {
+    return [...this.observations.values()].filter((o) => o.roomId === roomId).map(copy);
+  }
+
+  /** Nothing to release: the data lives as long as this object. */
+  async close(): Promise<void> {}
+
+  private timeline(roomId: string): Timeline {
+    let timeline = this.timelines.get(roomId);
+    if (!timeline) {
+      timeline = { byIndex: new Map(), indexById: new Map(), indexByKey: new Map() };
+      this.timelines.set(roomId, timeline);
+    }
+    return timeline;
+  }
+}
+
+/** Drop the lookups of an event about to be replaced, unless they already point elsewhere. */
+function forget(timeline: Timeline, event: RoomEvent): void {
+  if (timeline.indexById.get(event.id) === event.index) timeline.indexById.delete(event.id);
+  if (event.idempotencyKey !== undefined && timeline.indexByKey.get(event.idempotencyKey) === event.index) {
+    timeline.indexByKey.delete(event.idempotencyKey);
+  }
+}
+
+/** Oldest `createdAt` first, then id; instants are compared, so offsets and precision do not matter. */
+function oldestFirst(a: Room, b: Room): number {
+  const ta = Date.parse(a.createdAt);
+  const tb = Date.parse(b.createdAt);
+  const byTime = Number.isNaN(ta) || Number.isNaN(tb) ? a.createdAt.localeCompare(b.createdAt) : ta - tb;
+  return byTime !== 0 ? byTime : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function checkCount(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function copyOrUndefined<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : structuredClone(value);
+}

@@ -1,0 +1,2 @@
+/** Workflow bundle entry: only deterministic code is reachable from here (ARCHITECTURE.md §3). */
+export { roomWorkflow } from './room/workflow.js';

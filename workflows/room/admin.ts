@@ -1,0 +1,146 @@
+/** Admin commands: bindings, metadata, timers, close. Each goes through the room's queue. */
+import { systemEvent } from '../../src/core/events.js';
+import type { ChannelBinding, CommandResult, HookTrigger, RoomCommand, RoomEvent } from '../../src/models/index.js';
+import { stamp } from './pipeline.js';
+import { commit, fireObservers } from './side-effects.js';
+import type { RoomState } from './state.js';
+
+const ok = (value: unknown): CommandResult => ({ ok: true, value });
+const closed = (rs: RoomState): CommandResult => ({ ok: false, error: { type: 'RoomClosedError', message: `room is closed: ${rs.room.id}` } });
+const unbound = (rs: RoomState, channelId: string): CommandResult => ({
+  ok: false, error: { type: 'ChannelNotFoundError', message: `channel ${channelId} is not attached to room ${rs.room.id}` },
+});
+
+export async function handleAdmin(rs: RoomState, cmd: RoomCommand): Promise<CommandResult> {
+  switch (cmd.kind) {
+    case 'describe':
+      return ok(rs.snapshot());
+    case 'updateMetadata':
+      rs.room = { ...rs.room, metadata: { ...rs.room.metadata, ...cmd.metadata }, updatedAt: new Date().toISOString() };
+      await commit(rs, {});
+      return ok(rs.room);
+    case 'setTimers':
+      rs.room = {
+        ...rs.room,
+        timers: { ...cmd.timers, lastActivityAt: rs.room.timers.lastActivityAt ?? new Date().toISOString() },
+        updatedAt: new Date().toISOString(),
+      };
+      await commit(rs, {});
+      return ok(rs.room);
+    case 'close':
+      await closeRoom(rs, { reason: 'api' });
+      return ok(rs.room);
+    default:
+      break;
+  }
+  if (rs.refusesWrites()) return closed(rs);
+  switch (cmd.kind) {
+    case 'attach':
+      return ok(await attach(rs, { ...cmd.binding, roomId: rs.room.id }));
+    case 'detach':
+      return ok(await detach(rs, cmd.channelId));
+    case 'mute':
+    case 'unmute': {
+      const b = rs.binding(cmd.channelId);
+      if (!b) return unbound(rs, cmd.channelId);
+      const muted = cmd.kind === 'mute';
+      return ok(await change(rs, { ...b, muted }, muted ? 'channel_muted' : 'channel_unmuted',
+        `Channel ${b.channelId} ${muted ? 'muted' : 'unmuted'}`, { channel_id: b.channelId },
+        muted ? 'on_channel_muted' : 'on_channel_unmuted'));
+    }
+    case 'setVisibility': {
+      const b = rs.binding(cmd.channelId);
+      if (!b) return unbound(rs, cmd.channelId);
+      return ok(await change(rs, { ...b, visibility: cmd.visibility }, 'channel_visibility_changed',
+        `Channel ${b.channelId} visibility changed to ${cmd.visibility}`,
+        { channel_id: b.channelId, old_visibility: b.visibility, visibility: cmd.visibility }));
+    }
+    case 'setAccess': {
+      const b = rs.binding(cmd.channelId);
+      if (!b) return unbound(rs, cmd.channelId);
+      return ok(await change(rs, { ...b, access: cmd.access }, 'channel_access_changed',
+        `Channel ${b.channelId} access changed to ${cmd.access}`,
+        { channel_id: b.channelId, old_access: b.access, access: cmd.access }));
+    }
+    default:
+      return { ok: false, error: { type: 'RoomKitError', message: `unknown command ${(cmd as { kind: string }).kind}` } };
+  }
+}
+
+/** Attach (or re-attach, overwriting) a binding; clears the detach tombstone; stores CHANNEL_ATTACHED. */
+export async function attach(rs: RoomState, binding: ChannelBinding): Promise<ChannelBinding> {
+  rs.putBinding(binding);
+  rs.setDetached(rs.detached().filter((id) => id !== binding.channelId));
+  const event = systemEvent(stamp(rs), 'channel_attached', {
+    body: `Channel ${binding.channelId} attached (${binding.access}, ${binding.visibility})`,
+    code: 'channel_attached',
+    data: { channel_id: binding.channelId, access: binding.access, visibility: binding.visibility, category: binding.category },
+  });
+  rs.framework('room_channel_attached', { channel_id: binding.channelId }, { channelId: binding.channelId });
+  await commit(rs, { events: [event], bindings: [binding] });
+  await fireObservers(rs, 'on_channel_attached', event);
+  return binding;
+}
+
+async function detach(rs: RoomState, channelId: string): Promise<boolean> {
+  if (!rs.binding(channelId)) return false;
+  // Tombstone first: auto-attach must never bring a detached channel back.
+  rs.setDetached([...rs.detached(), channelId]);
+  rs.removeBinding(channelId);
+  const event = systemEvent(stamp(rs), 'channel_detached', {
+    body: `Channel ${channelId} detached`, code: 'channel_detached', data: { channel_id: channelId },
+  });
+  rs.framework('room_channel_detached', { channel_id: channelId }, { channelId });
+  await commit(rs, { events: [event], removedBindings: [channelId] });
+  await fireObservers(rs, 'on_channel_detached', event);
+  return true;
+}
+
+async function change(
+  rs: RoomState, binding: ChannelBinding, code: string, body: string, data: Record<string, unknown>, trigger?: HookTrigger,
+): Promise<ChannelBinding> {
+  rs.putBinding(binding);
+  const type = code === 'channel_muted' ? 'channel_muted' : code === 'channel_unmuted' ? 'channel_unmuted' : 'channel_updated';
+  const event = systemEvent(stamp(rs), type, { body, code, data });
+  await commit(rs, { events: [event], bindings: [binding] });
+  if (trigger) await fireObservers(rs, trigger, event);
+  return binding;
+}
+
+/** CLOSED: refuses writes from now on. A timer close stores its system event (the one allowed write). */
+export async function closeRoom(
+  rs: RoomState, how: { reason: 'api' } | { reason: 'timer'; elapsedSeconds: number; threshold: number },
+): Promise<void> {
+  const now = new Date().toISOString();
+  rs.room = { ...rs.room, status: 'closed', closedAt: now, updatedAt: now };
+  const events: RoomEvent[] = [];
+  if (how.reason === 'timer') {
+    events.push(systemEvent(stamp(rs), 'system', {
+      body: `Room ${rs.room.id} closed after ${Math.round(how.elapsedSeconds)}s inactivity`,
+      code: 'room_closed_by_timer',
+      data: { elapsed_seconds: how.elapsedSeconds, threshold: how.threshold },
+    }));
+    rs.framework('room_closed', { reason: 'timer' });
+  } else {
+    rs.framework('room_closed', { room_id: rs.room.id });
+  }
+  await commit(rs, { events, activity: false });
+  await fireObservers(rs, 'on_room_closed', events[0] ?? lifecycleEvent(rs, 'room_closed', `Room ${rs.room.id} closed`));
+}
+
+export async function pauseRoom(rs: RoomState, elapsedSeconds: number, threshold: number): Promise<void> {
+  rs.room = { ...rs.room, status: 'paused', updatedAt: new Date().toISOString() };
+  const event = systemEvent(stamp(rs), 'system', {
+    body: `Room ${rs.room.id} paused after ${Math.round(elapsedSeconds)}s inactivity`,
+    code: 'room_paused_by_timer',
+    data: { elapsed_seconds: elapsedSeconds, threshold },
+  });
+  rs.framework('room_paused', { reason: 'timer' });
+  await commit(rs, { events: [event], activity: false });
+  await fireObservers(rs, 'on_room_paused', event);
+}
+
+/** Synthetic (unstored) SYSTEM event used as the payload of lifecycle hooks. */
+export function lifecycleEvent(rs: RoomState, code: string, body: string): RoomEvent {
+  return systemEvent(stamp(rs), 'system', { body, code, data: { room_id: rs.room.id } });
+}

@@ -1,0 +1,36 @@
+/**
+ * Activity proxies, one per timeout/retry class. The workflow knows activities only as types.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { RoomActivities } from '../../activities/index.js';
+import type { ChannelBinding } from '../../src/models/index.js';
+import { deliveryRetry } from '../../src/core/retry.js';
+
+/** Store writes and reads: fast, idempotent, retried until they land. */
+const storeOps = proxyActivities<RoomActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 30 },
+});
+export const { persist, loadEvent, emitFrameworkEvents } = storeOps;
+
+/** Hooks bound their own calls; the activity only needs room for the sum of their timeouts. */
+export function hookOps(totalTimeoutMs: number) {
+  return proxyActivities<RoomActivities>({
+    startToCloseTimeout: totalTimeoutMs + 15_000,
+    retry: { maximumAttempts: 3, initialInterval: '1 second' },
+  });
+}
+
+/** One delivery proxy per binding retry policy (RoomKit's RetryPolicy → Temporal's). */
+export function deliverOps(binding: ChannelBinding) {
+  return proxyActivities<RoomActivities>({
+    startToCloseTimeout: '60 seconds',
+    retry: deliveryRetry(binding.retryPolicy),
+  });
+}
+
+/** AI generation: slow, retried a few times on retryable provider errors. */
+export const { respond } = proxyActivities<RoomActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 3, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});

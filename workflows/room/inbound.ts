@@ -1,0 +1,85 @@
+/** Message commands: `processInbound`/`signalInbound` (inbound) and `sendEvent` (send). */
+import { lookup } from '../../src/core/idempotency.js';
+import { channelEvent, inboundEvent } from '../../src/core/events.js';
+import type {
+  ChannelBinding, CommandResult, InboundResult, ParsedInboundMessage, RoomCommand, RoomEvent,
+} from '../../src/models/index.js';
+import { attach } from './admin.js';
+import { loadEvent } from './effects.js';
+import { newCascade, runPass, stamp } from './pipeline.js';
+import { safely } from './side-effects.js';
+import type { RoomState } from './state.js';
+
+type Settle = (result: CommandResult) => void;
+const ok = (value: unknown): CommandResult => ({ ok: true, value });
+const fail = (type: string, message: string): CommandResult => ({ ok: false, error: { type, message } });
+
+export async function handleInbound(
+  rs: RoomState, cmd: Extract<RoomCommand, { kind: 'inbound' }>, settleCommitted: Settle,
+): Promise<CommandResult> {
+  const message = cmd.message as ParsedInboundMessage;
+  if (rs.refusesWrites()) {
+    rs.framework('room_refused_event', { status: rs.room.status, event_type: message.eventType ?? 'message' });
+    return ok(refused('room_closed'));
+  }
+  if (rs.room.status === 'paused') {
+    // A new message reopens a paused room (the inactivity timer starts again from this message).
+    rs.room = { ...rs.room, status: 'active' };
+    rs.framework('room_resumed', { reason: 'inbound' });
+  }
+  let binding = rs.binding(message.channelId);
+  if (!binding && !rs.detached().includes(message.channelId)) {
+    // Auto-attach, unless the channel was explicitly detached (tombstone).
+    binding = await attach(rs, { ...cmd.defaultBinding, roomId: rs.room.id });
+  }
+  const replay = await replayDuplicate(rs, message.idempotencyKey);
+  if (replay) return ok(replay);
+  const event = inboundEvent(stamp(rs), message, binding ?? cmd.defaultBinding);
+  return ok(await runRoot(rs, event, settleCommitted));
+}
+
+export async function handleSend(
+  rs: RoomState, cmd: Extract<RoomCommand, { kind: 'send' }>, settleCommitted: Settle,
+): Promise<CommandResult> {
+  if (rs.refusesWrites()) return fail('RoomClosedError', `room is closed: ${rs.room.id}`);
+  const binding = rs.binding(cmd.channelId);
+  if (!binding) return fail('ChannelNotFoundError', `channel ${cmd.channelId} is not attached to room ${rs.room.id}`);
+  const replay = await replayDuplicate(rs, cmd.options.idempotencyKey);
+  if (replay) return ok(replay);
+  const event = channelEvent(stamp(rs), { channelId: cmd.channelId, content: cmd.content, ...cmd.options }, binding);
+  return ok(await runRoot(rs, event, settleCommitted));
+}
+
+async function runRoot(rs: RoomState, event: RoomEvent, settleCommitted: Settle): Promise<InboundResult> {
+  const cascade = newCascade(rs, (committed, reason) =>
+    settleCommitted(ok(result(committed, reason))),
+  );
+  const pass = await runPass(rs, event, cascade, true);
+  const out = result(pass.event, pass.reason, pass.deliveryResults);
+  if (cascade.error) out.error = cascade.error;
+  return out;
+}
+
+function result(event: RoomEvent, reason?: string, deliveryResults: InboundResult['deliveryResults'] = {}): InboundResult {
+  const blocked = event.status === 'blocked';
+  return { event, blocked, ...(blocked && reason !== undefined && { reason }), deliveryResults };
+}
+
+function refused(reason: string): InboundResult {
+  return { blocked: true, reason, deliveryResults: {} };
+}
+
+/**
+ * A repeated idempotency key replays the original committed event with `blocked: false`, even when
+ * the original was blocked (RoomKit quirk 3). Outside the recent window the store is asked.
+ */
+async function replayDuplicate(rs: RoomState, key: string | undefined): Promise<InboundResult | undefined> {
+  const index = lookup(rs.idempotency, key);
+  if (index === undefined) return undefined;
+  const original = rs.recent.find((e) => e.index === index)
+    ?? (await safely(rs, 'loadEvent', () => loadEvent({ roomId: rs.room.id, index }))) ?? undefined;
+  if (!original) return { blocked: true, reason: 'duplicate', deliveryResults: {} };
+  return { event: original, blocked: false, deliveryResults: {} };
+}
+
+export type { ChannelBinding };

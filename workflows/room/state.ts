@@ -1,0 +1,152 @@
+/**
+ * The room's state: plain JSON (carried across continue-as-new) plus the run's transient
+ * bookkeeping of waiting callers. Only the workflow loop mutates it.
+ */
+import { newWindow, remember, type IdempotencyWindow } from '../../src/core/idempotency.js';
+import type {
+  ChannelBinding, CommandEnvelope, CommandResult, FrameworkEvent, KitManifest, Participant, Room, RoomEvent,
+  RoomWorkflowInput,
+} from '../../src/models/index.js';
+import type { RoomSnapshot } from './definitions.js';
+
+const RECENT_LIMIT = 50;
+export const DETACHED_KEY = 'roomkit:detached_channels';
+
+export interface QueuedCommand {
+  envelope: CommandEnvelope;
+  /** An update caller waits for a result; a signal has nobody to answer. */
+  awaited: boolean;
+}
+
+/** What continue-as-new carries to the next run. */
+export interface CarriedState {
+  room: Room;
+  bindings: ChannelBinding[];
+  participants: Participant[];
+  idempotency: IdempotencyWindow;
+  recent: RoomEvent[];
+  queue: QueuedCommand[];
+  processed: number;
+  rejectedSignals: number;
+}
+
+export class RoomState {
+  room: Room;
+  bindings: ChannelBinding[];
+  participants: Participant[];
+  idempotency: IdempotencyWindow;
+  recent: RoomEvent[];
+  queue: QueuedCommand[];
+  processed: number;
+  rejectedSignals: number;
+  manifest: KitManifest;
+  /** Results by command id, with how far the command got. */
+  readonly outcomes: Record<string, { stage: 'committed' | 'delivered'; result: CommandResult }> = {};
+  /** Framework events raised while processing the current command. */
+  pendingFramework: FrameworkEvent[] = [];
+
+  constructor(input: RoomWorkflowInput) {
+    const carried = input.carried as CarriedState | undefined;
+    this.manifest = input.manifest;
+    this.room = carried?.room ?? input.room;
+    this.bindings = carried?.bindings ?? [];
+    this.participants = carried?.participants ?? [];
+    this.idempotency = carried?.idempotency ?? newWindow();
+    this.recent = carried?.recent ?? [];
+    this.queue = carried?.queue ?? [];
+    this.processed = carried?.processed ?? 0;
+    this.rejectedSignals = carried?.rejectedSignals ?? 0;
+  }
+
+  carry(): CarriedState {
+    return {
+      room: this.room, bindings: this.bindings, participants: this.participants, idempotency: this.idempotency,
+      recent: this.recent, queue: this.queue, processed: this.processed, rejectedSignals: this.rejectedSignals,
+    };
+  }
+
+  binding(channelId: string): ChannelBinding | undefined {
+    return this.bindings.find((b) => b.channelId === channelId);
+  }
+
+  putBinding(binding: ChannelBinding): void {
+    const i = this.bindings.findIndex((b) => b.channelId === binding.channelId);
+    if (i >= 0) this.bindings[i] = binding;
+    else this.bindings.push(binding);
+  }
+
+  removeBinding(channelId: string): void {
+    this.bindings = this.bindings.filter((b) => b.channelId !== channelId);
+  }
+
+  detached(): string[] {
+    const list = this.room.metadata[DETACHED_KEY];
+    return Array.isArray(list) ? (list as string[]) : [];
+  }
+
+  setDetached(list: string[]): void {
+    const metadata = { ...this.room.metadata };
+    if (list.length) metadata[DETACHED_KEY] = list;
+    else delete metadata[DETACHED_KEY];
+    this.room = { ...this.room, metadata };
+  }
+
+  refusesWrites(): boolean {
+    return this.room.status === 'closed' || this.room.status === 'archived';
+  }
+
+  /**
+   * Give events their gap-free indexes and bump the room's counters. Called only from the loop, so
+   * indexes are assigned in one place, in order.
+   */
+  assignIndexes(events: RoomEvent[], now: string, activity = true): void {
+    for (const e of events) {
+      e.index = this.room.eventCount;
+      this.room.eventCount += 1;
+      this.room.latestIndex = e.index;
+      remember(this.idempotency, e.idempotencyKey, e.index);
+      this.recent.push(e);
+    }
+    if (this.recent.length > RECENT_LIMIT) this.recent.splice(0, this.recent.length - RECENT_LIMIT);
+    this.room = activity
+      ? { ...this.room, updatedAt: now, timers: { ...this.room.timers, lastActivityAt: now } }
+      : { ...this.room, updatedAt: now };
+  }
+
+  /** Replace a committed event in the recent window (e.g. once its delivery failures are known). */
+  replaceRecent(event: RoomEvent): void {
+    const i = this.recent.findIndex((e) => e.id === event.id);
+    if (i >= 0) this.recent[i] = event;
+  }
+
+  framework(type: string, data: Record<string, unknown>, refs: { eventId?: string; channelId?: string } = {}): void {
+    this.pendingFramework.push({
+      type, roomId: this.room.id, timestamp: new Date().toISOString(), data,
+      ...(refs.eventId && { eventId: refs.eventId }), ...(refs.channelId && { channelId: refs.channelId }),
+    });
+  }
+
+  /** Framework events someone listens to, removed from the pending list. */
+  takeFramework(): FrameworkEvent[] {
+    const listened = new Set(this.manifest.listens);
+    const out = this.pendingFramework.filter((e) => listened.has(e.type));
+    this.pendingFramework = [];
+    return out;
+  }
+
+  snapshot(): RoomSnapshot {
+    return {
+      room: this.room,
+      bindings: this.bindings,
+      participants: this.participants,
+      recentEvents: this.recent,
+      counters: {
+        eventCount: this.room.eventCount,
+        latestIndex: this.room.latestIndex,
+        queued: this.queue.length,
+        processed: this.processed,
+        rejectedSignals: this.rejectedSignals,
+      },
+    };
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Executing a broadcast plan: each target concurrently, as activities. Transports are delivered;
+ * intelligence targets respond. Every outcome comes back as data.
+ */
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { isSolicited } from '../../src/core/addressing.js';
+import { contentForTarget } from '../../src/core/transcode.js';
+import type {
+  ChannelBinding, ChannelOutput, DeliveryResult, ErrorInfo, RoomEvent,
+} from '../../src/models/index.js';
+import { deliverOps, respond } from './effects.js';
+import type { RoomState } from './state.js';
+
+export type TargetOutcome =
+  | { kind: 'skipped'; binding: ChannelBinding }
+  | { kind: 'delivered'; binding: ChannelBinding; result: DeliveryResult }
+  | { kind: 'failed'; binding: ChannelBinding; result: DeliveryResult }
+  | { kind: 'responded'; binding: ChannelBinding; output: ChannelOutput }
+  | { kind: 'ai_failed'; binding: ChannelBinding; result: DeliveryResult; error: ErrorInfo };
+
+/** Stable per (room, index, channel): the key a provider can dedupe a retried send on. */
+export const outboundKey = (roomId: string, index: number, channelId: string): string => `${roomId}:${index}:${channelId}`;
+
+export async function runTarget(
+  rs: RoomState, event: RoomEvent, target: ChannelBinding, source: ChannelBinding | undefined,
+): Promise<TargetOutcome> {
+  if (!isSolicited(event, target, source, rs.room.agentResponsePolicy)) return { kind: 'skipped', binding: target };
+  const content = contentForTarget(event.content, target.capabilities);
+  if (content === null) {
+    return { kind: 'failed', binding: target, result: failed(target, { code: 'transcoding_failed', message: 'content cannot be shown on this channel', retryable: false }) };
+  }
+  const copy: RoomEvent = { ...event, content };
+  if (target.category === 'intelligence') {
+    try {
+      const output = await respond({ roomId: rs.room.id, event: copy, binding: target });
+      return { kind: 'responded', binding: target, output };
+    } catch (err) {
+      const error = describe(err);
+      return { kind: 'ai_failed', binding: target, result: failed(target, error), error: { type: error.code, message: error.message } };
+    }
+  }
+  return deliverBare(rs, copy, target);
+}
+
+/** Deliver an event as is (no transcoding) to one transport; used for plans and injected events. */
+export async function deliverBare(rs: RoomState, event: RoomEvent, target: ChannelBinding): Promise<TargetOutcome> {
+  try {
+    const out = await deliverOps(target).deliver({
+      roomId: rs.room.id, event, binding: target, idempotencyKey: outboundKey(rs.room.id, event.index, target.channelId),
+    });
+    const result: DeliveryResult = { channelId: target.channelId, status: 'sent' };
+    if (out.providerResult) {
+      result.providerResult = out.providerResult;
+      if (out.providerResult.providerMessageId) result.providerMessageId = out.providerResult.providerMessageId;
+    }
+    return { kind: 'delivered', binding: target, result };
+  } catch (err) {
+    return { kind: 'failed', binding: target, result: failed(target, describe(err)) };
+  }
+}
+
+function failed(target: ChannelBinding, error: { code: string; message: string; retryable: boolean }): DeliveryResult {
+  return { channelId: target.channelId, status: 'failed', error };
+}
+
+/** An activity failure as RoomKit's DeliveryError: code = the failure type, retryable unless permanent. */
+function describe(err: unknown): { code: string; message: string; retryable: boolean } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    return { code: cause.type || 'DeliveryFailed', message: cause.message, retryable: !cause.nonRetryable };
+  }
+  if (cause instanceof TimeoutFailure) return { code: 'timeout', message: cause.message, retryable: true };
+  return { code: 'DeliveryFailed', message: cause instanceof Error ? cause.message : String(cause), retryable: true };
+}

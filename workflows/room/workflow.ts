@@ -1,0 +1,125 @@
+/**
+ * One workflow per room (`room:<roomId>`). Handlers only enqueue; a single loop processes the queue
+ * in order (this is the room lock), sleeps on a durable timer until the next inactivity deadline,
+ * and continues as new when the history grows large.
+ */
+import {
+  allHandlersFinished, condition, continueAsNew, isCancellation, log, setHandler, workflowInfo,
+} from '@temporalio/workflow';
+import { dueTransition, msUntilNextTimer } from '../../src/core/timers.js';
+import { CommandEnvelope, type CommandResult, type RoomWorkflowInput } from '../../src/models/index.js';
+import { closeRoom, handleAdmin, lifecycleEvent, pauseRoom } from './admin.js';
+import { commandSignal, commandUpdate, stateQuery } from './definitions.js';
+import { emitFrameworkEvents } from './effects.js';
+import { handleInbound, handleSend } from './inbound.js';
+import { commit, fireObservers, safely } from './side-effects.js';
+import { RoomState, type QueuedCommand } from './state.js';
+
+export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
+  const rs = new RoomState(input);
+  const waiting: Record<string, 'committed' | 'delivered'> = {};
+
+  setHandler(
+    commandUpdate,
+    async (envelope) => {
+      waiting[envelope.id] = envelope.wait ?? 'delivered';
+      rs.queue.push({ envelope, awaited: true });
+      await condition(() => rs.outcomes[envelope.id] !== undefined);
+      const { result } = rs.outcomes[envelope.id];
+      delete rs.outcomes[envelope.id];
+      return result;
+    },
+    {
+      // Synchronous zod check: a rejected update writes nothing to history and the room goes on.
+      validator: (envelope) => {
+        CommandEnvelope.parse(envelope);
+      },
+    },
+  );
+  setHandler(commandSignal, (envelope) => {
+    // Signals cannot be refused; an invalid one is counted and dropped, never processed.
+    if (!CommandEnvelope.safeParse(envelope).success) {
+      rs.rejectedSignals += 1;
+      log.warn('room dropped an invalid command signal', { roomId: rs.room.id });
+      return;
+    }
+    rs.queue.push({ envelope, awaited: false });
+  });
+  setHandler(stateQuery, () => rs.snapshot());
+
+  const settle = (id: string, stage: 'committed' | 'delivered', result: CommandResult): void => {
+    const wanted = waiting[id];
+    if (!wanted || (stage === 'committed' && wanted !== 'committed')) return;
+    rs.outcomes[id] = { stage, result };
+    delete waiting[id];
+  };
+
+  if (!input.carried) await started(rs, input.autoCreated ?? false);
+
+  for (;;) {
+    const next = rs.queue.shift();
+    if (next) {
+      await processCommand(rs, next, settle);
+      continue;
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      // Only an idle room moves on: waiting callers would otherwise see their update fail.
+      await condition(() => allHandlersFinished() || rs.queue.length > 0);
+      if (rs.queue.length === 0) {
+        await continueAsNew<typeof roomWorkflow>({ room: rs.room, manifest: rs.manifest, carried: rs.carry() });
+      }
+      continue;
+    }
+    const wait = msUntilNextTimer(rs.room, Date.now());
+    if (wait === undefined) {
+      await condition(() => rs.queue.length > 0 || workflowInfo().continueAsNewSuggested);
+    } else if (!(await condition(() => rs.queue.length > 0, wait))) {
+      await applyTimers(rs);
+    }
+  }
+}
+
+async function started(rs: RoomState, autoCreated: boolean): Promise<void> {
+  rs.framework('room_created', { room_id: rs.room.id, auto_created: autoCreated });
+  await commit(rs, {});
+  await fireObservers(rs, 'on_room_created', lifecycleEvent(rs, 'room_created', `Room ${rs.room.id} created`));
+  await flushFramework(rs);
+}
+
+async function processCommand(
+  rs: RoomState, item: QueuedCommand, settle: (id: string, stage: 'committed' | 'delivered', r: CommandResult) => void,
+): Promise<void> {
+  const { envelope } = item;
+  // The kit that sent this command is the freshest description of hooks and listeners.
+  rs.manifest = envelope.manifest;
+  const cmd = envelope.command;
+  let result: CommandResult;
+  try {
+    if (cmd.kind === 'inbound') result = await handleInbound(rs, cmd, (r) => settle(envelope.id, 'committed', r));
+    else if (cmd.kind === 'send') result = await handleSend(rs, cmd, (r) => settle(envelope.id, 'committed', r));
+    else result = await handleAdmin(rs, cmd);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // A bug must not wedge the room: report it to the caller and keep serving.
+    const message = err instanceof Error ? err.message : String(err);
+    log.error('room command failed unexpectedly', { roomId: rs.room.id, kind: cmd.kind, error: message });
+    result = { ok: false, error: { type: 'RoomInternalError', message } };
+  }
+  rs.processed += 1;
+  settle(envelope.id, 'delivered', result);
+  await flushFramework(rs);
+}
+
+async function applyTimers(rs: RoomState): Promise<void> {
+  const due = dueTransition(rs.room, Date.now());
+  if (!due) return;
+  if (due.to === 'closed') await closeRoom(rs, { reason: 'timer', elapsedSeconds: due.elapsedSeconds, threshold: due.threshold });
+  else await pauseRoom(rs, due.elapsedSeconds, due.threshold);
+  await flushFramework(rs);
+}
+
+async function flushFramework(rs: RoomState): Promise<void> {
+  const events = rs.takeFramework();
+  if (events.length) await safely(rs, 'emitFrameworkEvents', () => emitFrameworkEvents({ events }));
+}
+
