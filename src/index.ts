@@ -25,3 +25,4 @@ export type { RoomSnapshot } from '../workflows/room/definitions.js';
 export { createActivities } from '../activities/index.js';
 export type { RoomActivities, ActivityDeps } from '../activities/index.js';
 export * from './temporal/index.js';
+export * from './server/index.js';

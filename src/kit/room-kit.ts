@@ -159,6 +159,11 @@ export class RoomKit {
     return this.server?.address ?? this.temporal.address;
   }
 
+  /** Web UI of the embedded dev server, when this kit started one with a UI. */
+  get temporalUiUrl(): string | undefined {
+    return this.server?.uiUrl;
+  }
+
   get taskQueue(): string {
     return this.temporal.taskQueue;
   }

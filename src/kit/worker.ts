@@ -1,6 +1,6 @@
 /** Building and running the in-process Temporal worker that serves room workflows. */
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -25,7 +25,20 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/**
+ * The SDK logs every worker state change at INFO; default the process-wide runtime to WARN unless
+ * the application installed its own runtime first (it can only be installed once per process).
+ */
+export function installQuietRuntime(level: LogLevel = 'WARN'): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // Already installed by the application (or an earlier kit): keep theirs.
+  }
+}
+
 export async function startWorker(settings: WorkerSettings, deps: ActivityDeps): Promise<RunningWorker> {
+  installQuietRuntime();
   const connection = await NativeConnection.connect({ address: settings.address });
   const worker = await Worker.create({
     connection,

@@ -50,6 +50,7 @@ export interface DevServer {
 
 const HOST = '127.0.0.1';
 const OUTPUT_TAIL_CHARS = 4000;
+const BANNER_FALLBACK_MS = 10_000;
 
 /** Raised when the server dies or does not become ready in time; carries the server's output tail. */
 export class DevServerStartError extends Error {
@@ -96,10 +97,15 @@ async function startOnce(options: DevServerOptions, port: number): Promise<DevSe
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
+  let bannerSeen = false;
   const keep = (chunk: Buffer): void => {
     tail = (tail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
   };
-  child.stdout?.on('data', keep);
+  child.stdout?.on('data', (chunk: Buffer) => {
+    keep(chunk);
+    // The CLI prints `Server:  localhost:<port>` only after the frontend has bound its port.
+    bannerSeen ||= /^Server:/m.test(tail);
+  });
   child.stderr?.on('data', keep);
 
   // Kept for the process's lifetime: an unhandled 'error' event would crash the parent.
@@ -129,7 +135,11 @@ async function startOnce(options: DevServerOptions, port: number): Promise<DevSe
   };
 
   try {
-    await waitUntilReady(child, address, namespace, options.startTimeoutMs ?? 30_000, () => tail, () => spawnError);
+    await waitUntilReady(child, address, namespace, options.startTimeoutMs ?? 30_000, {
+      tail: () => tail,
+      bannerSeen: () => bannerSeen,
+      spawnError: () => spawnError,
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -163,10 +173,11 @@ async function waitUntilReady(
   address: string,
   namespace: string,
   timeoutMs: number,
-  tail: () => string,
-  spawnError: () => Error | undefined,
+  state: { tail: () => string; bannerSeen: () => boolean; spawnError: () => Error | undefined },
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const { tail, bannerSeen, spawnError } = state;
+  const startedAt = Date.now();
+  const deadline = startedAt + timeoutMs;
   let lastError: unknown;
   const [host, portText] = address.split(':') as [string, string];
 
@@ -179,8 +190,11 @@ async function waitUntilReady(
         tail(),
       );
     }
+    // Probing before the banner could reach a foreign process holding the port while our server
+    // is failing to bind. Another CLI version might print no banner, hence the fallback delay.
+    const mayProbe = bannerSeen() || Date.now() - startedAt > BANNER_FALLBACK_MS;
     try {
-      if (await portAcceptsConnections(host, Number(portText))) {
+      if (mayProbe && (await portAcceptsConnections(host, Number(portText)))) {
         await probeRpc(address, namespace, Math.min(5_000, Math.max(1_000, deadline - Date.now())));
         return;
       }
@@ -195,9 +209,10 @@ async function waitUntilReady(
 
 /** One RPC round trip, including the namespace we asked for: proves the frontend is serving. */
 async function probeRpc(address: string, namespace: string, timeoutMs: number): Promise<void> {
-  // `lazy` + explicit deadline rather than `Connection.connect`: a failed `connect` leaves its gRPC
-  // channel open (reconnecting forever, keeping the event loop alive), and calls without a
-  // deadline can hang on a socket that accepts TCP but never speaks HTTP/2.
+  // `lazy` + explicit deadline rather than `Connection.connect`: a failed `connect` returns no
+  // handle to close, and a call without a deadline can hang on a listener that accepts TCP but
+  // never speaks HTTP/2. (Even closed, such a channel keeps its socket for a while in grpc-js,
+  // which is why we wait for the banner before probing.)
   const connection = Connection.lazy({ address, connectTimeout: timeoutMs });
   try {
     await connection.withDeadline(Date.now() + timeoutMs, async () => {

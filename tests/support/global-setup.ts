@@ -47,5 +47,6 @@ async function bundleWorkflows(tempDir: string): Promise<string> {
   });
   const bundlePath = path.join(tempDir, 'workflow-bundle.js');
   await writeFile(bundlePath, code);
+  log(`workflows bundled once for the run (${Math.round(code.length / 1024)} KB)`);
   return bundlePath;
 }

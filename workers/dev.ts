@@ -1,0 +1,42 @@
+/**
+ * `npm start`: everything in one process — the Temporal dev server (unless TEMPORAL_ADDRESS is set),
+ * an in-process worker and the HTTP server — until Ctrl-C.
+ */
+import { createServer } from 'node:http';
+import { attachWebSocketEndpoint, createApp } from '../src/index.js';
+import { loadConfig } from './config.js';
+import { buildKit, ensureDemoRoom, WS_CHANNEL } from './demo-kit.js';
+
+const config = loadConfig();
+const kit = buildKit(config);
+await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
+await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
+
+const app = createApp(kit, { chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID } });
+const server = createServer(app);
+const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
+await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+const address = server.address();
+const port = typeof address === 'object' && address ? address.port : config.PORT;
+
+console.log(`RoomKit is running.
+  chat page:   http://${config.HOST}:${port}/?room=${config.DEMO_ROOM_ID}
+  health:      http://${config.HOST}:${port}/health
+  temporal:    ${kit.temporalAddress} (task queue ${kit.taskQueue})${kit.temporalUiUrl ? `
+  temporal UI: ${kit.temporalUiUrl}` : ''}
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal} received, shutting down…`);
+  for (const client of wss.clients) client.terminate();
+  wss.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await kit.close();
+  console.log('stopped');
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

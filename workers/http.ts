@@ -1,0 +1,19 @@
+/** HTTP-only process: health, chat page and WebSocket endpoint, talking to rooms served by workers. */
+import { createServer } from 'node:http';
+import { attachWebSocketEndpoint, createApp } from '../src/index.js';
+import { loadConfig } from './config.js';
+import { buildKit, WS_CHANNEL } from './demo-kit.js';
+
+const config = loadConfig();
+if (!config.TEMPORAL_ADDRESS) {
+  console.error('TEMPORAL_ADDRESS is required for the HTTP server process.');
+  process.exit(2);
+}
+const kit = buildKit(config);
+await kit.connect();
+const server = createServer(createApp(kit, { chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID } }));
+attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
+server.listen(config.PORT, config.HOST, () => console.log(`HTTP server on http://${config.HOST}:${config.PORT}`));
+const stop = () => server.close(() => void kit.close().then(() => process.exit(0)));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
