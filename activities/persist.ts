@@ -31,6 +31,9 @@ export function persistActivities({ store, events: bus }: ActivityDeps) {
     async loadEvent(input: { roomId: string; index: number }): Promise<RoomEvent | null> {
       return (await store.getEventByIndex(input.roomId, input.index)) ?? null;
     },
+    async findEventByIdempotencyKey(input: { roomId: string; key: string }): Promise<RoomEvent | null> {
+      return (await store.getEventByIdempotencyKey(input.roomId, input.key)) ?? null;
+    },
     async emitFrameworkEvents(input: { events: FrameworkEvent[] }): Promise<void> {
       for (const e of input.events) await bus.emit(e);
     },

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
-import { buildKit, WS_CHANNEL } from './demo-kit.js';
+import { buildKit, ensureDemoRoom, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -11,9 +11,13 @@ if (!config.TEMPORAL_ADDRESS) {
 }
 const kit = buildKit(config);
 await kit.connect();
+await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 const server = createServer(createApp(kit, { chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID } }));
 attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
-server.listen(config.PORT, config.HOST, () => console.log(`HTTP server on http://${config.HOST}:${config.PORT}`));
+server.listen(config.PORT, config.HOST, () => {
+  const a = server.address();
+  console.log(`HTTP server on http://${config.HOST}:${typeof a === 'object' && a ? a.port : config.PORT}`);
+});
 const stop = () => server.close(() => void kit.close().then(() => process.exit(0)));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

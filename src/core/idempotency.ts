@@ -6,6 +6,8 @@ export interface IdempotencyWindow {
   /** insertion order, oldest first */
   order: string[];
   limit: number;
+  /** True once a key was forgotten: a miss may then be a key the store still knows. */
+  evicted?: boolean;
 }
 
 export function newWindow(limit = 5000): IdempotencyWindow {
@@ -21,5 +23,8 @@ export function remember(w: IdempotencyWindow, key: string | undefined, index: n
   if (!key || Object.prototype.hasOwnProperty.call(w.keys, key)) return;
   w.keys[key] = index;
   w.order.push(key);
-  while (w.order.length > w.limit) delete w.keys[w.order.shift() as string];
+  while (w.order.length > w.limit) {
+    delete w.keys[w.order.shift() as string];
+    w.evicted = true;
+  }
 }

@@ -42,6 +42,8 @@ export interface RoomKitOptions {
     namespace?: string;
     taskQueue?: string;
   };
+  /** Idempotency keys each room keeps in its state (default 5000); older keys are looked up in the store. */
+  idempotencyWindow?: number;
   /** Where kit messages go (CLI build notice, warnings). Default: stderr. */
   log?: (message: string) => void;
 }
@@ -65,6 +67,7 @@ export class RoomKit {
   readonly hooks = new HookRegistry();
   readonly events: FrameworkEventBus;
   readonly maxChainDepth: number;
+  private readonly idempotencyWindow?: number;
   private readonly channels = new Map<string, Channel>();
   private readonly router: InboundRoomRouter;
   private readonly temporal: TemporalConfig;
@@ -82,6 +85,10 @@ export class RoomKit {
     const depth = options.maxChainDepth ?? 5;
     if (!Number.isInteger(depth) || depth < 1) throw new RoomKitError(`maxChainDepth must be a positive integer, got ${depth}`);
     this.maxChainDepth = depth;
+    if (options.idempotencyWindow !== undefined && (!Number.isInteger(options.idempotencyWindow) || options.idempotencyWindow < 1)) {
+      throw new RoomKitError(`idempotencyWindow must be a positive integer, got ${options.idempotencyWindow}`);
+    }
+    this.idempotencyWindow = options.idempotencyWindow;
     this.temporal = parseTemporalConfig(options.temporal ?? {});
   }
 
@@ -124,7 +131,10 @@ export class RoomKit {
 
   /** What rooms must know of this kit; sent with every command. */
   manifest(): KitManifest {
-    return { hooks: this.hooks.specs(), listens: this.events.listened(), maxChainDepth: this.maxChainDepth };
+    return {
+      hooks: this.hooks.specs(), listens: this.events.listened(), maxChainDepth: this.maxChainDepth,
+      ...(this.idempotencyWindow && { idempotencyWindow: this.idempotencyWindow }),
+    };
   }
 
   // ── lifecycle ─────────────────────────────────────────────────────────────

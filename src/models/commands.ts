@@ -20,6 +20,8 @@ export const KitManifest = z.object({
   hooks: z.array(HookSpec),
   listens: z.array(z.string()),
   maxChainDepth: z.number().int().positive(),
+  /** Idempotency keys each room remembers in its own state; older ones are looked up in the store. */
+  idempotencyWindow: z.number().int().positive().max(100_000).optional(),
 });
 export type KitManifest = z.infer<typeof KitManifest>;
 

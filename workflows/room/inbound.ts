@@ -5,7 +5,7 @@ import type {
   ChannelBinding, CommandResult, InboundResult, ParsedInboundMessage, RoomCommand, RoomEvent,
 } from '../../src/models/index.js';
 import { attach } from './admin.js';
-import { loadEvent } from './effects.js';
+import { findEventByIdempotencyKey, loadEvent } from './effects.js';
 import { newCascade, runPass, stamp } from './pipeline.js';
 import { safely } from './side-effects.js';
 import type { RoomState } from './state.js';
@@ -75,7 +75,12 @@ function refused(reason: string): InboundResult {
  */
 async function replayDuplicate(rs: RoomState, key: string | undefined): Promise<InboundResult | undefined> {
   const index = lookup(rs.idempotency, key);
-  if (index === undefined) return undefined;
+  if (index === undefined) {
+    // Past the window, only the store can tell (one read, and only in rooms that outgrew the window).
+    if (!key || !rs.idempotency.evicted) return undefined;
+    const stored = await safely(rs, 'findEventByIdempotencyKey', () => findEventByIdempotencyKey({ roomId: rs.room.id, key }));
+    return stored ? { event: stored, blocked: false, deliveryResults: {} } : undefined;
+  }
   const original = rs.recent.find((e) => e.index === index)
     ?? (await safely(rs, 'loadEvent', () => loadEvent({ roomId: rs.room.id, index }))) ?? undefined;
   if (!original) return { blocked: true, reason: 'duplicate', deliveryResults: {} };

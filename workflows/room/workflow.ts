@@ -92,6 +92,7 @@ async function processCommand(
   const { envelope } = item;
   // The kit that sent this command is the freshest description of hooks and listeners.
   rs.manifest = envelope.manifest;
+  if (envelope.manifest.idempotencyWindow) rs.idempotency.limit = envelope.manifest.idempotencyWindow;
   const cmd = envelope.command;
   let result: CommandResult;
   try {

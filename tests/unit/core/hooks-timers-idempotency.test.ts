@@ -88,3 +88,13 @@ describe('idempotency window', () => {
     expect(lookup(newWindow(), 'constructor')).toBeUndefined();
   });
 });
+
+describe('idempotency window eviction', () => {
+  it('records that it forgot keys, so the room knows to ask the store on a miss', () => {
+    const w = newWindow(1);
+    remember(w, 'a', 0);
+    expect(w.evicted).toBeUndefined();
+    remember(w, 'b', 1);
+    expect(w.evicted).toBe(true);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * What docker-compose runs, without Docker: a worker process and an HTTP process on one Temporal
+ * server (the test run's), talking only through Temporal.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import { RoomKit } from '../../src/index.js';
+import { eventually } from '../support/kit.js';
+
+const children: ChildProcess[] = [];
+
+function start(entry: string, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  const child = spawn('npx', ['tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  children.push(child);
+  return { child, output: () => out };
+}
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+describe('worker and HTTP server as separate processes (docker-compose topology)', () => {
+  it('serves the demo room: health, a WebSocket message acked by the room, the AI answer in room state', async () => {
+    const env = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `split-${randomUUID()}`, PORT: '0', DEMO_ROOM_ID: 'demo-split',
+    };
+    start('workers/worker.ts', env);
+    const http = start('workers/http.ts', env);
+    const base = (await eventually(async () => http.output().match(/HTTP server on (http:\/\/[\d.]+:\d+)/)?.[1], 60_000));
+
+    expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ status: 'ok', temporal: { taskQueue: env.TEMPORAL_TASK_QUEUE } });
+
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?room=demo-split&sender=tester`);
+    const frames: { type: string; blocked?: boolean }[] = [];
+    ws.on('message', (m) => frames.push(JSON.parse(m.toString())));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'message', body: 'hello from the browser' }));
+    const ack = await eventually(async () => frames.find((f) => f.type === 'ack'), 20_000);
+    expect(ack.blocked).toBe(false);
+    ws.close();
+
+    // A client-only kit reads the room from its workflow: the worker process answered.
+    const reader = new RoomKit({ temporal: { address: env.TEMPORAL_ADDRESS, taskQueue: env.TEMPORAL_TASK_QUEUE }, log: () => {} });
+    await reader.connect();
+    const state = await eventually(async () => {
+      const s = await reader.roomState('demo-split');
+      return s.recentEvents.some((e) => e.source.channelId === 'ai-bot') ? s : undefined;
+    }, 20_000);
+    expect(state.recentEvents.map((e) => e.source.channelId)).toEqual(['system', 'system', 'system', 'ws-user', 'ai-bot']);
+    await reader.close();
+  }, 120_000);
+});
