@@ -31,6 +31,9 @@ export function persistActivities({ store, events: bus }: ActivityDeps) {
     async loadEvent(input: { roomId: string; index: number }): Promise<RoomEvent | null> {
       return (await store.getEventByIndex(input.roomId, input.index)) ?? null;
     },
+    async getEvent(input: { roomId: string; eventId: string }): Promise<RoomEvent | null> {
+      return (await store.getEvent(input.roomId, input.eventId)) ?? null;
+    },
     async findEventByIdempotencyKey(input: { roomId: string; key: string }): Promise<RoomEvent | null> {
       return (await store.getEventByIdempotencyKey(input.roomId, input.key)) ?? null;
     },

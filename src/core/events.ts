@@ -107,6 +107,8 @@ export function responseEvent(stamp: Stamp, draft: ResponseDraft, trigger: RoomE
     responder,
   );
   if (draft.correlationId) event.correlationId = draft.correlationId;
+  // The scope applies to the whole turn, answers to answers included (RoomKit §6.4).
+  if (trigger.responseVisibility) event.responseVisibility = trigger.responseVisibility;
   return event;
 }
 

@@ -6,3 +6,4 @@ export * from './events.js';
 export * from './timers.js';
 export * from './idempotency.js';
 export * from './retry.js';
+export * from './mutations.js';

@@ -11,7 +11,7 @@ const storeOps = proxyActivities<RoomActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 30 },
 });
-export const { persist, loadEvent, findEventByIdempotencyKey, emitFrameworkEvents } = storeOps;
+export const { persist, loadEvent, getEvent, findEventByIdempotencyKey, emitFrameworkEvents } = storeOps;
 
 /** Hooks bound their own calls; the activity only needs room for the sum of their timeouts. */
 export function hookOps(totalTimeoutMs: number) {

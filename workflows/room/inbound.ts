@@ -5,7 +5,8 @@ import type {
   ChannelBinding, CommandResult, InboundResult, ParsedInboundMessage, RoomCommand, RoomEvent,
 } from '../../src/models/index.js';
 import { attach } from './admin.js';
-import { findEventByIdempotencyKey, loadEvent } from './effects.js';
+import { findEventByIdempotencyKey, getEvent, loadEvent } from './effects.js';
+import { mutationTargetId, refuseMutation, threadRoot } from '../../src/core/mutations.js';
 import { newCascade, runPass, stamp } from './pipeline.js';
 import { safely } from './side-effects.js';
 import type { RoomState } from './state.js';
@@ -51,10 +52,22 @@ export async function handleSend(
 }
 
 async function runRoot(rs: RoomState, event: RoomEvent, settleCommitted: Settle): Promise<InboundResult> {
+  if (event.parentEventId) {
+    const root = threadRoot(await findEvent(rs, event.parentEventId), rs.room.id);
+    if (root) event.parentEventId = root;
+    else delete event.parentEventId;
+  }
+  const targetId = mutationTargetId(event);
+  const target = targetId ? await findEvent(rs, targetId) : undefined;
+  if (targetId) {
+    // Refused edits and deletes store nothing (RoomKit §4 step 9g).
+    const refusal = refuseMutation(event, target, rs.participants);
+    if (refusal) return refused(refusal);
+  }
   const cascade = newCascade(rs, (committed, reason) =>
     settleCommitted(ok(result(committed, reason))),
   );
-  const pass = await runPass(rs, event, cascade, true);
+  const pass = await runPass(rs, event, cascade, true, target);
   const out = result(pass.event, pass.reason, pass.deliveryResults);
   if (cascade.error) out.error = cascade.error;
   return out;
@@ -63,6 +76,14 @@ async function runRoot(rs: RoomState, event: RoomEvent, settleCommitted: Settle)
 function result(event: RoomEvent, reason?: string, deliveryResults: InboundResult['deliveryResults'] = {}): InboundResult {
   const blocked = event.status === 'blocked';
   return { event, blocked, ...(blocked && reason !== undefined && { reason }), deliveryResults };
+}
+
+/** An event of this room by id: the recent window first, then the store. */
+async function findEvent(rs: RoomState, eventId: string): Promise<RoomEvent | undefined> {
+  const recent = rs.recent.find((e) => e.id === eventId);
+  if (recent) return recent;
+  const stored = await safely(rs, 'getEvent', () => getEvent({ roomId: rs.room.id, eventId }));
+  return stored && stored.roomId === rs.room.id ? stored : undefined;
 }
 
 function refused(reason: string): InboundResult {

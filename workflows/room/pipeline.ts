@@ -6,6 +6,7 @@
 import { uuid4 } from '@temporalio/workflow';
 import { emptyOutcome, matchingHooks, type SyncHookOutcome } from '../../src/core/hooks.js';
 import { injectedEvent, responseEvent } from '../../src/core/events.js';
+import { applyMutation } from '../../src/core/mutations.js';
 import { planTargets } from '../../src/core/visibility.js';
 import {
   canWrite, type ChannelBinding, type DeliveryResult, type ErrorInfo, type ObservationDraft, type RoomEvent,
@@ -36,7 +37,10 @@ export function newCascade(rs: RoomState, onRootCommitted?: Cascade['onRootCommi
   return { budget: rs.manifest.maxChainDepth * 10, onRootCommitted };
 }
 
-export async function runPass(rs: RoomState, event: RoomEvent, cascade: Cascade, root: boolean): Promise<PassResult> {
+/** `mutationTarget`: the event an allowed edit/delete rewrites, in the same commit. */
+export async function runPass(
+  rs: RoomState, event: RoomEvent, cascade: Cascade, root: boolean, mutationTarget?: RoomEvent,
+): Promise<PassResult> {
   const source = rs.binding(event.source.channelId);
   const decision = await beforeBroadcast(rs, event);
   const ev = decision.event;
@@ -60,7 +64,8 @@ export async function runPass(rs: RoomState, event: RoomEvent, cascade: Cascade,
   }
 
   ev.status = 'delivered';
-  await commit(rs, { events: [ev, ...injected.map((i) => i.event)], ...sideEffects });
+  const rewrites = mutationTarget ? [applyMutation(ev, mutationTarget)] : [];
+  await commit(rs, { events: [ev, ...injected.map((i) => i.event)], rewrites, ...sideEffects });
   if (root) cascade.onRootCommitted?.(ev);
   await afterChainObservers(rs, ev);
   // RoomKit quirk 6: a source with no binding (detached) is stored but not broadcast.

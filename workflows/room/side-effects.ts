@@ -20,6 +20,8 @@ export interface CommitParts {
   participants?: Participant[];
   /** Source event for ON_TASK_CREATED payloads. */
   trigger?: RoomEvent;
+  /** Already-indexed events to write again (an edited or deleted target). */
+  rewrites?: RoomEvent[];
   /** False for timer events: they must not reset the inactivity clock they report on. */
   activity?: boolean;
 }
@@ -32,6 +34,7 @@ export async function commit(rs: RoomState, parts: CommitParts): Promise<Task[]>
   const now = new Date().toISOString();
   const events = parts.events ?? [];
   if (events.length) rs.assignIndexes(events, now, parts.activity ?? true);
+  for (const e of parts.rewrites ?? []) rs.replaceRecent(e);
   const tasks = (parts.tasks ?? []).map((t): Task => ({
     id: uuid4(), roomId: rs.room.id, title: t.title, status: t.status ?? 'pending', createdAt: now,
     metadata: t.metadata ?? {},
@@ -47,7 +50,7 @@ export async function commit(rs: RoomState, parts: CommitParts): Promise<Task[]>
   await safely(rs, 'persist', () =>
     persist({
       room: rs.room,
-      events,
+      events: [...events, ...(parts.rewrites ?? [])],
       tasks,
       observations,
       bindings: parts.bindings,
