@@ -1,0 +1,44 @@
+/**
+ * `npm run histories:record`: run every scenario on a fresh embedded dev server (or TEMPORAL_ADDRESS)
+ * and save each room's workflow history as a golden file. Re-record only when a workflow change is
+ * meant to be incompatible (and guarded with `patched()` for rooms already running).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { RoomKit, ensureTemporalServer, roomWorkflowId, temporalConfigFromEnv } from '../../src/index.js';
+import { defineKit, scenarios } from './scenarios.js';
+
+const OUT = new URL('./histories/', import.meta.url);
+const config = temporalConfigFromEnv();
+const server = await ensureTemporalServer(config, {
+  log: (m) => console.error(m),
+  // Early continue-as-new so the 'continue-as-new' scenario crosses a run boundary quickly.
+  dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 150 },
+});
+const kit = new RoomKit({ temporal: { address: server.address, taskQueue: `record-${Date.now()}` }, log: () => {} });
+defineKit(kit);
+const connection = await Connection.connect({ address: server.address });
+const client = new Client({ connection });
+await mkdir(OUT, { recursive: true });
+try {
+  await kit.start();
+  for (const scenario of scenarios) {
+    const roomId = `golden-${scenario.name}`;
+    await scenario.run(kit, roomId);
+    const handle = client.workflow.getHandle(roomWorkflowId(roomId));
+    const described = await handle.describe();
+    const firstRunId = described.raw.workflowExecutionInfo?.firstRunId ?? described.runId;
+    if (Boolean(scenario.continuesAsNew) !== (described.runId !== firstRunId)) {
+      throw new Error(`${scenario.name}: expected ${scenario.continuesAsNew ? 'a' : 'no'} continue-as-new`);
+    }
+    // Always the first run: for the continue-as-new scenario it is the one ending in ContinueAsNew.
+    const history = await client.workflow.getHandle(roomWorkflowId(roomId), firstRunId).fetchHistory();
+    await writeFile(new URL(`${scenario.name}.json`, OUT), historyToJSON(history) + '\n');
+    console.log(`recorded ${scenario.name}: ${history.events?.length ?? 0} events`);
+  }
+} finally {
+  await kit.close();
+  await connection.close();
+  await server.stop();
+}

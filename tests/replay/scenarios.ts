@@ -1,0 +1,86 @@
+/**
+ * The conversations whose histories are kept as golden files. Each runs through the public API on a
+ * live kit and names the room whose workflow history is saved.
+ */
+import {
+  AIChannel, HookResult, MockAIProvider, MockSMSProvider, SMSChannel, WebSocketChannel, type RoomKit,
+} from '../../src/index.js';
+
+export interface Scenario {
+  name: string;
+  /** The room continues as new during the scenario; its first run is what gets saved. */
+  continuesAsNew?: boolean;
+  run(kit: RoomKit, roomId: string): Promise<void>;
+}
+
+/** Channels and hooks every scenario's kit has (replay needs no channels, only the workflow code). */
+export function defineKit(kit: RoomKit): void {
+  kit.registerChannel(new WebSocketChannel('ws-user'));
+  kit.registerChannel(new SMSChannel('sms', { provider: new MockSMSProvider(), fromNumber: '+15550000000' }));
+  kit.registerChannel(new AIChannel('ai-bot', { provider: new MockAIProvider({ responses: ['Hello from the AI'] }) }));
+  kit.hook('before_broadcast', { name: 'spam_filter' }, (event) =>
+    event.content.type === 'text' && event.content.body.includes('spam') ? HookResult.block('spam detected') : HookResult.allow(),
+  );
+}
+
+const say = (kit: RoomKit, roomId: string, body: string) =>
+  kit.processInbound({ channelId: 'ws-user', senderId: 'user-1', content: { type: 'text', body } }, { roomId });
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'plain-message',
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
+      await say(kit, roomId, 'Hi there');
+    },
+  },
+  {
+    name: 'blocked-message',
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
+      await say(kit, roomId, 'buy spam now');
+      await say(kit, roomId, 'buy spam now');
+    },
+  },
+  {
+    name: 'ai-reply',
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'ai-bot');
+      await say(kit, roomId, 'Hello AI');
+      await kit.mute(roomId, 'ai-bot');
+      await say(kit, roomId, 'Are you there?');
+    },
+  },
+  {
+    name: 'timer-pause',
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId, timers: { inactiveAfterSeconds: 1 } });
+      await kit.attachChannel(roomId, 'ws-user');
+      await say(kit, roomId, 'then silence');
+      const deadline = Date.now() + 15_000;
+      while ((await kit.getRoom(roomId)).status !== 'paused') {
+        if (Date.now() > deadline) throw new Error('room did not pause');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await say(kit, roomId, 'back again');
+    },
+  },
+  {
+    name: 'continue-as-new',
+    // Recorded on a server that suggests continue-as-new after a few dozen events (see record.ts);
+    // the saved history is the first run's, which ends in ContinueAsNew.
+    continuesAsNew: true,
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
+      for (let i = 0; i < 16; i++) await say(kit, roomId, `message ${i}`);
+    },
+  },
+];
