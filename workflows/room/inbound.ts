@@ -7,17 +7,24 @@ import type {
 import { attach } from './admin.js';
 import { findEventByIdempotencyKey, getEvent, loadEvent } from './effects.js';
 import { mutationTargetId, refuseMutation, threadRoot } from '../../src/core/mutations.js';
-import { newCascade, runPass, stamp } from './pipeline.js';
+import { hold, newCascade, release } from './cascade.js';
+import { commitPass, stamp } from './pipeline.js';
 import { safely } from './side-effects.js';
 import type { RoomState } from './state.js';
 
 type Settle = (result: CommandResult) => void;
+/** The command's answer comes later, when its cascade is delivered. */
+export const DEFERRED = 'deferred';
+export interface Settlers {
+  committed: Settle;
+  delivered: Settle;
+}
 const ok = (value: unknown): CommandResult => ({ ok: true, value });
 const fail = (type: string, message: string): CommandResult => ({ ok: false, error: { type, message } });
 
 export async function handleInbound(
-  rs: RoomState, cmd: Extract<RoomCommand, { kind: 'inbound' }>, settleCommitted: Settle,
-): Promise<CommandResult> {
+  rs: RoomState, cmd: Extract<RoomCommand, { kind: 'inbound' }>, settle: Settlers,
+): Promise<CommandResult | typeof DEFERRED> {
   const message = cmd.message as ParsedInboundMessage;
   if (rs.refusesWrites()) {
     rs.framework('room_refused_event', { status: rs.room.status, event_type: message.eventType ?? 'message' });
@@ -36,22 +43,22 @@ export async function handleInbound(
   const replay = await replayDuplicate(rs, message.idempotencyKey);
   if (replay) return ok(replay);
   const event = inboundEvent(stamp(rs), message, binding ?? cmd.defaultBinding);
-  return ok(await runRoot(rs, event, settleCommitted));
+  return runRoot(rs, event, settle);
 }
 
 export async function handleSend(
-  rs: RoomState, cmd: Extract<RoomCommand, { kind: 'send' }>, settleCommitted: Settle,
-): Promise<CommandResult> {
+  rs: RoomState, cmd: Extract<RoomCommand, { kind: 'send' }>, settle: Settlers,
+): Promise<CommandResult | typeof DEFERRED> {
   if (rs.refusesWrites()) return fail('RoomClosedError', `room is closed: ${rs.room.id}`);
   const binding = rs.binding(cmd.channelId);
   if (!binding) return fail('ChannelNotFoundError', `channel ${cmd.channelId} is not attached to room ${rs.room.id}`);
   const replay = await replayDuplicate(rs, cmd.options.idempotencyKey);
   if (replay) return ok(replay);
   const event = channelEvent(stamp(rs), { channelId: cmd.channelId, content: cmd.content, ...cmd.options }, binding);
-  return ok(await runRoot(rs, event, settleCommitted));
+  return runRoot(rs, event, settle);
 }
 
-async function runRoot(rs: RoomState, event: RoomEvent, settleCommitted: Settle): Promise<InboundResult> {
+async function runRoot(rs: RoomState, event: RoomEvent, settle: Settlers): Promise<CommandResult | typeof DEFERRED> {
   if (event.parentEventId) {
     const root = threadRoot(await findEvent(rs, event.parentEventId), rs.room.id);
     if (root) event.parentEventId = root;
@@ -62,20 +69,19 @@ async function runRoot(rs: RoomState, event: RoomEvent, settleCommitted: Settle)
   if (targetId) {
     // Refused edits and deletes store nothing (RoomKit §4 step 9g).
     const refusal = refuseMutation(event, target, rs.participants);
-    if (refusal) return refused(refusal);
+    if (refusal) return ok(refused(refusal));
   }
-  const cascade = newCascade(rs, (committed, reason) =>
-    settleCommitted(ok(result(committed, reason))),
-  );
-  const pass = await runPass(rs, event, cascade, true, target);
-  const out = result(pass.event, pass.reason, pass.deliveryResults);
-  if (cascade.error) out.error = cascade.error;
-  return out;
-}
-
-function result(event: RoomEvent, reason?: string, deliveryResults: InboundResult['deliveryResults'] = {}): InboundResult {
-  const blocked = event.status === 'blocked';
-  return { event, blocked, ...(blocked && reason !== undefined && { reason }), deliveryResults };
+  const cascade = newCascade(rs.manifest.maxChainDepth, {
+    onCommitted: (r) => settle.committed(ok(r)),
+    onDone: (r) => settle.delivered(ok(r)),
+  });
+  hold(cascade);
+  try {
+    await commitPass(rs, event, cascade, true, target);
+  } finally {
+    release(cascade);
+  }
+  return DEFERRED;
 }
 
 /** An event of this room by id: the recent window first, then the store. */

@@ -8,6 +8,8 @@ import type {
   RoomWorkflowInput,
 } from '../../src/models/index.js';
 import type { RoomSnapshot } from './definitions.js';
+import type { Cascade } from './cascade.js';
+import type { Plan } from './lane.js';
 
 const RECENT_LIMIT = 50;
 export const DETACHED_KEY = 'roomkit:detached_channels';
@@ -42,8 +44,13 @@ export class RoomState {
   manifest: KitManifest;
   /** Results by command id, with how far the command got. */
   readonly outcomes: Record<string, { stage: 'committed' | 'delivered'; result: CommandResult }> = {};
-  /** Framework events raised while processing the current command. */
+  /** Framework events raised and not yet emitted. */
   pendingFramework: FrameworkEvent[] = [];
+  /** Committed events waiting for delivery, in index order (the delivery lane). */
+  lane: Plan[] = [];
+  laneBusy = false;
+  /** AI answers waiting for their commit pass; served before new commands. */
+  reentry: { event: RoomEvent; cascade: Cascade }[] = [];
 
   constructor(input: RoomWorkflowInput) {
     const carried = input.carried as CarriedState | undefined;
@@ -89,6 +96,11 @@ export class RoomState {
     if (list.length) metadata[DETACHED_KEY] = list;
     else delete metadata[DETACHED_KEY];
     this.room = { ...this.room, metadata };
+  }
+
+  /** Nothing queued, nothing being delivered: the only moment the room may continue as new. */
+  idle(): boolean {
+    return this.queue.length === 0 && this.reentry.length === 0 && this.lane.length === 0 && !this.laneBusy;
   }
 
   refusesWrites(): boolean {
@@ -143,7 +155,7 @@ export class RoomState {
       counters: {
         eventCount: this.room.eventCount,
         latestIndex: this.room.latestIndex,
-        queued: this.queue.length,
+        queued: this.queue.length + this.reentry.length + this.lane.length,
         processed: this.processed,
         rejectedSignals: this.rejectedSignals,
       },

@@ -1,7 +1,8 @@
 /**
- * One workflow per room (`room:<roomId>`). Handlers only enqueue; a single loop processes the queue
- * in order (this is the room lock), sleeps on a durable timer until the next inactivity deadline,
- * and continues as new when the history grows large.
+ * One workflow per room (`room:<roomId>`). Handlers only enqueue. The command loop takes one command
+ * at a time up to its commit (this is the room lock) and sleeps on a durable timer until the next
+ * inactivity deadline; the delivery lane runs committed plans in index order alongside it, so a slow
+ * channel never holds the next commit. An idle room continues as new when the history grows large.
  */
 import {
   allHandlersFinished, condition, continueAsNew, isCancellation, log, setHandler, workflowInfo,
@@ -11,7 +12,10 @@ import { CommandEnvelope, type CommandResult, type RoomWorkflowInput } from '../
 import { closeRoom, handleAdmin, lifecycleEvent, pauseRoom } from './admin.js';
 import { commandSignal, commandUpdate, stateQuery } from './definitions.js';
 import { emitFrameworkEvents } from './effects.js';
-import { handleInbound, handleSend } from './inbound.js';
+import { DEFERRED, handleInbound, handleSend } from './inbound.js';
+import { release } from './cascade.js';
+import { executePlan } from './lane.js';
+import { commitPass } from './pipeline.js';
 import { commit, fireObservers, safely } from './side-effects.js';
 import { RoomState, type QueuedCommand } from './state.js';
 
@@ -55,27 +59,61 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   };
 
   if (!input.carried) await started(rs, input.autoCreated ?? false);
+  await Promise.all([commandLoop(rs, settle), deliveryLane(rs)]);
+}
 
+type SettleFn = (id: string, stage: 'committed' | 'delivered', result: CommandResult) => void;
+
+async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
   for (;;) {
+    const answer = rs.reentry.shift();
+    if (answer) {
+      await guarded(rs, 'reentry', () => commitPass(rs, answer.event, answer.cascade, false));
+      release(answer.cascade);
+      await flushFramework(rs);
+      continue;
+    }
     const next = rs.queue.shift();
     if (next) {
       await processCommand(rs, next, settle);
       continue;
     }
+    const wake = () => rs.queue.length > 0 || rs.reentry.length > 0;
     if (workflowInfo().continueAsNewSuggested) {
       // Only an idle room moves on: waiting callers would otherwise see their update fail.
-      await condition(() => allHandlersFinished() || rs.queue.length > 0);
-      if (rs.queue.length === 0) {
+      await condition(() => (rs.idle() && allHandlersFinished()) || wake());
+      if (rs.idle() && allHandlersFinished()) {
         await continueAsNew<typeof roomWorkflow>({ room: rs.room, manifest: rs.manifest, carried: rs.carry() });
       }
       continue;
     }
     const wait = msUntilNextTimer(rs.room, Date.now());
     if (wait === undefined) {
-      await condition(() => rs.queue.length > 0 || workflowInfo().continueAsNewSuggested);
-    } else if (!(await condition(() => rs.queue.length > 0, wait))) {
+      await condition(() => wake() || workflowInfo().continueAsNewSuggested);
+    } else if (!(await condition(wake, wait))) {
       await applyTimers(rs);
     }
+  }
+}
+
+async function deliveryLane(rs: RoomState): Promise<void> {
+  for (;;) {
+    await condition(() => rs.lane.length > 0);
+    const plan = rs.lane.shift()!;
+    rs.laneBusy = true;
+    await guarded(rs, 'delivery', () => executePlan(rs, plan));
+    rs.laneBusy = false;
+    await flushFramework(rs);
+  }
+}
+
+/** A bug in one step must not wedge or fail the room: log it and go on. */
+async function guarded(rs: RoomState, what: string, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    log.error(`room ${what} failed unexpectedly`, { roomId: rs.room.id, error: err instanceof Error ? err.message : String(err) });
   }
 }
 
@@ -86,18 +124,20 @@ async function started(rs: RoomState, autoCreated: boolean): Promise<void> {
   await flushFramework(rs);
 }
 
-async function processCommand(
-  rs: RoomState, item: QueuedCommand, settle: (id: string, stage: 'committed' | 'delivered', r: CommandResult) => void,
-): Promise<void> {
+async function processCommand(rs: RoomState, item: QueuedCommand, settle: SettleFn): Promise<void> {
   const { envelope } = item;
   // The kit that sent this command is the freshest description of hooks and listeners.
   rs.manifest = envelope.manifest;
   if (envelope.manifest.idempotencyWindow) rs.idempotency.limit = envelope.manifest.idempotencyWindow;
   const cmd = envelope.command;
-  let result: CommandResult;
+  const settlers = {
+    committed: (r: CommandResult) => settle(envelope.id, 'committed', r),
+    delivered: (r: CommandResult) => settle(envelope.id, 'delivered', r),
+  };
+  let result: CommandResult | typeof DEFERRED;
   try {
-    if (cmd.kind === 'inbound') result = await handleInbound(rs, cmd, (r) => settle(envelope.id, 'committed', r));
-    else if (cmd.kind === 'send') result = await handleSend(rs, cmd, (r) => settle(envelope.id, 'committed', r));
+    if (cmd.kind === 'inbound') result = await handleInbound(rs, cmd, settlers);
+    else if (cmd.kind === 'send') result = await handleSend(rs, cmd, settlers);
     else result = await handleAdmin(rs, cmd);
   } catch (err) {
     if (isCancellation(err)) throw err;
@@ -107,7 +147,7 @@ async function processCommand(
     result = { ok: false, error: { type: 'RoomInternalError', message } };
   }
   rs.processed += 1;
-  settle(envelope.id, 'delivered', result);
+  if (result !== DEFERRED) settle(envelope.id, 'delivered', result);
   await flushFramework(rs);
 }
 

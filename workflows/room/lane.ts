@@ -1,0 +1,155 @@
+/**
+ * The room's delivery lane: plans run one at a time in commit (index) order, each plan's targets
+ * concurrently as activities. AI answers go back to the command loop for their own commit pass.
+ */
+import { uuid4 } from '@temporalio/workflow';
+import { responseEvent } from '../../src/core/events.js';
+import type {
+  ChannelBinding, DeliveryResult, ObservationDraft, RoomEvent, TaskDraft,
+} from '../../src/models/index.js';
+import type { z } from 'zod';
+import { hold, release, type Cascade } from './cascade.js';
+import { commit, fireObservers, rewrite } from './side-effects.js';
+import { deliverBare, runTarget, type TargetOutcome } from './targets.js';
+import type { RoomState } from './state.js';
+
+export interface Plan {
+  event: RoomEvent;
+  source: ChannelBinding | undefined;
+  /** Resolved at commit time, from the bindings of that moment (RoomKit plans under the lock). */
+  targets: ChannelBinding[];
+  injected: { targets: string[]; event: RoomEvent }[];
+  cascade: Cascade;
+  root: boolean;
+  /** False for blocked events and binding-less sources: only injected events go out. */
+  broadcast: boolean;
+}
+
+export async function executePlan(rs: RoomState, plan: Plan): Promise<void> {
+  const { event, source, cascade } = plan;
+  try {
+    const [outcomes] = await Promise.all([
+      Promise.all(plan.targets.map((t) => runTarget(rs, event, t, source))),
+      deliverInjected(rs, plan.injected),
+    ]);
+    if (!plan.broadcast) return;
+    const results = await aftermath(rs, plan, outcomes);
+    if (plan.root && cascade.result) cascade.result.deliveryResults = results;
+    await queueResponses(rs, event, outcomes, cascade);
+  } finally {
+    release(cascade);
+  }
+}
+
+async function deliverInjected(rs: RoomState, injected: Plan['injected']): Promise<void> {
+  const sends: Promise<TargetOutcome>[] = [];
+  for (const { targets, event } of injected) {
+    for (const id of targets) {
+      const target = rs.binding(id);
+      // Bare delivery goes to bound transports only: an injected event never triggers an AI.
+      if (target && target.category === 'transport') sends.push(deliverBare(rs, event, target));
+    }
+  }
+  await Promise.all(sends);
+}
+
+async function aftermath(rs: RoomState, plan: Plan, outcomes: TargetOutcome[]): Promise<Record<string, DeliveryResult>> {
+  const { event: ev, root, cascade } = plan;
+  const results: Record<string, DeliveryResult> = {};
+  const tasks: z.output<typeof TaskDraft>[] = [];
+  const observations: z.output<typeof ObservationDraft>[] = [];
+  let failures = 0;
+  for (const o of outcomes) {
+    if (o.kind === 'delivered' || o.kind === 'failed' || o.kind === 'ai_failed') results[o.binding.channelId] = o.result;
+    if (o.kind === 'delivered' && root) rs.framework('delivery_succeeded', { channel_id: o.binding.channelId }, { eventId: ev.id, channelId: o.binding.channelId });
+    if (o.kind === 'failed' || o.kind === 'ai_failed') {
+      failures++;
+      if (root) rs.framework('delivery_failed', { error: o.result.error }, { eventId: ev.id, channelId: o.binding.channelId });
+    }
+    if (o.kind === 'responded') {
+      tasks.push(...(o.output.tasks ?? []));
+      observations.push(...(o.output.observations ?? []));
+    }
+  }
+  if (failures && root) {
+    rs.framework('broadcast_partial_failure', {
+      failed: failures, total: outcomes.filter((o) => o.kind !== 'skipped').length,
+      errors: Object.fromEntries(Object.values(results).filter((r) => r.error).map((r) => [r.channelId, r.error?.message])),
+    }, { eventId: ev.id });
+  }
+  for (const o of outcomes) {
+    if (o.kind !== 'ai_failed') continue;
+    cascade.error ??= o.error;
+    await fireObservers(rs, 'on_error', {
+      ...ev, id: uuid4(), content: { type: 'text', body: o.error.message }, chainDepth: ev.chainDepth + 1,
+      source: { channelId: o.binding.channelId, channelType: o.binding.channelType, direction: 'outbound' },
+      metadata: { error: o.error.message, error_type: o.error.type, error_category: 'generation' },
+    });
+  }
+  if (failures) {
+    // RoomKit records the whole per-channel map on the event only when something failed.
+    ev.deliveryResults = results;
+    await rewrite(rs, [ev]);
+  }
+  if (tasks.length || observations.length) await commit(rs, { tasks, observations, trigger: ev });
+  await fireObservers(rs, 'after_broadcast', ev);
+  if (root) rs.framework('event_processed', { blocked: false }, { eventId: ev.id });
+  return results;
+}
+
+/**
+ * AI answers one level deeper: refused ones are stored BLOCKED here; the others wait in the reentry
+ * queue, which the command loop serves before new commands, for their own hooks and commit.
+ */
+async function queueResponses(rs: RoomState, trigger: RoomEvent, outcomes: TargetOutcome[], cascade: Cascade): Promise<void> {
+  const max = rs.manifest.maxChainDepth;
+  for (const o of outcomes) {
+    if (o.kind !== 'responded' || !o.output.responded) continue;
+    for (const draft of o.output.responseEvents) {
+      const response = responseEvent({ id: uuid4(), roomId: rs.room.id, now: new Date().toISOString() }, draft, trigger, o.binding);
+      const refusal = refuse(rs, response, o.binding, max, cascade);
+      if (refusal === 'dropped') continue;
+      if (refusal) {
+        response.status = 'blocked';
+        response.blockedBy = refusal.reason;
+        await commit(rs, { events: [response], observations: refusal.observations, trigger: response });
+        continue;
+      }
+      cascade.budget -= 1;
+      hold(cascade);
+      rs.reentry.push({ event: response, cascade });
+    }
+  }
+}
+
+function refuse(
+  rs: RoomState, response: RoomEvent, responder: ChannelBinding, max: number, cascade: Cascade,
+): 'dropped' | { reason: string; observations?: z.output<typeof ObservationDraft>[] } | undefined {
+  if (rs.refusesWrites()) {
+    rs.framework('room_refused_event', { status: rs.room.status, event_type: response.type, reentry: true }, { eventId: response.id });
+    return 'dropped';
+  }
+  if (responder.muted) {
+    // A muted AI still thinks; its answer is kept, blocked, and never broadcast.
+    rs.framework('event_blocked', { reason: 'source_muted', blocked_by: 'source_muted' }, { eventId: response.id });
+    return { reason: 'source_muted' };
+  }
+  if (response.chainDepth >= max) {
+    rs.framework('chain_depth_exceeded', { chain_depth: response.chainDepth, max_chain_depth: max }, { eventId: response.id });
+    return {
+      reason: 'event_chain_depth_limit',
+      observations: [{
+        id: `obs_${response.id}`,
+        content: `Event chain depth ${response.chainDepth} exceeded limit ${max}`,
+        category: 'event_chain_depth_exceeded',
+        channelId: responder.channelId,
+        metadata: { chain_depth: response.chainDepth, max_chain_depth: max, source_channel: responder.channelId },
+      }],
+    };
+  }
+  if (cascade.budget <= 0) {
+    rs.framework('event_blocked', { reason: 'reentry_loop_cap', blocked_by: 'reentry_loop_cap' }, { eventId: response.id });
+    return { reason: 'reentry_loop_cap' };
+  }
+  return undefined;
+}
