@@ -11,16 +11,22 @@ export class RoomKitError extends Error {
   }
 }
 
-/** Input refused at a boundary; `issues` are zod's, `field` is the first offending path. */
+/**
+ * Input refused at a boundary; `issues` are zod's, `field` is the first offending path (for an
+ * unknown key, the key itself; for a bare argument, the argument's name).
+ */
 export class RoomKitValidationError extends RoomKitError {
   readonly field: string;
-  constructor(readonly what: string, readonly issues: z.core.$ZodIssue[]) {
-    const first = issues[0];
-    const field = first ? first.path.map(String).join('.') || '(root)' : '(root)';
-    const detail = issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+  constructor(readonly what: string, readonly issues: z.core.$ZodIssue[], prefix: string[] = []) {
+    const pathOf = (i: z.core.$ZodIssue): string => {
+      const path = [...prefix, ...i.path.map(String)];
+      if (i.code === 'unrecognized_keys' && i.keys.length) path.push(i.keys[0]);
+      return path.join('.') || '(root)';
+    };
+    const detail = issues.map((i) => `${pathOf(i)}: ${i.message}`).join('; ');
     super(`invalid ${what}: ${detail}`);
     this.name = 'RoomKitValidationError';
-    this.field = field;
+    this.field = issues[0] ? pathOf(issues[0]) : prefix.join('.') || '(root)';
   }
 }
 

@@ -10,6 +10,7 @@
  * await kit.createRoom({ roomId: 'room-1' });
  */
 import { Client, Connection } from '@temporalio/client';
+import { z } from 'zod';
 import { Channel } from '../channels/channel.js';
 import { RoomClient } from '../client/room-client.js';
 import {
@@ -19,7 +20,7 @@ import { HookRegistry, type HookFn } from '../hooks/registry.js';
 import {
   AccessSchema, BindingOptions, CreateRoomOptions, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
-  type KitManifest, type Observation, type Room, type RoomEvent, type Task, type TaskStatus, type WaitStage,
+  type KitManifest, type Observation, WaitStage, type Room, type RoomEvent, type Task, type TaskStatus,
 } from '../models/index.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import type { ConversationStore } from '../store/conversation-store.js';
@@ -61,6 +62,8 @@ export interface ProcessInboundOptions {
   /** 'delivered' (default) returns after the whole cascade; 'committed' right after the commit. */
   wait?: WaitStage;
 }
+
+const ProcessInboundOptionsSchema = z.object({ roomId: RoomId.optional(), wait: WaitStage.optional() }).strict();
 
 export class RoomKit {
   readonly store: ConversationStore;
@@ -208,6 +211,10 @@ export class RoomKit {
     return this.rooms;
   }
 
+  private id(roomId: string): string {
+    return parseInput(RoomId, roomId, 'roomId', 'roomId');
+  }
+
   private channel(channelId: string): Channel {
     const c = this.channels.get(channelId);
     if (!c) throw new ChannelNotRegisteredError(channelId);
@@ -227,51 +234,51 @@ export class RoomKit {
 
   /** Room, bindings, participants, counters and recent events, from the room workflow. */
   async roomState(roomId: string): Promise<RoomSnapshot> {
-    return this.client('roomState').state(parseInput(RoomId, roomId, 'roomId'));
+    return this.client('roomState').state(parseInput(RoomId, roomId, 'roomId', 'roomId'));
   }
 
   async closeRoom(roomId: string): Promise<Room> {
-    return (await this.client('closeRoom').command(roomId, { kind: 'close' })) as Room;
+    return (await this.client('closeRoom').command(this.id(roomId), { kind: 'close' })) as Room;
   }
 
   async updateRoomMetadata(roomId: string, metadata: Record<string, unknown>): Promise<Room> {
-    const parsed = parseInput(JsonRecord, metadata, 'metadata');
-    return (await this.client('updateRoomMetadata').command(roomId, { kind: 'updateMetadata', metadata: parsed })) as Room;
+    const parsed = parseInput(JsonRecord, metadata, 'metadata', 'metadata');
+    return (await this.client('updateRoomMetadata').command(this.id(roomId), { kind: 'updateMetadata', metadata: parsed })) as Room;
   }
 
   async setRoomTimers(roomId: string, timers: { inactiveAfterSeconds?: number; closedAfterSeconds?: number }): Promise<Room> {
-    const parsed = parseInput(RoomTimers.omit({ lastActivityAt: true }).strict(), timers, 'timers');
-    return (await this.client('setRoomTimers').command(roomId, { kind: 'setTimers', timers: parsed })) as Room;
+    const parsed = parseInput(RoomTimers.omit({ lastActivityAt: true }).strict(), timers, 'timers', 'timers');
+    return (await this.client('setRoomTimers').command(this.id(roomId), { kind: 'setTimers', timers: parsed })) as Room;
   }
 
   // ── bindings ──────────────────────────────────────────────────────────────
   async attachChannel(roomId: string, channelId: string, options: BindingOptions = {}): Promise<ChannelBinding> {
     const parsed = parseInput(BindingOptions, options, 'binding options');
     const binding = bindingFor(this.channel(channelId), roomId, parsed);
-    return (await this.client('attachChannel').command(roomId, { kind: 'attach', binding })) as ChannelBinding;
+    return (await this.client('attachChannel').command(this.id(roomId), { kind: 'attach', binding })) as ChannelBinding;
   }
 
   /** False when the channel was not attached. */
   async detachChannel(roomId: string, channelId: string): Promise<boolean> {
-    return (await this.client('detachChannel').command(roomId, { kind: 'detach', channelId })) as boolean;
+    return (await this.client('detachChannel').command(this.id(roomId), { kind: 'detach', channelId })) as boolean;
   }
 
   async mute(roomId: string, channelId: string): Promise<ChannelBinding> {
-    return (await this.client('mute').command(roomId, { kind: 'mute', channelId })) as ChannelBinding;
+    return (await this.client('mute').command(this.id(roomId), { kind: 'mute', channelId })) as ChannelBinding;
   }
 
   async unmute(roomId: string, channelId: string): Promise<ChannelBinding> {
-    return (await this.client('unmute').command(roomId, { kind: 'unmute', channelId })) as ChannelBinding;
+    return (await this.client('unmute').command(this.id(roomId), { kind: 'unmute', channelId })) as ChannelBinding;
   }
 
   async setVisibility(roomId: string, channelId: string, visibility: string): Promise<ChannelBinding> {
-    const v = parseInput(BindingOptions.shape.visibility.unwrap(), visibility, 'visibility');
-    return (await this.client('setVisibility').command(roomId, { kind: 'setVisibility', channelId, visibility: v })) as ChannelBinding;
+    const v = parseInput(BindingOptions.shape.visibility.unwrap(), visibility, 'visibility', 'visibility');
+    return (await this.client('setVisibility').command(this.id(roomId), { kind: 'setVisibility', channelId, visibility: v })) as ChannelBinding;
   }
 
   async setAccess(roomId: string, channelId: string, access: Access): Promise<ChannelBinding> {
-    const a = parseInput(AccessSchema, access, 'access');
-    return (await this.client('setAccess').command(roomId, { kind: 'setAccess', channelId, access: a })) as ChannelBinding;
+    const a = parseInput(AccessSchema, access, 'access', 'access');
+    return (await this.client('setAccess').command(this.id(roomId), { kind: 'setAccess', channelId, access: a })) as ChannelBinding;
   }
 
   async listBindings(roomId: string): Promise<ChannelBinding[]> {
@@ -290,8 +297,9 @@ export class RoomKit {
    * `wait: 'committed'`, once it was stored). Routes and creates the room when none is given.
    */
   async processInbound(message: InboundMessage, options: ProcessInboundOptions = {}): Promise<InboundResult> {
-    const { room, command, autoCreated } = await this.inboundCommand(message, options.roomId);
-    return (await this.client('processInbound').commandWithStart(room, command, { wait: options.wait, autoCreated })) as InboundResult;
+    const opts = parseInput(ProcessInboundOptionsSchema, options, 'processInbound options');
+    const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
+    return (await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated })) as InboundResult;
   }
 
   /**
@@ -300,16 +308,17 @@ export class RoomKit {
    * retry is stored once.
    */
   async signalInbound(message: InboundMessage, options: { roomId?: string } = {}): Promise<{ roomId: string }> {
-    const { room, command, autoCreated } = await this.inboundCommand(message, options.roomId);
+    const opts = parseInput(ProcessInboundOptionsSchema.omit({ wait: true }), options, 'signalInbound options');
+    const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
     await this.client('signalInbound').signalWithStart(room, command, { autoCreated });
     return { roomId: room.id };
   }
 
   /** An event authored by a bound channel, through the same pipeline (hooks, permissions, broadcast). */
   async sendEvent(roomId: string, channelId: string, content: EventContent, options: SendEventOptions = {}): Promise<RoomEvent> {
-    const c = parseInput(EventContent, content, 'content');
+    const c = parseInput(EventContent, content, 'content', 'content');
     const o = parseInput(SendEventOptions, options, 'send options');
-    const result = (await this.client('sendEvent').command(roomId, { kind: 'send', channelId, content: c, options: o })) as InboundResult;
+    const result = (await this.client('sendEvent').command(this.id(roomId), { kind: 'send', channelId, content: c, options: o })) as InboundResult;
     return result.event as RoomEvent;
   }
 
@@ -317,7 +326,7 @@ export class RoomKit {
     const msg = parseInput(InboundMessage, message, 'inbound message');
     const channel = this.channel(msg.channelId);
     const routed = roomId !== undefined
-      ? parseInput(RoomId, roomId, 'roomId')
+      ? roomId
       : await this.router.route({ channelId: msg.channelId, channelType: channel.channelType, participantId: msg.senderId });
     const id = routed ?? newRoomId();
     const room = newRoom(id);

@@ -3,25 +3,28 @@
  * Optional fields are optional (not defaulted) so what a caller writes is what is stored.
  */
 import { z } from 'zod';
+import { JsonRecord, JsonValue, LIMITS } from './json.js';
 
+const body = z.string().max(LIMITS.bodyChars, `must be at most ${LIMITS.bodyChars} characters; store large content elsewhere and send a link`);
 const mediaUrl = z
   .string()
+  .max(LIMITS.urlChars, `must be at most ${LIMITS.urlChars} characters; upload large media and pass an https URL`)
   .refine((u) => /^(https?:\/\/|data:)/.test(u), { message: 'url must start with http://, https:// or data:' });
 
 export const TextContent = z.object({
   type: z.literal('text'),
-  body: z.string(),
+  body,
   language: z.string().optional(),
 });
 export type TextContent = z.infer<typeof TextContent>;
 
 export const RichContent = z.object({
   type: z.literal('rich'),
-  body: z.string(),
+  body,
   format: z.enum(['markdown', 'html']).optional(),
   plainText: z.string().optional(),
-  buttons: z.array(z.record(z.string(), z.unknown())).optional(),
-  cards: z.array(z.record(z.string(), z.unknown())).optional(),
+  buttons: z.array(JsonRecord).optional(),
+  cards: z.array(JsonRecord).optional(),
   quickReplies: z.array(z.string()).optional(),
 });
 export type RichContent = z.infer<typeof RichContent>;
@@ -65,9 +68,9 @@ export type VideoContent = z.infer<typeof VideoContent>;
 
 export const SystemContent = z.object({
   type: z.literal('system'),
-  body: z.string(),
+  body,
   code: z.string().optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
+  data: JsonRecord.optional(),
 });
 export type SystemContent = z.infer<typeof SystemContent>;
 
@@ -93,12 +96,12 @@ export const ToolCallContent = z.object({
   type: z.literal('tool_call'),
   toolName: z.string(),
   toolId: z.string(),
-  arguments: z.record(z.string(), z.unknown()).optional(),
+  arguments: JsonRecord.optional(),
   result: z.string().optional(),
   status: z.enum(['pending', 'completed', 'failed']).optional(),
   durationMs: z.number().nonnegative().optional(),
   error: z.string().optional(),
-  structuredContent: z.unknown().optional(),
+  structuredContent: JsonValue.optional(),
 });
 export type ToolCallContent = z.infer<typeof ToolCallContent>;
 

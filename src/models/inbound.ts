@@ -3,7 +3,7 @@ import { EventContent } from './content.js';
 import { EventTypeSchema } from './enums.js';
 import { RoomEvent } from './event.js';
 import { DeliveryResult } from './delivery-result.js';
-import { JsonRecord } from './json.js';
+import { jsonBytes, JsonRecord, LIMITS } from './json.js';
 
 /** A message arriving from outside through a channel. Unknown keys are refused. */
 export const InboundMessage = z
@@ -24,7 +24,16 @@ export const InboundMessage = z
     addressedTo: z.array(z.string()).optional(),
     responseVisibility: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => {
+    const bytes = jsonBytes(m);
+    if (bytes > LIMITS.messageBytes) {
+      ctx.addIssue({
+        code: 'custom', path: [],
+        message: `message is ${bytes} bytes as JSON, over the ${LIMITS.messageBytes}-byte limit; keep large payloads out of the room`,
+      });
+    }
+  });
 export type InboundMessage = z.input<typeof InboundMessage>;
 export type ParsedInboundMessage = z.output<typeof InboundMessage>;
 

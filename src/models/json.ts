@@ -1,8 +1,51 @@
 import { z } from 'zod';
 
+/**
+ * A JSON value. Room state and every payload cross Temporal as JSON, so anything else (BigInt,
+ * functions, Dates, NaN) is refused at the boundary instead of failing deep inside the SDK.
+ * `undefined` is tolerated (JSON drops it).
+ */
+export const JsonValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([
+    z.string(), z.number(), z.boolean(), z.null(), z.undefined(),
+    z.array(JsonValue),
+    z.record(z.string(), JsonValue),
+  ], { error: 'must be a JSON value (string, finite number, boolean, null, array or object)' }),
+);
+
 /** JSON object with string keys; the shape of every free-form `metadata`/`data` field. */
-export const JsonRecord = z.record(z.string(), z.unknown());
-export type JsonRecord = z.infer<typeof JsonRecord>;
+export const JsonRecord = z.record(z.string(), JsonValue);
+export type JsonRecord = Record<string, unknown>;
 
 /** ISO-8601 timestamp string; models never carry `Date` objects (workflow state must be JSON). */
 export const IsoTime = z.string().min(1);
+
+/**
+ * Size limits. Temporal refuses payloads over 2 MB and a room carries its recent events across
+ * continue-as-new, so large content must live elsewhere (pass an https URL).
+ */
+export const LIMITS = {
+  /** Characters of a text/rich/system body. */
+  bodyChars: 100_000,
+  /** Characters of a media URL (a `data:` URL counts its content). */
+  urlChars: 65_536,
+  /** Bytes of a whole inbound message as JSON. */
+  messageBytes: 256 * 1024,
+} as const;
+
+/**
+ * JSON size in bytes (UTF-8) of a value; used for size limits. Counted by hand: it also runs inside
+ * the workflow sandbox, which has no TextEncoder guarantee.
+ */
+export function jsonBytes(value: unknown): number {
+  const text = JSON.stringify(value) ?? '';
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) { bytes += 4; i++; } // surrogate pair
+    else bytes += 3;
+  }
+  return bytes;
+}

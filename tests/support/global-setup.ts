@@ -17,7 +17,12 @@ const log = (msg: string): void => console.error(`[global-setup] ${msg}`);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = temporalConfigFromEnv(process.env);
-  const server = await ensureTemporalServer(config, { log });
+  // Rooms continue as new after ~200 history events (the default is 4,096), so every longer test
+  // also crosses run boundaries and proves that state survives them. Ignored with TEMPORAL_ADDRESS.
+  const server = await ensureTemporalServer(config, {
+    log,
+    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 200 },
+  });
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'roomkit-tests-'));
   try {
     project.provide('temporalAddress', server.address);

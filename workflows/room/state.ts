@@ -3,6 +3,7 @@
  * bookkeeping of waiting callers. Only the workflow loop mutates it.
  */
 import { newWindow, remember, type IdempotencyWindow } from '../../src/core/idempotency.js';
+import { jsonBytes } from '../../src/models/json.js';
 import type {
   ChannelBinding, CommandEnvelope, CommandResult, FrameworkEvent, KitManifest, Participant, Room, RoomEvent,
   RoomWorkflowInput,
@@ -12,6 +13,8 @@ import type { Cascade } from './cascade.js';
 import type { Plan } from './lane.js';
 
 const RECENT_LIMIT = 50;
+/** The recent window is carried across continue-as-new, whose input must stay well under 2 MB. */
+const RECENT_BYTES = 512 * 1024;
 export const DETACHED_KEY = 'roomkit:detached_channels';
 
 export interface QueuedCommand {
@@ -42,6 +45,8 @@ export class RoomState {
   processed: number;
   rejectedSignals: number;
   manifest: KitManifest;
+  /** JSON bytes of each recent event (aligned with `recent`; recomputed after continue-as-new). */
+  private recentSizes: number[];
   /** Results by command id, with how far the command got. */
   readonly outcomes: Record<string, { stage: 'committed' | 'delivered'; result: CommandResult }> = {};
   /** Framework events raised and not yet emitted. */
@@ -63,6 +68,7 @@ export class RoomState {
     this.queue = carried?.queue ?? [];
     this.processed = carried?.processed ?? 0;
     this.rejectedSignals = carried?.rejectedSignals ?? 0;
+    this.recentSizes = this.recent.map(jsonBytes);
   }
 
   carry(): CarriedState {
@@ -118,8 +124,9 @@ export class RoomState {
       this.room.latestIndex = e.index;
       remember(this.idempotency, e.idempotencyKey, e.index);
       this.recent.push(e);
+      this.recentSizes.push(jsonBytes(e));
     }
-    if (this.recent.length > RECENT_LIMIT) this.recent.splice(0, this.recent.length - RECENT_LIMIT);
+    this.trimRecent();
     this.room = activity
       ? { ...this.room, updatedAt: now, timers: { ...this.room.timers, lastActivityAt: now } }
       : { ...this.room, updatedAt: now };
@@ -128,7 +135,19 @@ export class RoomState {
   /** Replace a committed event in the recent window (e.g. once its delivery failures are known). */
   replaceRecent(event: RoomEvent): void {
     const i = this.recent.findIndex((e) => e.id === event.id);
-    if (i >= 0) this.recent[i] = event;
+    if (i < 0) return;
+    this.recent[i] = event;
+    this.recentSizes[i] = jsonBytes(event);
+    this.trimRecent();
+  }
+
+  /** Keep the newest events within both the count and the byte budget (at least the newest one). */
+  private trimRecent(): void {
+    let total = this.recentSizes.reduce((a, b) => a + b, 0);
+    while (this.recent.length > 1 && (this.recent.length > RECENT_LIMIT || total > RECENT_BYTES)) {
+      this.recent.shift();
+      total -= this.recentSizes.shift() ?? 0;
+    }
   }
 
   framework(type: string, data: Record<string, unknown>, refs: { eventId?: string; channelId?: string } = {}): void {
