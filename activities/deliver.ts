@@ -1,7 +1,6 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { ChannelBinding, ProviderResult, RoomEvent } from '../src/models/index.js';
 import { loadRoomContext } from './context.js';
-import type { ActivityDeps } from './deps.js';
+import { channelFor, type ActivityDeps } from './deps.js';
 import { toFailure } from './failures.js';
 
 export interface DeliverInput {
@@ -9,8 +8,6 @@ export interface DeliverInput {
   /** Already transcoded and truncated for this target by the room. */
   event: RoomEvent;
   binding: ChannelBinding;
-  /** room + event index + channel: stable across retries so a provider can drop a duplicate send. */
-  idempotencyKey: string;
 }
 
 export interface DeliverOutcome {
@@ -21,12 +18,7 @@ export function deliverActivities({ store, channels }: ActivityDeps) {
   return {
     /** Push one event to one transport target. Throws a typed failure the room turns into a result. */
     async deliver(input: DeliverInput): Promise<DeliverOutcome> {
-      const channel = channels.get(input.binding.channelId);
-      if (!channel) {
-        throw ApplicationFailure.nonRetryable(
-          `channel ${input.binding.channelId} is not registered on this worker`, 'ChannelNotRegisteredError',
-        );
-      }
+      const channel = channelFor({ channels }, input.binding.channelId);
       try {
         // Transports get the room without history: delivery has no use for it and it costs a read.
         const ctx = await loadRoomContext(store, input.roomId);

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Channel } from '../src/channels/channel.js';
 import type { HookRegistry } from '../src/hooks/registry.js';
 import type { FrameworkEventBus } from '../src/kit/framework-events.js';
@@ -9,4 +10,13 @@ export interface ActivityDeps {
   channels: { get(channelId: string): Channel | undefined };
   hooks: HookRegistry;
   events: FrameworkEventBus;
+}
+
+/** The worker's channel for a binding; a missing one is permanent (retrying cannot register it). */
+export function channelFor(deps: Pick<ActivityDeps, 'channels'>, channelId: string): Channel {
+  const channel = deps.channels.get(channelId);
+  if (!channel) {
+    throw ApplicationFailure.nonRetryable(`channel ${channelId} is not registered on this worker`, 'ChannelNotRegisteredError');
+  }
+  return channel;
 }

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ChannelBinding, ChannelOutput, RoomEvent } from '../src/models/index.js';
 import { ChannelOutput as ChannelOutputSchema } from '../src/models/index.js';
 import { DEFAULT_HISTORY_WINDOW, loadRoomContext } from './context.js';
-import type { ActivityDeps } from './deps.js';
+import { channelFor, type ActivityDeps } from './deps.js';
 import { toFailure } from './failures.js';
 
 export interface RespondInput {
@@ -16,16 +16,12 @@ export function respondActivities({ store, channels }: ActivityDeps) {
   return {
     /** An intelligence channel reacts to an event (AI generation). Failures are classified for retry. */
     async respond(input: RespondInput): Promise<ChannelOutput> {
-      const channel = channels.get(input.binding.channelId);
-      if (!channel) {
-        throw ApplicationFailure.nonRetryable(
-          `channel ${input.binding.channelId} is not registered on this worker`, 'ChannelNotRegisteredError',
-        );
-      }
-      const window = Math.max(DEFAULT_HISTORY_WINDOW, (channel as { recentEventsWindow?: number }).recentEventsWindow ?? 0);
+      const channel = channelFor({ channels }, input.binding.channelId);
+      const window = Math.max(DEFAULT_HISTORY_WINDOW, channel.recentEventsWindow);
       let output: ChannelOutput | undefined;
       try {
-        const ctx = await loadRoomContext(store, input.roomId, { historyLimit: Math.min(window, 2000) });
+        // +1: the history ends with the event being answered, which the channel does not count.
+        const ctx = await loadRoomContext(store, input.roomId, { historyLimit: Math.min(window, 2000) + 1 });
         output = await channel.onEvent(input.event, input.binding, ctx);
       } catch (err) {
         throw toFailure(err);

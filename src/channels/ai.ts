@@ -34,6 +34,10 @@ export class AIChannel extends Channel {
   override readonly category = 'intelligence' as const;
   readonly provider: AIProvider;
   readonly maxContextEvents: number;
+
+  override get recentEventsWindow(): number {
+    return this.maxContextEvents;
+  }
   private systemPrompt?: string;
   private readonly temperature: number;
   private readonly maxTokens?: number;

@@ -23,6 +23,11 @@ export abstract class Channel {
     if (!channelId || typeof channelId !== 'string') throw new TypeError('channelId must be a non-empty string');
   }
 
+  /** How many recent messages this channel wants in its context (the room loads at least 50). */
+  get recentEventsWindow(): number {
+    return 0;
+  }
+
   /** What this channel can show; snapshotted into each binding at attach time. */
   capabilities(): ChannelCapabilities {
     return { mediaTypes: ['text'] };

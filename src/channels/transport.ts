@@ -4,6 +4,7 @@
  * says whether the vendor accepted. A refusal is thrown as `ProviderDeliveryError` so the delivery
  * activity's retry policy decides what happens next.
  */
+import { outboundIdempotencyKey } from '../core/events.js';
 import { ProviderDeliveryError } from '../errors.js';
 import type { ChannelBinding, ChannelCapabilities, ChannelType, ProviderResult, RoomEvent } from '../models/index.js';
 import { Channel, type DeliverOutput } from './channel.js';
@@ -78,7 +79,7 @@ export class TransportChannel extends Channel {
       ...this.resolveDefaults(binding),
       to,
       // Same room, index and channel on every retry, so the vendor can drop a double send.
-      idempotencyKey: `${binding.roomId}:${event.index}:${this.channelId}`,
+      idempotencyKey: outboundIdempotencyKey(binding.roomId, event.index, this.channelId),
     });
     if (!result.success) throw refusal(result);
     return { providerResult: result };

@@ -150,3 +150,11 @@ export function injectedEvent(stamp: Stamp, injected: z.output<typeof InjectedEv
     metadata: injected.metadata ?? {},
   };
 }
+
+/**
+ * The idempotency key of one outbound send: room + event index + target channel. Stable across
+ * activity retries, so a provider that dedupes on it never double-sends.
+ */
+export function outboundIdempotencyKey(roomId: string, index: number, channelId: string): string {
+  return `${roomId}:${index}:${channelId}`;
+}

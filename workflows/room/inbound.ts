@@ -2,7 +2,7 @@
 import { lookup } from '../../src/core/idempotency.js';
 import { channelEvent, inboundEvent } from '../../src/core/events.js';
 import type {
-  ChannelBinding, CommandResult, InboundResult, ParsedInboundMessage, RoomCommand, RoomEvent,
+  CommandResult, InboundResult, ParsedInboundMessage, RoomCommand, RoomEvent,
 } from '../../src/models/index.js';
 import { attach } from './admin.js';
 import { findEventByIdempotencyKey, getEvent, loadEvent } from './effects.js';
@@ -114,4 +114,3 @@ async function replayDuplicate(rs: RoomState, key: string | undefined): Promise<
   return { event: original, blocked: false, deliveryResults: {} };
 }
 
-export type { ChannelBinding };

@@ -18,9 +18,6 @@ export type TargetOutcome =
   | { kind: 'responded'; binding: ChannelBinding; output: ChannelOutput }
   | { kind: 'ai_failed'; binding: ChannelBinding; result: DeliveryResult; error: ErrorInfo };
 
-/** Stable per (room, index, channel): the key a provider can dedupe a retried send on. */
-export const outboundKey = (roomId: string, index: number, channelId: string): string => `${roomId}:${index}:${channelId}`;
-
 export async function runTarget(
   rs: RoomState, event: RoomEvent, target: ChannelBinding, source: ChannelBinding | undefined,
 ): Promise<TargetOutcome> {
@@ -46,7 +43,7 @@ export async function runTarget(
 export async function deliverBare(rs: RoomState, event: RoomEvent, target: ChannelBinding): Promise<TargetOutcome> {
   try {
     const out = await deliverOps(target).deliver({
-      roomId: rs.room.id, event, binding: target, idempotencyKey: outboundKey(rs.room.id, event.index, target.channelId),
+      roomId: rs.room.id, event, binding: target,
     });
     const result: DeliveryResult = { channelId: target.channelId, status: 'sent' };
     if (out.providerResult) {
