@@ -24,6 +24,11 @@ export interface AIToolCallPart {
   id: string;
   name: string;
   arguments: Record<string, unknown>;
+  /**
+   * Vendor data to replay with the call, copied from {@link AIToolCall.metadata} (Gemini 3 refuses
+   * a replayed function call without its `thoughtSignature`).
+   */
+  metadata?: Record<string, unknown>;
 }
 
 /** The answer to one tool call, sent back in a `tool` message. */

@@ -5,3 +5,11 @@ export {
   type AIToolCall, type AIToolCallPart, type AIToolResultPart, type AIUsage,
 } from './base.js';
 export { MockAIProvider, type MockAIProviderOptions } from './mock.js';
+export {
+  isContextOverflow, malformedResponse, parseRetryAfter, toAIProviderError,
+  type ClassifyOptions, type FailureFacts,
+} from './classify.js';
+// Vendor providers load their SDK on first `generate`, so these re-exports stay cheap to import.
+export * from '../anthropic/index.js';
+export * from '../openai/index.js';
+export * from '../gemini/index.js';
