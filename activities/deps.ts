@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Channel } from '../src/channels/channel.js';
 import type { HookRegistry } from '../src/hooks/registry.js';
+import type { ToolRegistry } from '../src/tools/registry.js';
 import type { FrameworkEventBus } from '../src/kit/framework-events.js';
 import type { ConversationStore } from '../src/store/conversation-store.js';
 
@@ -9,6 +10,7 @@ export interface ActivityDeps {
   store: ConversationStore;
   channels: { get(channelId: string): Channel | undefined };
   hooks: HookRegistry;
+  tools: ToolRegistry;
   events: FrameworkEventBus;
 }
 

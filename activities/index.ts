@@ -3,6 +3,7 @@
  * workflow sees this object only as a type (`proxyActivities<RoomActivities>`).
  */
 import type { ActivityDeps } from './deps.js';
+import { aiActivities } from './ai.js';
 import { deliverActivities } from './deliver.js';
 import { hookActivities } from './hooks.js';
 import { persistActivities } from './persist.js';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...persistActivities(deps),
     ...deliverActivities(deps),
     ...respondActivities(deps),
+    ...aiActivities(deps),
   };
 }
 
@@ -23,3 +25,4 @@ export type { HookRunInput } from './hooks.js';
 export type { PersistInput } from './persist.js';
 export type { DeliverInput, DeliverOutcome } from './deliver.js';
 export type { RespondInput } from './respond.js';
+export type { AIGenerateInput, AIGenerateOutput, RunToolInput } from './ai.js';

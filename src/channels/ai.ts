@@ -5,7 +5,7 @@
  * them (retry, give up, record ON_ERROR) — RoomKit once hid them as empty answers.
  */
 import type { ChannelBinding, ChannelCapabilities, ChannelOutput, ChannelType, RoomEvent } from '../models/index.js';
-import type { AIGenerateOptions, AIProvider } from '../providers/ai/base.js';
+import type { AIGenerateOptions, AIMessage, AIProvider, AIResponse, AITool } from '../providers/ai/base.js';
 import { buildAIContext } from './ai-context.js';
 import { Channel } from './channel.js';
 import type { RoomContext } from './room-context.js';
@@ -18,6 +18,18 @@ export interface AIChannelOptions {
   maxTokens?: number;
   /** How many earlier visible messages the model sees. Default 50. */
   maxContextEvents?: number;
+  /** Names of kit tools (`kit.tool(...)`) this AI may call; a binding's `metadata.tools` overrides. */
+  tools?: string[];
+  /** Tool rounds in one turn before the loop stops with `max_rounds` (RoomKit default 200). */
+  maxToolRounds?: number;
+  /** Wall-clock budget of one turn's tool loop, in seconds (default 300). */
+  toolLoopTimeoutSeconds?: number;
+}
+
+/** Per-round input of `AIChannel.generate`: what the tool loop added to the conversation so far. */
+export interface GenerateTurnOptions extends AIGenerateOptions {
+  turn?: AIMessage[];
+  tools?: AITool[];
 }
 
 function noResponse(): ChannelOutput {
@@ -38,9 +50,12 @@ export class AIChannel extends Channel {
   override get recentEventsWindow(): number {
     return this.maxContextEvents;
   }
+  readonly maxToolRounds: number;
+  readonly toolLoopTimeoutSeconds: number;
   private systemPrompt?: string;
   private readonly temperature: number;
   private readonly maxTokens?: number;
+  private readonly toolNames: string[];
 
   constructor(channelId: string, options: AIChannelOptions) {
     super(channelId);
@@ -54,6 +69,37 @@ export class AIChannel extends Channel {
     this.temperature = options.temperature ?? 0.7;
     this.maxTokens = options.maxTokens;
     this.maxContextEvents = maxContextEvents;
+    this.toolNames = options.tools ?? [];
+    this.maxToolRounds = options.maxToolRounds ?? 200;
+    this.toolLoopTimeoutSeconds = options.toolLoopTimeoutSeconds ?? 300;
+    if (!Number.isInteger(this.maxToolRounds) || this.maxToolRounds < 0) throw new RangeError('maxToolRounds must be a non-negative integer');
+    if (!(this.toolLoopTimeoutSeconds > 0)) throw new RangeError('toolLoopTimeoutSeconds must be positive');
+  }
+
+  /** The kit tools this AI may call in a room: the binding's `metadata.tools` list, else the channel's. */
+  toolsFor(binding: ChannelBinding): string[] {
+    const fromBinding = binding.metadata.tools;
+    if (Array.isArray(fromBinding) && fromBinding.every((t) => typeof t === 'string')) return fromBinding as string[];
+    return this.toolNames;
+  }
+
+  /**
+   * One generation of a turn: the room's history, the event being answered, then what the tool
+   * loop added (assistant tool calls and tool results). The loop itself is room workflow code.
+   */
+  async generate(event: RoomEvent, binding: ChannelBinding, ctx: RoomContext, options: GenerateTurnOptions = {}): Promise<AIResponse> {
+    const aiCtx = buildAIContext({
+      channelId: this.channelId,
+      event,
+      binding,
+      ctx,
+      defaults: { systemPrompt: this.systemPrompt, temperature: this.temperature, maxTokens: this.maxTokens },
+      maxContextEvents: this.maxContextEvents,
+      supportsVision: this.provider.supportsVision,
+    });
+    if (options.turn?.length) aiCtx.messages.push(...options.turn);
+    if (options.tools?.length) aiCtx.tools = options.tools;
+    return this.provider.generate(aiCtx, { signal: options.signal });
   }
 
   override capabilities(): ChannelCapabilities {
@@ -75,16 +121,7 @@ export class AIChannel extends Channel {
     if (event.source.channelId === this.channelId) return noResponse();
     if (event.type === 'tool_call_start' || event.type === 'tool_call_end') return noResponse();
 
-    const aiCtx = buildAIContext({
-      channelId: this.channelId,
-      event,
-      binding,
-      ctx,
-      defaults: { systemPrompt: this.systemPrompt, temperature: this.temperature, maxTokens: this.maxTokens },
-      maxContextEvents: this.maxContextEvents,
-      supportsVision: this.provider.supportsVision,
-    });
-    const response = await this.provider.generate(aiCtx, options);
+    const response = await this.generate(event, binding, ctx, options);
     // One message even when the model said nothing: RoomKit always answers a turn with a MESSAGE.
     return {
       responded: true,

@@ -17,6 +17,7 @@ import {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError, RoomKitError,
 } from '../errors.js';
 import { HookRegistry, type HookFn } from '../hooks/registry.js';
+import { ToolRegistry, type ToolDefinition } from '../tools/registry.js';
 import {
   AccessSchema, BindingOptions, CreateRoomOptions, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
@@ -68,6 +69,7 @@ const ProcessInboundOptionsSchema = z.object({ roomId: RoomId.optional(), wait: 
 export class RoomKit {
   readonly store: ConversationStore;
   readonly hooks = new HookRegistry();
+  readonly tools = new ToolRegistry();
   readonly events: FrameworkEventBus;
   readonly maxChainDepth: number;
   private readonly idempotencyWindow?: number;
@@ -121,6 +123,14 @@ export class RoomKit {
   hook(trigger: HookTrigger, options: HookOptions, fn: HookFn): HookSpec;
   hook(trigger: HookTrigger, a: HookOptions | HookFn, b?: HookFn): HookSpec {
     return typeof a === 'function' ? this.hooks.add(trigger, {}, a) : this.hooks.add(trigger, a, b as HookFn);
+  }
+
+  /**
+   * Register a tool AIs may call (listed by name in `AIChannel`'s `tools` or a binding's
+   * `metadata.tools`). The handler runs in its own activity; arguments are validated first.
+   */
+  tool<Args>(definition: ToolDefinition<Args>): void {
+    this.tools.add(definition);
   }
 
   removeHook(name: string): boolean {
@@ -200,7 +210,7 @@ export class RoomKit {
     this.runningWorker = await startWorker(
       { address, namespace: this.temporal.namespace, taskQueue: this.temporal.taskQueue,
         workflowBundle: options.workflowBundle, workerOptions: options.workerOptions },
-      { store: this.store, channels: this.channels, hooks: this.hooks, events: this.events },
+      { store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
     return this.runningWorker;

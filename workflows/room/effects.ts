@@ -29,8 +29,17 @@ export function deliverOps(binding: ChannelBinding) {
   });
 }
 
-/** AI generation: slow, retried a few times on retryable provider errors. */
-export const { respond } = proxyActivities<RoomActivities>({
+/** AI generation: slow, retried a few times on retryable provider errors (Retry-After honoured). */
+export const { respond, aiGenerate } = proxyActivities<RoomActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { maximumAttempts: 3, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/**
+ * A tool call: its handler bounds itself (tool timeout); the activity is retried only when the
+ * worker running it disappears, detected by the start-to-close timeout.
+ */
+export const { runTool } = proxyActivities<RoomActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 5, initialInterval: '1 second' },
 });

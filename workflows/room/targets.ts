@@ -9,6 +9,7 @@ import type {
   ChannelBinding, ChannelOutput, DeliveryResult, ErrorInfo, RoomEvent,
 } from '../../src/models/index.js';
 import { deliverOps, respond } from './effects.js';
+import { aiTurn } from './ai-turn.js';
 import type { RoomState } from './state.js';
 
 export type TargetOutcome =
@@ -27,6 +28,7 @@ export async function runTarget(
     return { kind: 'failed', binding: target, result: failed(target, { code: 'transcoding_failed', message: 'content cannot be shown on this channel', retryable: false }) };
   }
   const copy: RoomEvent = { ...event, content };
+  if (target.category === 'intelligence' && target.channelType === 'ai') return aiTurn(rs, copy, target);
   if (target.category === 'intelligence') {
     try {
       const output = await respond({ roomId: rs.room.id, event: copy, binding: target });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities/index.js';
 import { HookRegistry } from '../../../src/hooks/registry.js';
+import { ToolRegistry } from '../../../src/tools/registry.js';
 import { FrameworkEventBus } from '../../../src/kit/framework-events.js';
 import { AIChannel, InMemoryStore, MockAIProvider } from '../../../src/index.js';
 import { makeBinding, makeEvent, makeRoom } from '../../support/factories.js';
@@ -20,7 +21,7 @@ describe('respond activity', () => {
     await store.putEvents(events);
 
     const channels = new Map([['ai', ai]]);
-    const activities = createActivities({ store, channels, hooks: new HookRegistry(), events: new FrameworkEventBus() });
+    const activities = createActivities({ store, channels, hooks: new HookRegistry(), tools: new ToolRegistry(), events: new FrameworkEventBus() });
     const out = await activities.respond({ roomId: 'r1', event: events[69], binding });
 
     expect(out.responseEvents[0].content).toEqual({ type: 'text', body: 'ok' });

@@ -1,0 +1,145 @@
+/**
+ * The durable tool loop through the public API: generation and each tool call are activities, the
+ * loop is room workflow code; the timeline gets RoomKit's events with one correlation id (§10.3).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  AIChannel, HookResult, MockAIProvider, WebSocketChannel, type AIResponse, type RoomEvent, type RoomKit,
+} from '../../src/index.js';
+import { roomId, startTestKit } from '../support/kit.js';
+
+const call = (name: string, args: Record<string, unknown>, id = `call-${name}`): AIResponse =>
+  ({ content: '', toolCalls: [{ id, name, arguments: args }] });
+
+describe('AI tool loop', () => {
+  let kit: RoomKit;
+  const providers: Record<string, MockAIProvider> = {};
+  const toolRuns: string[] = [];
+
+  function ai(id: string, aiResponses: AIResponse[], options: { maxToolRounds?: number } = {}): void {
+    providers[id] = new MockAIProvider({ aiResponses });
+    kit.registerChannel(new AIChannel(id, { provider: providers[id], tools: ['lookup_order', 'explode', 'secret'], ...options }));
+  }
+
+  beforeAll(async () => {
+    kit = await startTestKit((k) => {
+      k.registerChannel(new WebSocketChannel('ws'));
+      k.tool({
+        name: 'lookup_order',
+        description: 'Look up an order',
+        parameters: z.object({ order_id: z.string() }),
+        handler: ({ order_id }) => {
+          toolRuns.push(order_id);
+          return { order_id, status: 'shipped' };
+        },
+      });
+      k.tool({
+        name: 'explode', description: 'Always fails', parameters: { type: 'object', properties: {} },
+        handler: () => { throw new Error('kaboom'); },
+      });
+      k.tool({ name: 'secret', description: 'Guarded', parameters: { type: 'object', properties: {} }, handler: () => 'the secret' });
+    });
+  });
+  afterAll(() => kit.close());
+
+  async function converse(aiId: string, body: string): Promise<RoomEvent[]> {
+    const id = roomId('tools');
+    await kit.createRoom({ roomId: id });
+    await kit.attachChannel(id, 'ws');
+    await kit.attachChannel(id, aiId);
+    const result = await kit.processInbound({ channelId: 'ws', senderId: 'u1', content: { type: 'text', body } }, { roomId: id });
+    expect(result.blocked).toBe(false);
+    return (await kit.store.listEvents(id, { limit: 100 })).filter((e) => e.index >= 2);
+  }
+
+  it('runs a tool round and answers; the timeline has text-before, tool start/end and the final message with one correlation id', async () => {
+    ai('ai-orders', [
+      { content: 'Let me check.', toolCalls: [{ id: 't1', name: 'lookup_order', arguments: { order_id: 'A1' } }] },
+      { content: 'Your order A1 has shipped.', usage: { inputTokens: 10, outputTokens: 5 } },
+    ]);
+    const events = await converse('ai-orders', 'Where is order A1?');
+    expect(events.map((e) => [e.source.channelId, e.type])).toEqual([
+      ['ws', 'message'], ['ai-orders', 'message'], ['ai-orders', 'tool_call_start'], ['ai-orders', 'tool_call_end'], ['ai-orders', 'message'],
+    ]);
+    const [, before, start, end, final] = events;
+    expect(before.content).toEqual({ type: 'text', body: 'Let me check.' });
+    expect(start.content).toMatchObject({ type: 'tool_call', toolName: 'lookup_order', toolId: 't1', status: 'pending', arguments: { order_id: 'A1' } });
+    expect(end.content).toMatchObject({ type: 'tool_call', status: 'completed', result: JSON.stringify({ order_id: 'A1', status: 'shipped' }) });
+    expect(final.content).toEqual({ type: 'text', body: 'Your order A1 has shipped.' });
+    expect(final.metadata).toMatchObject({ loop_end_reason: 'completed', tool_rounds: 1, ai_usage: { inputTokens: 10, outputTokens: 5 } });
+    expect(new Set([before, start, end, final].map((e) => e.correlationId)).size).toBe(1);
+    expect(final.correlationId).toBeTruthy();
+    expect(toolRuns).toEqual(['A1']);
+
+    // The model saw the tool definition (as JSON schema) and, next round, its call and the result.
+    const [first, second] = providers['ai-orders'].calls;
+    expect(first.tools?.map((t) => t.name)).toEqual(['lookup_order', 'explode', 'secret']);
+    expect(first.tools?.[0].parameters).toMatchObject({ type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] });
+    expect(second.messages.slice(-2)).toEqual([
+      { role: 'assistant', content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_call', id: 't1', name: 'lookup_order', arguments: { order_id: 'A1' } }] },
+      { role: 'tool', content: [{ type: 'tool_result', toolCallId: 't1', content: JSON.stringify({ order_id: 'A1', status: 'shipped' }), isError: false }] },
+    ]);
+  });
+
+  it('turns a throwing tool, invalid arguments and an unknown tool into error results the model sees, and goes on', async () => {
+    ai('ai-errors', [
+      { content: '', toolCalls: [
+        { id: 'a', name: 'explode', arguments: {} },
+        { id: 'b', name: 'lookup_order', arguments: { order_id: 42 } },
+        { id: 'c', name: 'no_such_tool', arguments: {} },
+      ] },
+      { content: 'Sorry, something went wrong.' },
+    ]);
+    const events = await converse('ai-errors', 'try things');
+    const ends = events.filter((e) => e.type === 'tool_call_end').map((e) => e.content as { toolId: string; status: string; result: string });
+    expect(ends.map((e) => [e.toolId, e.status])).toEqual([['a', 'failed'], ['b', 'failed'], ['c', 'failed']]);
+    expect(ends[0].result).toBe("Error executing tool 'explode': kaboom");
+    expect(ends[1].result).toMatch(/^Error: invalid arguments for tool 'lookup_order': order_id:/);
+    expect(ends[2].result).toBe("Error: unknown tool 'no_such_tool'");
+    const results = providers['ai-errors'].calls[1].messages.at(-1)?.content as { isError: boolean }[];
+    expect(results.map((r) => r.isError)).toEqual([true, true, true]);
+    expect(events.at(-1)?.content).toEqual({ type: 'text', body: 'Sorry, something went wrong.' });
+  });
+
+  it('stops at maxToolRounds with loop_end_reason max_rounds', async () => {
+    ai('ai-loop', [call('lookup_order', { order_id: 'L' })], { maxToolRounds: 2 });
+    const events = await converse('ai-loop', 'loop forever');
+    expect(events.filter((e) => e.type === 'tool_call_end')).toHaveLength(2);
+    expect(events.at(-1)?.metadata).toMatchObject({ loop_end_reason: 'max_rounds', tool_rounds: 2 });
+  });
+
+  it('BEFORE_TOOL_USE can deny a call and ON_TOOL_CALL can replace a result', async () => {
+    const deny = kit.hook('before_tool_use', { name: 'deny-secret', channelIds: ['ai-hooks'] }, (event) =>
+      event.content.type === 'tool_call' && event.content.toolName === 'secret' ? HookResult.block('not for you') : HookResult.allow());
+    const redact = kit.hook('on_tool_call', { name: 'redact-orders', channelIds: ['ai-hooks'] }, (event) =>
+      event.content.type === 'tool_call' && event.content.toolName === 'lookup_order' ? HookResult.allow({ metadata: { result: '[redacted]' } }) : HookResult.allow());
+    try {
+      ai('ai-hooks', [
+        { content: '', toolCalls: [{ id: 's', name: 'secret', arguments: {} }, { id: 'o', name: 'lookup_order', arguments: { order_id: 'R' } }] },
+        { content: 'done' },
+      ]);
+      const events = await converse('ai-hooks', 'tell me');
+      const ends = events.filter((e) => e.type === 'tool_call_end').map((e) => e.content as { toolId: string; result: string; status: string });
+      expect(ends).toEqual([
+        expect.objectContaining({ toolId: 's', status: 'failed', result: JSON.stringify({ error: 'not for you' }) }),
+        expect.objectContaining({ toolId: 'o', status: 'completed', result: '[redacted]' }),
+      ]);
+    } finally {
+      kit.removeHook(deny.name);
+      kit.removeHook(redact.name);
+    }
+  });
+
+  it('a BEFORE_AI_GENERATION hook that blocks means no answer at all', async () => {
+    const gate = kit.hook('before_ai_generation', { name: 'quiet-ai', channelIds: ['ws'] }, () => HookResult.block('quiet hours'));
+    try {
+      ai('ai-quiet', [{ content: 'should not be said' }]);
+      const events = await converse('ai-quiet', 'hello?');
+      expect(events.map((e) => e.source.channelId)).toEqual(['ws']);
+      expect(providers['ai-quiet'].calls).toHaveLength(0);
+    } finally {
+      kit.removeHook(gate.name);
+    }
+  });
+});
