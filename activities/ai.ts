@@ -49,6 +49,25 @@ function cancellationSignal(): AbortSignal | undefined {
   }
 }
 
+/**
+ * Heartbeat while slow work runs, so Temporal notices a dead worker within the heartbeat timeout
+ * (seconds) instead of the start-to-close timeout (minutes), and retries elsewhere.
+ */
+async function withHeartbeat<T>(work: () => Promise<T>): Promise<T> {
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    return work(); // outside an activity (tests)
+  }
+  const timer = setInterval(() => ctx?.heartbeat(), 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export function aiActivities(deps: ActivityDeps) {
   const { store, hooks, tools } = deps;
   return {
@@ -66,10 +85,17 @@ export function aiActivities(deps: ActivityDeps) {
         }
       }
       const started = Date.now();
+      const options = { turn: input.turn, tools: tools.specs(channel.toolsFor(input.binding, ctx.room)), signal: cancellationSignal() };
       let response;
       try {
-        response = await channel.generate(input.event, input.binding, ctx, {
-          turn: input.turn, tools: tools.specs(channel.toolsFor(input.binding)), signal: cancellationSignal(),
+        response = await withHeartbeat(async () => {
+          try {
+            return await channel.generate(input.event, input.binding, ctx, options);
+          } catch (err) {
+            if (!(err as { contextOverflow?: boolean }).contextOverflow) throw err;
+            // RoomKit: a context overflow compacts the history once (keep the newer half) and replays.
+            return channel.generate(input.event, input.binding, ctx, { ...options, historyLimit: Math.floor(channel.maxContextEvents / 2) });
+          }
         });
       } catch (err) {
         throw toFailure(err);
@@ -97,10 +123,10 @@ export function aiActivities(deps: ActivityDeps) {
     /** One tool call. Tool failures are results, not activity failures; only infrastructure retries. */
     async runTool(input: RunToolInput): Promise<ToolCallOutcome> {
       const ctx = await loadRoomContext(store, input.roomId);
-      return executeTool(tools, hooks, {
+      return withHeartbeat(() => executeTool(tools, hooks, {
         roomId: input.roomId, channelId: input.binding.channelId, channelType: input.binding.channelType,
         call: { id: input.call.id, name: input.call.name, arguments: input.call.arguments ?? {} },
-      }, ctx, cancellationSignal());
+      }, ctx, cancellationSignal()));
     },
   };
 }

@@ -40,7 +40,13 @@ export interface BuildAIContextInput {
 export function buildAIContext(input: BuildAIContextInput): AIContext {
   const { channelId, event, binding, ctx, maxContextEvents } = input;
   const vision = input.supportsVision ?? false;
-  const config = resolveTurnConfig(binding.metadata, input.defaults);
+  // Precedence per field: binding metadata > the room's aiConfig > the channel's own defaults.
+  const room = ctx.room.aiConfig;
+  const config = resolveTurnConfig(binding.metadata, {
+    systemPrompt: room?.systemPrompt ?? input.defaults.systemPrompt,
+    temperature: room?.temperature ?? input.defaults.temperature,
+    maxTokens: room?.maxTokens ?? input.defaults.maxTokens,
+  });
 
   const earlier = ctx.recentEvents.filter((e) => e.type === 'message' && e.id !== event.id && e.status !== 'blocked');
   const visible = visibleEvents(earlier, channelId, ctx.bindings);

@@ -4,7 +4,7 @@
  * returned drafts. Provider errors are thrown, not swallowed, so the activity layer can classify
  * them (retry, give up, record ON_ERROR) — RoomKit once hid them as empty answers.
  */
-import type { ChannelBinding, ChannelCapabilities, ChannelOutput, ChannelType, RoomEvent } from '../models/index.js';
+import type { ChannelBinding, ChannelCapabilities, ChannelOutput, ChannelType, Room, RoomEvent } from '../models/index.js';
 import type { AIGenerateOptions, AIMessage, AIProvider, AIResponse, AITool } from '../providers/ai/base.js';
 import { buildAIContext } from './ai-context.js';
 import { Channel } from './channel.js';
@@ -30,6 +30,8 @@ export interface AIChannelOptions {
 export interface GenerateTurnOptions extends AIGenerateOptions {
   turn?: AIMessage[];
   tools?: AITool[];
+  /** Fewer earlier messages than `maxContextEvents` (used to compact after a context overflow). */
+  historyLimit?: number;
 }
 
 function noResponse(): ChannelOutput {
@@ -76,11 +78,11 @@ export class AIChannel extends Channel {
     if (!(this.toolLoopTimeoutSeconds > 0)) throw new RangeError('toolLoopTimeoutSeconds must be positive');
   }
 
-  /** The kit tools this AI may call in a room: the binding's `metadata.tools` list, else the channel's. */
-  toolsFor(binding: ChannelBinding): string[] {
+  /** The kit tools this AI may call in a room: the binding's `metadata.tools`, else the room's aiConfig, else the channel's. */
+  toolsFor(binding: ChannelBinding, room?: Room): string[] {
     const fromBinding = binding.metadata.tools;
     if (Array.isArray(fromBinding) && fromBinding.every((t) => typeof t === 'string')) return fromBinding as string[];
-    return this.toolNames;
+    return room?.aiConfig?.tools ?? this.toolNames;
   }
 
   /**
@@ -94,7 +96,7 @@ export class AIChannel extends Channel {
       binding,
       ctx,
       defaults: { systemPrompt: this.systemPrompt, temperature: this.temperature, maxTokens: this.maxTokens },
-      maxContextEvents: this.maxContextEvents,
+      maxContextEvents: Math.min(options.historyLimit ?? this.maxContextEvents, this.maxContextEvents),
       supportsVision: this.provider.supportsVision,
     });
     if (options.turn?.length) aiCtx.messages.push(...options.turn);

@@ -23,6 +23,7 @@ export function newRoom(roomId: string, options: z.output<typeof CreateRoomSchem
     eventCount: 0,
     latestIndex: 0,
     ...(options.organizationId !== undefined && { organizationId: options.organizationId }),
+    ...(options.aiConfig !== undefined && { aiConfig: options.aiConfig }),
   };
 }
 

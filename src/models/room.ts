@@ -11,6 +11,18 @@ export const RoomTimers = z.object({
 });
 export type RoomTimers = z.infer<typeof RoomTimers>;
 
+/** Per-room AI configuration (`createRoom({ aiConfig })`): between a binding's metadata and the channel's own defaults. */
+export const AIConfig = z
+  .object({
+    systemPrompt: z.string().max(100_000).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().positive().optional(),
+    /** Names of kit tools the room's AIs may call. */
+    tools: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+export type AIConfig = z.infer<typeof AIConfig>;
+
 export const Room = z.object({
   id: z.string().min(1),
   organizationId: z.string().optional(),
@@ -21,6 +33,7 @@ export const Room = z.object({
   timers: RoomTimers,
   agentResponsePolicy: AgentResponsePolicySchema,
   metadata: JsonRecord,
+  aiConfig: AIConfig.optional(),
   /** Monotonic count of committed events (= next index). */
   eventCount: z.number().int().nonnegative(),
   latestIndex: z.number().int().nonnegative(),
@@ -41,6 +54,7 @@ export const CreateRoomOptions = z
     timers: RoomTimers.omit({ lastActivityAt: true }).strict().optional(),
     agentResponsePolicy: AgentResponsePolicySchema.optional(),
     organizationId: z.string().optional(),
+    aiConfig: AIConfig.optional(),
   })
   .strict();
 export type CreateRoomOptions = z.input<typeof CreateRoomOptions>;

@@ -30,10 +30,11 @@ export function deliverOps(binding: ChannelBinding) {
 }
 
 /** AI generation: slow, retried a few times on retryable provider errors (Retry-After honoured). */
-export const { respond, aiGenerate } = proxyActivities<RoomActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { maximumAttempts: 3, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+const aiRetry = { maximumAttempts: 3, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
+/** AIChannel generation heartbeats: a worker that dies mid-generation is noticed in seconds. */
+export const { aiGenerate } = proxyActivities<RoomActivities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '10 seconds', retry: aiRetry });
+/** Other intelligence channels react in one activity (they do not heartbeat). */
+export const { respond } = proxyActivities<RoomActivities>({ startToCloseTimeout: '5 minutes', retry: aiRetry });
 
 /**
  * A tool call: its handler bounds itself (tool timeout); the activity is retried only when the
@@ -41,5 +42,6 @@ export const { respond, aiGenerate } = proxyActivities<RoomActivities>({
  */
 export const { runTool } = proxyActivities<RoomActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { maximumAttempts: 5, initialInterval: '1 second' },
 });
