@@ -9,5 +9,6 @@ COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
 COPY workers ./workers
+COPY examples ./examples
 USER node
 CMD ["npx", "tsx", "workers/worker.ts"]

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+/** An optional setting where an empty value (`FOO=`) means unset. */
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
 
 export const ServiceConfig = z.object({
   HOST: z.string().default('127.0.0.1'),
@@ -16,6 +18,10 @@ export const ServiceConfig = z.object({
   TEMPORAL_DB_FILE: z.string().min(1).optional(),
   /** The demo room created at start-up. */
   DEMO_ROOM_ID: z.string().min(1).default('demo'),
+  /** Set ⇒ the demo room's support agent is Claude; unset ⇒ a scripted mock model. Never logged. */
+  ANTHROPIC_API_KEY: optionalString,
+  /** The Claude model (default: the provider's). */
+  ANTHROPIC_MODEL: optionalString,
 });
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 

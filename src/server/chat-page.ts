@@ -12,7 +12,8 @@ document.getElementById('room').textContent = room;
 const log = document.getElementById('log');
 const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + ${JSON.stringify(wsPath)} + '?room=' + encodeURIComponent(room) + '&sender=browser');
 function add(src, text) { const d = document.createElement('div'); d.className = 'm'; d.innerHTML = '<span class="src"></span> '; d.firstChild.textContent = src; d.append(text); log.append(d); log.scrollTop = log.scrollHeight; }
-ws.onmessage = (m) => { const f = JSON.parse(m.data); if (f.type === 'event') add(f.event.source.channelId, f.event.content.body ?? JSON.stringify(f.event.content));
+function text(c) { if (c.type === 'tool_call') return c.status === 'pending' ? 'calls ' + c.toolName + '(' + JSON.stringify(c.arguments || {}) + ')' : c.toolName + ' → ' + (c.result || ''); return c.body ?? JSON.stringify(c); }
+ws.onmessage = (m) => { const f = JSON.parse(m.data); if (f.type === 'event') add(f.event.source.channelId, text(f.event.content));
   else if (f.type === 'ack') add('you', f.blocked ? '(blocked: ' + f.reason + ')' : '(sent)'); else if (f.type === 'error') add('error', f.error); };
 document.getElementById('f').onsubmit = (e) => { e.preventDefault(); const t = document.getElementById('t'); if (!t.value) return;
   add('you', t.value); ws.send(JSON.stringify({ type: 'message', body: t.value })); t.value = ''; };

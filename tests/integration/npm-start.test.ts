@@ -33,6 +33,7 @@ describe('npm start (all-in-one dev service)', () => {
   it('runs the embedded server, worker and HTTP server until Ctrl-C, then shuts everything down', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TEMPORAL_UI_PORT: '0', DEMO_ROOM_ID: 'demo-test' };
     delete env.TEMPORAL_ADDRESS;
+    delete env.ANTHROPIC_API_KEY; // the demo's support agent runs on its scripted mock model
     // Its own process group, so the test can do what a terminal's Ctrl-C does: SIGINT to the group.
     const child = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const ctrlC = () => process.kill(-(child.pid as number), 'SIGINT');
@@ -48,14 +49,25 @@ describe('npm start (all-in-one dev service)', () => {
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', temporal: { address: temporal, taskQueue: 'roomkit' } });
 
-      // The demo room answers through the WebSocket endpoint: our message is acked, the AI replies.
+      // The demo room answers through the WebSocket endpoint: our message is acked, the support
+      // agent looks the order up with its tool and replies.
       const ws = new WebSocket(`${base.replace('http', 'ws')}/ws?room=demo-test&sender=tester`);
-      const frames: { type: string; event?: { source: { channelId: string } } }[] = [];
+      type Frame = { type: string; event?: { type: string; index: number; source: { channelId: string }; content: Record<string, unknown> } };
+      const frames: Frame[] = [];
       ws.on('message', (m) => frames.push(JSON.parse(m.toString())));
       await new Promise((r) => ws.once('open', r));
-      ws.send(JSON.stringify({ type: 'message', body: 'hello' }));
-      await waitFor(() => JSON.stringify(frames), /"channelId":"ai-bot"/, 15_000);
+      ws.send(JSON.stringify({ type: 'message', body: 'Where is my order A1001?' }));
+      // Deliveries may arrive in any order; the room's index orders them.
+      const fromAI = () => frames.flatMap((f) => (f.event?.source.channelId === 'ai-bot' ? [f.event] : [])).sort((a, b) => a.index - b.index);
+      await waitFor(() => fromAI().map((e) => e.type).join(','), /^tool_call_start,tool_call_end,message$/, 15_000);
       expect(frames.some((f) => f.type === 'ack')).toBe(true);
+      const [start, end, answer] = fromAI();
+      expect(start.content).toMatchObject({ type: 'tool_call', toolName: 'lookup_order', arguments: { order_id: 'A1001' }, status: 'pending' });
+      expect(end.content).toMatchObject({
+        type: 'tool_call', toolName: 'lookup_order', status: 'completed',
+        result: JSON.stringify({ order_id: 'A1001', status: 'shipped', eta: '2026-03-14' }),
+      });
+      expect(answer.content).toEqual({ type: 'text', body: 'Your order A1001 has shipped and should arrive on 2026-03-14.' });
       ws.close();
 
       ctrlC();

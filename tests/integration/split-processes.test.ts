@@ -28,6 +28,7 @@ describe('worker and HTTP server as separate processes (docker-compose topology)
   it('serves the demo room: health, a WebSocket message acked by the room, the AI answer in room state', async () => {
     const env = {
       TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `split-${randomUUID()}`, PORT: '0', DEMO_ROOM_ID: 'demo-split',
+      ANTHROPIC_API_KEY: '', // empty = unset: the demo's support agent runs on its scripted mock model
     };
     start('workers/worker.ts', env);
     const http = start('workers/http.ts', env);
@@ -39,19 +40,28 @@ describe('worker and HTTP server as separate processes (docker-compose topology)
     const frames: { type: string; blocked?: boolean }[] = [];
     ws.on('message', (m) => frames.push(JSON.parse(m.toString())));
     await new Promise((r) => ws.once('open', r));
-    ws.send(JSON.stringify({ type: 'message', body: 'hello from the browser' }));
+    ws.send(JSON.stringify({ type: 'message', body: 'Where is my order A1001?' }));
     const ack = await eventually(async () => frames.find((f) => f.type === 'ack'), 20_000);
     expect(ack.blocked).toBe(false);
     ws.close();
 
-    // A client-only kit reads the room from its workflow: the worker process answered.
+    // A client-only kit reads the room from its workflow: the worker process ran the support
+    // agent's tool loop (lookup_order, then the answer).
     const reader = new RoomKit({ temporal: { address: env.TEMPORAL_ADDRESS, taskQueue: env.TEMPORAL_TASK_QUEUE }, log: () => {} });
     await reader.connect();
     const state = await eventually(async () => {
       const s = await reader.roomState('demo-split');
-      return s.recentEvents.some((e) => e.source.channelId === 'ai-bot') ? s : undefined;
+      return s.recentEvents.some((e) => e.source.channelId === 'ai-bot' && e.type === 'message') ? s : undefined;
     }, 20_000);
-    expect(state.recentEvents.map((e) => e.source.channelId)).toEqual(['system', 'system', 'system', 'ws-user', 'ai-bot']);
+    expect(state.recentEvents.map((e) => [e.source.channelId, e.type])).toEqual([
+      ['system', 'channel_attached'], ['system', 'channel_attached'], ['system', 'channel_attached'], ['ws-user', 'message'],
+      ['ai-bot', 'tool_call_start'], ['ai-bot', 'tool_call_end'], ['ai-bot', 'message'],
+    ]);
+    const [toolStart, toolEnd, answer] = state.recentEvents.slice(-3);
+    expect(toolStart.content).toMatchObject({ type: 'tool_call', toolName: 'lookup_order', arguments: { order_id: 'A1001' } });
+    expect(toolEnd.content).toMatchObject({ type: 'tool_call', status: 'completed', result: JSON.stringify({ order_id: 'A1001', status: 'shipped', eta: '2026-03-14' }) });
+    expect(answer.content).toEqual({ type: 'text', body: 'Your order A1001 has shipped and should arrive on 2026-03-14.' });
+    expect(new Set([toolStart, toolEnd, answer].map((e) => e.correlationId)).size).toBe(1);
     await reader.close();
   }, 120_000);
 });
