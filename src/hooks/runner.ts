@@ -6,25 +6,7 @@ import { applyHookResult, emptyOutcome, type SyncHookOutcome } from '../core/hoo
 import type { RoomEvent } from '../models/index.js';
 import type { RoomContext } from '../channels/room-context.js';
 import type { HookRegistry, RegisteredHook } from './registry.js';
-
-class HookTimeout extends Error {
-  constructor(readonly ms: number) {
-    super(`timeout (${ms / 1000}s)`);
-    this.name = 'HookTimeout';
-  }
-}
-
-async function withTimeout<T>(ms: number, work: () => T | Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      Promise.resolve().then(work),
-      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new HookTimeout(ms)), ms); }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
+import { TimeoutError, withTimeout } from '../util/with-timeout.js';
 
 export interface HookReport {
   hook: string;
@@ -88,10 +70,10 @@ export async function runObservers(
 }
 
 function report(hook: RegisteredHook, err: unknown): HookReport {
-  const timedOut = err instanceof HookTimeout;
+  const timedOut = err instanceof TimeoutError;
   return {
     hook: hook.spec.name,
-    error: timedOut ? (err as Error).message : err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    error: timedOut ? `timeout (${(err as TimeoutError).ms / 1000}s)` : err instanceof Error ? `${err.name}: ${err.message}` : String(err),
     timedOut,
     timeoutMs: hook.spec.timeoutMs,
   };

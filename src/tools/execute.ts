@@ -9,6 +9,7 @@ import { runSyncChain } from '../hooks/runner.js';
 import type { RoomContext } from '../channels/room-context.js';
 import type { ChannelType, RoomEvent } from '../models/index.js';
 import type { ToolRegistry } from './registry.js';
+import { withTimeout } from '../util/with-timeout.js';
 
 export interface ToolCallRequest {
   roomId: string;
@@ -96,16 +97,4 @@ function toolEvent(req: ToolCallRequest, args: Record<string, unknown>, result?:
     createdAt: new Date().toISOString(),
     metadata: {},
   };
-}
-
-async function withTimeout<T>(ms: number, work: () => T | Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      Promise.resolve().then(work),
-      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000}s`)), ms); }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
 }

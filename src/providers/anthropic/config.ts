@@ -1,7 +1,7 @@
 /**
  * Anthropic provider configuration, parsed once (zod) where the provider is built. Every field that
  * the SDK would otherwise read from the environment (`ANTHROPIC_BASE_URL`…) gets an explicit value,
- * so library code never depends on `process.env`.
+ * so library code never depends on environment variables.
  */
 import { z } from 'zod';
 import { RoomKitValidationError } from '../../errors.js';

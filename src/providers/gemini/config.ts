@@ -1,7 +1,7 @@
 /**
  * Gemini (Developer API) provider configuration. The SDK reads `GOOGLE_GENAI_USE_VERTEXAI`,
  * `GOOGLE_GEMINI_BASE_URL` and API-key variables from the environment; every one of them gets an
- * explicit value here so library code never depends on `process.env`.
+ * explicit value here so library code never depends on environment variables.
  */
 import { z } from 'zod';
 import { RoomKitValidationError } from '../../errors.js';

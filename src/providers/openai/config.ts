@@ -1,7 +1,7 @@
 /**
  * OpenAI (and OpenAI-compatible: vLLM, llama.cpp, Ollama…) provider configuration. Every field the
  * SDK would otherwise read from the environment (`OPENAI_BASE_URL`, `OPENAI_ORG_ID`…) gets an
- * explicit value, so library code never depends on `process.env`.
+ * explicit value, so library code never depends on environment variables.
  */
 import { z } from 'zod';
 import { RoomKitValidationError } from '../../errors.js';
