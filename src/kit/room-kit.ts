@@ -81,6 +81,7 @@ export class RoomKit {
   private connection?: Connection;
   private rooms?: RoomClient;
   private runningWorker?: RunningWorker;
+  private closed = false;
 
   constructor(options: RoomKitOptions = {}) {
     this.log = options.log ?? ((m) => console.error(`[roomkit] ${m}`));
@@ -153,6 +154,7 @@ export class RoomKit {
   // ── lifecycle ─────────────────────────────────────────────────────────────
   /** All-in-one: the configured server (or the embedded dev server), a client and an in-process worker. */
   async start(options: StartOptions = {}): Promise<void> {
+    if (this.closed) throw new RoomKitError('kit is closed');
     if (this.rooms) throw new RoomKitError('kit already started');
     this.server = await ensureTemporalServer(this.temporal, {
       log: this.log, uiPort: options.devServer?.uiPort, dbFilename: options.devServer?.dbFilename,
@@ -191,7 +193,10 @@ export class RoomKit {
     return this.temporal.taskQueue;
   }
 
+  /** Idempotent: stops the worker, the client connection, the embedded server, channels and the store. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.runningWorker?.stop();
     this.runningWorker = undefined;
     await this.connection?.close();

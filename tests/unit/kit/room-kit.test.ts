@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  AIChannel, ChannelAlreadyRegisteredError, HookAlreadyRegisteredError, HookResult, KitNotStartedError, MockAIProvider,
+  RoomKit, RoomKitError, WebSocketChannel,
+} from '../../../src/index.js';
+
+describe('RoomKit registries and lifecycle (no server needed)', () => {
+  it('refuses a second channel with the same id', () => {
+    const kit = new RoomKit();
+    kit.registerChannel(new WebSocketChannel('ws'));
+    expect(() => kit.registerChannel(new WebSocketChannel('ws'))).toThrow(ChannelAlreadyRegisteredError);
+  });
+
+  it('names hooks after their function, keeps default names unique and refuses a duplicate explicit name', () => {
+    const kit = new RoomKit();
+    const filter = () => HookResult.allow();
+    expect(kit.hook('before_broadcast', filter).name).toBe('filter');
+    expect(kit.hook('before_broadcast', filter).name).toBe('filter#2');
+    kit.hook('before_broadcast', { name: 'audit' }, filter);
+    expect(() => kit.hook('after_broadcast', { name: 'audit' }, filter)).toThrow(HookAlreadyRegisteredError);
+  });
+
+  it('sends its hooks, listened framework events and limits to rooms in the manifest', () => {
+    const kit = new RoomKit({ maxChainDepth: 3, idempotencyWindow: 10 });
+    kit.hook('before_broadcast', { name: 'h', priority: 2, timeout: 1.5, channelTypes: ['sms'] }, () => HookResult.allow());
+    kit.on('event_blocked', () => {});
+    expect(kit.manifest()).toEqual({
+      hooks: [{ name: 'h', trigger: 'before_broadcast', execution: 'sync', priority: 2, timeoutMs: 1500, channelTypes: ['sms'] }],
+      listens: ['event_blocked'],
+      maxChainDepth: 3,
+      idempotencyWindow: 10,
+    });
+  });
+
+  it('refuses bad kit options', () => {
+    expect(() => new RoomKit({ maxChainDepth: 0 })).toThrow(RoomKitError);
+    expect(() => new RoomKit({ idempotencyWindow: 1.5 })).toThrow(RoomKitError);
+  });
+
+  it('refuses a tool with a bad name or a duplicate name', () => {
+    const kit = new RoomKit();
+    const def = { name: 'lookup', description: 'x', parameters: z.object({}), handler: () => 'ok' };
+    kit.tool(def);
+    expect(() => kit.tool(def)).toThrow(/already registered/);
+    expect(() => kit.tool({ ...def, name: 'has space' })).toThrow();
+  });
+
+  it('room verbs before start() say what to do', async () => {
+    const kit = new RoomKit();
+    await expect(kit.createRoom({ roomId: 'r' })).rejects.toBeInstanceOf(KitNotStartedError);
+    await expect(kit.getRoom('r')).rejects.toThrow(/kit.start\(\)/);
+  });
+
+  it('close() is idempotent and closes channels once', async () => {
+    const provider = new MockAIProvider();
+    let closes = 0;
+    provider.close = async () => { closes += 1; };
+    const kit = new RoomKit();
+    kit.registerChannel(new AIChannel('ai', { provider }));
+    await kit.close();
+    await kit.close();
+    expect(closes).toBe(1);
+    await expect(kit.start()).rejects.toThrow(/closed/);
+  });
+});
