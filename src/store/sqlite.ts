@@ -1,0 +1,397 @@
+/**
+ * `ConversationStore` in an embedded SQLite file (better-sqlite3): the timeline and read model
+ * survive a worker that dies, and several processes (a worker and a reader) may open one file.
+ *
+ * Behaves exactly like `InMemoryStore` (the shared contract in tests/contract checks both). Every
+ * write is an upsert, so a retried activity is a no-op; reads parse stored JSON, so callers always
+ * get their own copies. The file runs in WAL mode (readers never block the writer) with a busy
+ * timeout, so a second process waits for a lock instead of failing with SQLITE_BUSY.
+ *
+ * Listing order: rooms by `createdAt` instant then id (as InMemoryStore); bindings, participants,
+ * tasks and observations in first-write order (an upsert keeps its place, as a Map's `set` does).
+ */
+import Database from 'better-sqlite3';
+import type {
+  ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+} from '../models/index.js';
+import type { ConversationStore, ListEventsOptions } from './conversation-store.js';
+
+export interface SQLiteStoreOptions {
+  /** How long a write waits for another connection's lock before failing, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_EVENT_LIMIT = 50;
+const DEFAULT_ROOM_LIMIT = 100;
+/** SQLite's "no limit". */
+const NO_LIMIT = -1;
+
+/**
+ * Schema migrations, applied in order inside one immediate transaction: `MIGRATIONS[n]` takes the
+ * file from `user_version` n to n + 1. Add a new entry to change the schema; never edit an old one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE rooms (
+    id TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    -- Date.parse(created_at), NULL when it does not parse: ordering compares instants.
+    created_ms INTEGER,
+    status TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX rooms_by_created ON rooms (created_ms, id);
+  CREATE INDEX rooms_by_status ON rooms (status, created_ms, id);
+
+  CREATE TABLE events (
+    room_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    idempotency_key TEXT,
+    type TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (room_id, idx)
+  );
+  -- idx last, so "highest index with this id/key" is read from the index alone.
+  CREATE INDEX events_by_id ON events (room_id, id, idx);
+  CREATE INDEX events_by_idempotency_key ON events (room_id, idempotency_key, idx);
+
+  CREATE TABLE bindings (
+    room_id TEXT NOT NULL,
+    channel_id TEXT NOT NULL,
+    participant_id TEXT,
+    channel_type TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (room_id, channel_id)
+  );
+  CREATE INDEX bindings_by_channel ON bindings (channel_id);
+  CREATE INDEX bindings_by_participant ON bindings (participant_id, channel_type);
+
+  CREATE TABLE participants (
+    room_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (room_id, id)
+  );
+  CREATE INDEX participants_by_id ON participants (id);
+
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX tasks_by_room ON tasks (room_id);
+
+  CREATE TABLE observations (
+    id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX observations_by_room ON observations (room_id);
+  `,
+];
+
+/** The `user_version` this code writes and reads. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Oldest first: the instant, then (only for unparseable timestamps) the text, then the id. */
+const ROOM_ORDER = 'r.created_ms, CASE WHEN r.created_ms IS NULL THEN r.created_at END, r.id';
+const ROOM_ORDER_DESC = 'r.created_ms DESC, CASE WHEN r.created_ms IS NULL THEN r.created_at END DESC, r.id DESC';
+
+/**
+ * Filters and cursors of `listEvents`. Cursors default to the widest range (rather than
+ * `? IS NULL OR …`) so the (room_id, idx) key still serves as a range scan.
+ */
+const EVENT_FILTER = `
+  room_id = @roomId AND idx > @after AND idx < @before
+  AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+  AND (@visibility IS NULL OR visibility = @visibility)`;
+
+type Statement = Database.Statement<unknown[], unknown>;
+interface JsonRow { json: string }
+
+/**
+ * @example
+ * const store = new SQLiteStore('./data/roomkit.db');
+ * const kit = new RoomKit({ store });
+ * // another process (an API server) may open the same file to read the timeline:
+ * const reader = new SQLiteStore('./data/roomkit.db');
+ */
+export class SQLiteStore implements ConversationStore {
+  /** True for `':memory:'` (and `''`, SQLite's private temporary file); a named file is shared by every process that opens it. */
+  readonly isProcessLocal: boolean;
+  readonly filename: string;
+
+  private readonly db: Database.Database;
+  private readonly sql: Record<
+    | 'putRoom' | 'getRoom' | 'listRooms' | 'listRoomsByStatus' | 'findRoomIdsByChannel' | 'findLatestRoom'
+    | 'putEvent' | 'getEvent' | 'getEventByIndex' | 'getEventByIdempotencyKey' | 'listEventsAsc' | 'listEventsDesc'
+    | 'getEventCount' | 'putBinding' | 'removeBinding' | 'getBinding' | 'listBindings'
+    | 'putParticipant' | 'listParticipants' | 'putTask' | 'listTasks' | 'putObservation' | 'listObservations',
+    Statement
+  >;
+  private readonly putEventsTx: (events: RoomEvent[]) => void;
+
+  constructor(filename: string, options: SQLiteStoreOptions = {}) {
+    this.filename = filename;
+    this.isProcessLocal = filename === ':memory:' || filename === '';
+    this.db = new Database(filename, { timeout: options.busyTimeoutMs ?? 5000 });
+    try {
+      // WAL: one writer and many readers, across processes. ':memory:' stays 'memory'.
+      this.db.pragma('journal_mode = WAL');
+      // In WAL mode NORMAL survives a crashed process (only an OS crash may lose the last commits).
+      this.db.pragma('synchronous = NORMAL');
+      migrate(this.db);
+      this.sql = prepareAll(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    const putEvent = this.sql.putEvent;
+    this.putEventsTx = this.db.transaction((events: RoomEvent[]) => {
+      for (const event of events) {
+        putEvent.run({
+          roomId: event.roomId, idx: event.index, id: event.id, idempotencyKey: event.idempotencyKey ?? null,
+          type: event.type, visibility: event.visibility, json: JSON.stringify(event),
+        });
+      }
+    });
+  }
+
+  // Rooms
+
+  async putRoom(room: Room): Promise<void> {
+    this.sql.putRoom.run({
+      id: room.id, createdAt: room.createdAt, createdMs: instant(room.createdAt), status: room.status, json: JSON.stringify(room),
+    });
+  }
+
+  async getRoom(roomId: string): Promise<Room | undefined> {
+    return parseRow<Room>(this.sql.getRoom.get(roomId));
+  }
+
+  /** Oldest room first (then id). */
+  async listRooms(options: { offset?: number; limit?: number; status?: RoomStatus } = {}): Promise<Room[]> {
+    const offset = checkCount('offset', options.offset ?? 0);
+    const limit = checkCount('limit', options.limit ?? DEFAULT_ROOM_LIMIT);
+    const rows = options.status === undefined
+      ? this.sql.listRooms.all({ limit, offset })
+      : this.sql.listRoomsByStatus.all({ status: options.status, limit, offset });
+    return parseRows<Room>(rows);
+  }
+
+  /** Only rooms with a stored room record are returned: ordering needs `createdAt`. No default limit. */
+  async findRoomIdsByChannel(channelId: string, options: { status?: RoomStatus; limit?: number } = {}): Promise<string[]> {
+    const limit = options.limit === undefined ? NO_LIMIT : checkCount('limit', options.limit);
+    const rows = this.sql.findRoomIdsByChannel.all({ channelId, status: options.status ?? null, limit }) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * The newest room (by `createdAt`, then the greater id) in which `participantId` is a participant
+   * on any channel, or is the `participantId` of a binding of type `channelType`.
+   */
+  async findLatestRoom(participantId: string, channelType: string, status?: RoomStatus): Promise<string | undefined> {
+    const row = this.sql.findLatestRoom.get({ participantId, channelType, status: status ?? null }) as { id: string } | undefined;
+    return row?.id;
+  }
+
+  // Events
+
+  /** Insert or replace by (roomId, index), all in one transaction. */
+  async putEvents(events: RoomEvent[]): Promise<void> {
+    this.putEventsTx(events);
+  }
+
+  async getEvent(roomId: string, eventId: string): Promise<RoomEvent | undefined> {
+    return parseRow<RoomEvent>(this.sql.getEvent.get(roomId, eventId));
+  }
+
+  async getEventByIndex(roomId: string, index: number): Promise<RoomEvent | undefined> {
+    return parseRow<RoomEvent>(this.sql.getEventByIndex.get(roomId, index));
+  }
+
+  async getEventByIdempotencyKey(roomId: string, key: string): Promise<RoomEvent | undefined> {
+    return parseRow<RoomEvent>(this.sql.getEventByIdempotencyKey.get(roomId, key));
+  }
+
+  /**
+   * Ascending by index. Filters and cursors (exclusive) narrow the set first; then `offset` (ignored
+   * with a cursor) and `limit` (default 50) page it from the oldest end, or from the newest end with
+   * `newestFirst` — the page is still returned oldest first.
+   */
+  async listEvents(roomId: string, options: ListEventsOptions = {}): Promise<RoomEvent[]> {
+    const limit = checkCount('limit', options.limit ?? DEFAULT_EVENT_LIMIT);
+    const hasCursor = options.afterIndex !== undefined || options.beforeIndex !== undefined;
+    const offset = hasCursor ? 0 : checkCount('offset', options.offset ?? 0);
+    if (limit === 0) return [];
+    const params = {
+      roomId,
+      after: options.afterIndex ?? -Number.MAX_VALUE,
+      before: options.beforeIndex ?? Number.MAX_VALUE,
+      types: options.eventTypes ? JSON.stringify(options.eventTypes) : null,
+      visibility: options.visibility ?? null,
+      limit,
+      offset,
+    };
+    if (!options.newestFirst) return parseRows<RoomEvent>(this.sql.listEventsAsc.all(params));
+    return parseRows<RoomEvent>(this.sql.listEventsDesc.all(params)).reverse();
+  }
+
+  async getEventCount(roomId: string): Promise<number> {
+    return (this.sql.getEventCount.get(roomId) as { n: number }).n;
+  }
+
+  // Bindings
+
+  async putBinding(binding: ChannelBinding): Promise<void> {
+    this.sql.putBinding.run({
+      roomId: binding.roomId, channelId: binding.channelId, participantId: binding.participantId ?? null,
+      channelType: binding.channelType, json: JSON.stringify(binding),
+    });
+  }
+
+  async removeBinding(roomId: string, channelId: string): Promise<boolean> {
+    return this.sql.removeBinding.run(roomId, channelId).changes > 0;
+  }
+
+  async getBinding(roomId: string, channelId: string): Promise<ChannelBinding | undefined> {
+    return parseRow<ChannelBinding>(this.sql.getBinding.get(roomId, channelId));
+  }
+
+  async listBindings(roomId: string): Promise<ChannelBinding[]> {
+    return parseRows<ChannelBinding>(this.sql.listBindings.all(roomId));
+  }
+
+  // Participants
+
+  async putParticipant(participant: Participant): Promise<void> {
+    this.sql.putParticipant.run({ roomId: participant.roomId, id: participant.id, json: JSON.stringify(participant) });
+  }
+
+  async listParticipants(roomId: string): Promise<Participant[]> {
+    return parseRows<Participant>(this.sql.listParticipants.all(roomId));
+  }
+
+  // Tasks and observations: upserts by id, listed in first-write order.
+
+  async putTask(task: Task): Promise<void> {
+    this.sql.putTask.run({ id: task.id, roomId: task.roomId, status: task.status, json: JSON.stringify(task) });
+  }
+
+  async listTasks(roomId: string, status?: TaskStatus): Promise<Task[]> {
+    return parseRows<Task>(this.sql.listTasks.all({ roomId, status: status ?? null }));
+  }
+
+  async putObservation(observation: Observation): Promise<void> {
+    this.sql.putObservation.run({ id: observation.id, roomId: observation.roomId, json: JSON.stringify(observation) });
+  }
+
+  async listObservations(roomId: string): Promise<Observation[]> {
+    return parseRows<Observation>(this.sql.listObservations.all(roomId));
+  }
+
+  /** Closes the database (checkpointing the WAL when this is its last connection). Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Bring the file to `SQLITE_SCHEMA_VERSION`; concurrent openers serialize on the immediate lock. */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `SQLite store schema version ${version} is newer than this code's ${MIGRATIONS.length}: upgrade RoomKit to open ${db.name}`,
+      );
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
+    if (version !== MIGRATIONS.length) db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+function prepareAll(db: Database.Database): SQLiteStore['sql'] {
+  const p = (source: string): Statement => db.prepare(source);
+  return {
+    putRoom: p(`
+      INSERT INTO rooms (id, created_at, created_ms, status, json) VALUES (@id, @createdAt, @createdMs, @status, @json)
+      ON CONFLICT (id) DO UPDATE SET
+        created_at = excluded.created_at, created_ms = excluded.created_ms, status = excluded.status, json = excluded.json`),
+    getRoom: p('SELECT json FROM rooms WHERE id = ?'),
+    listRooms: p(`SELECT json FROM rooms r ORDER BY ${ROOM_ORDER} LIMIT @limit OFFSET @offset`),
+    listRoomsByStatus: p(`SELECT json FROM rooms r WHERE status = @status ORDER BY ${ROOM_ORDER} LIMIT @limit OFFSET @offset`),
+    // Both lookups start from the binding/participant indexes, not from every room (inbound routing).
+    // A room has at most one binding per channel, so the join yields each room once.
+    findRoomIdsByChannel: p(`
+      SELECT r.id FROM bindings b JOIN rooms r ON r.id = b.room_id
+      WHERE b.channel_id = @channelId AND (@status IS NULL OR r.status = @status)
+      ORDER BY ${ROOM_ORDER} LIMIT @limit`),
+    findLatestRoom: p(`
+      SELECT r.id FROM rooms r
+      WHERE r.id IN (
+          SELECT room_id FROM participants WHERE id = @participantId
+          UNION SELECT room_id FROM bindings WHERE participant_id = @participantId AND channel_type = @channelType)
+        AND (@status IS NULL OR r.status = @status)
+      ORDER BY ${ROOM_ORDER_DESC} LIMIT 1`),
+
+    putEvent: p(`
+      INSERT INTO events (room_id, idx, id, idempotency_key, type, visibility, json)
+      VALUES (@roomId, @idx, @id, @idempotencyKey, @type, @visibility, @json)
+      ON CONFLICT (room_id, idx) DO UPDATE SET
+        id = excluded.id, idempotency_key = excluded.idempotency_key, type = excluded.type,
+        visibility = excluded.visibility, json = excluded.json`),
+    // Ids and keys are unique per room in practice; if not, the highest index wins.
+    getEvent: p('SELECT json FROM events WHERE room_id = ? AND id = ? ORDER BY idx DESC LIMIT 1'),
+    getEventByIndex: p('SELECT json FROM events WHERE room_id = ? AND idx = ?'),
+    getEventByIdempotencyKey: p('SELECT json FROM events WHERE room_id = ? AND idempotency_key = ? ORDER BY idx DESC LIMIT 1'),
+    listEventsAsc: p(`SELECT json FROM events WHERE ${EVENT_FILTER} ORDER BY idx LIMIT @limit OFFSET @offset`),
+    listEventsDesc: p(`SELECT json FROM events WHERE ${EVENT_FILTER} ORDER BY idx DESC LIMIT @limit OFFSET @offset`),
+    getEventCount: p('SELECT count(*) AS n FROM events WHERE room_id = ?'),
+
+    // An upsert keeps the row (and its rowid), so listing by rowid is first-write order.
+    putBinding: p(`
+      INSERT INTO bindings (room_id, channel_id, participant_id, channel_type, json)
+      VALUES (@roomId, @channelId, @participantId, @channelType, @json)
+      ON CONFLICT (room_id, channel_id) DO UPDATE SET
+        participant_id = excluded.participant_id, channel_type = excluded.channel_type, json = excluded.json`),
+    removeBinding: p('DELETE FROM bindings WHERE room_id = ? AND channel_id = ?'),
+    getBinding: p('SELECT json FROM bindings WHERE room_id = ? AND channel_id = ?'),
+    listBindings: p('SELECT json FROM bindings WHERE room_id = ? ORDER BY rowid'),
+
+    putParticipant: p(`
+      INSERT INTO participants (room_id, id, json) VALUES (@roomId, @id, @json)
+      ON CONFLICT (room_id, id) DO UPDATE SET json = excluded.json`),
+    listParticipants: p('SELECT json FROM participants WHERE room_id = ? ORDER BY rowid'),
+
+    putTask: p(`
+      INSERT INTO tasks (id, room_id, status, json) VALUES (@id, @roomId, @status, @json)
+      ON CONFLICT (id) DO UPDATE SET room_id = excluded.room_id, status = excluded.status, json = excluded.json`),
+    listTasks: p('SELECT json FROM tasks WHERE room_id = @roomId AND (@status IS NULL OR status = @status) ORDER BY rowid'),
+    putObservation: p(`
+      INSERT INTO observations (id, room_id, json) VALUES (@id, @roomId, @json)
+      ON CONFLICT (id) DO UPDATE SET room_id = excluded.room_id, json = excluded.json`),
+    listObservations: p('SELECT json FROM observations WHERE room_id = ? ORDER BY rowid'),
+  };
+}
+
+/** Milliseconds since the epoch, or null when the timestamp does not parse (then its text orders it). */
+function instant(iso: string): number | null {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function parseRow<T>(row: unknown): T | undefined {
+  return row === undefined ? undefined : (JSON.parse((row as JsonRow).json) as T);
+}
+
+function parseRows<T>(rows: unknown[]): T[] {
+  return rows.map((row) => JSON.parse((row as JsonRow).json) as T);
+}
+
+function checkCount(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  return value;
+}
