@@ -1,11 +1,17 @@
 /**
  * The AI turn's effects: one generation per round and one activity per tool call. The loop between
  * them is room workflow code, so a turn survives a worker crash halfway through its tools.
+ * With a streaming provider, a generation also streams its text to the room's first WebSocket
+ * target (`stream_start`/`stream_chunk`, `stream_error` on failure); the committed message closes
+ * the stream as `stream_end` when the room delivers it.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { AIChannel } from '../src/channels/ai.js';
+import type { RoomContext } from '../src/channels/room-context.js';
+import { WebSocketChannel } from '../src/channels/websocket.js';
 import { matchingHooks } from '../src/core/hooks.js';
+import { planTargets } from '../src/core/visibility.js';
 import { runObservers, runSyncChain } from '../src/hooks/runner.js';
 import type { ChannelBinding, RoomEvent } from '../src/models/index.js';
 import type { AIMessage, AIToolCall, AIUsage } from '../src/providers/ai/base.js';
@@ -33,12 +39,91 @@ export interface AIGenerateOutput {
   finishReason?: string;
   /** The channel's loop limits, read once per round so the workflow never guesses them. */
   limits: { maxToolRounds: number; toolLoopTimeoutMs: number };
+  /**
+   * Set when this round's text was streamed (`stream_start`/`stream_chunk` frames) to `streamedTo`'s
+   * connections: the message made from it carries both in its metadata, so that channel delivers it
+   * as the stream's `stream_end` instead of a second copy.
+   */
+  streamId?: string;
+  streamedTo?: string;
 }
 
 export interface RunToolInput {
   roomId: string;
   binding: ChannelBinding;
   call: AIToolCall;
+}
+
+function activityAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * Where this answer streams (RoomKit §5.6, V1: the first target only): a transport binding of a
+ * WebSocket channel that would receive the committed answer (readable, not outbound, not the AI,
+ * allowed by the turn's visibility) and has a connection in the room. None ⇒ no streaming.
+ */
+function streamTarget(deps: ActivityDeps, ctx: RoomContext, input: AIGenerateInput): WebSocketChannel | undefined {
+  const { event, binding } = input;
+  const answer = {
+    visibility: event.responseVisibility ?? 'all',
+    source: { channelId: binding.channelId, channelType: binding.channelType, direction: 'outbound' as const },
+  };
+  for (const target of planTargets(answer, binding, ctx.bindings)) {
+    if (target.category !== 'transport') continue;
+    const channel = deps.channels.get(target.channelId);
+    if (channel instanceof WebSocketChannel && channel.supportsStreamingFor(input.roomId)) return channel;
+  }
+  return undefined;
+}
+
+/**
+ * One streamed generation to one WebSocket channel. `stream_start` goes out with the first delta (a
+ * round that only calls tools streams nothing). Frames are sent in order, one broadcast after the
+ * other, off the generation's path; `drain` waits for all of them.
+ */
+class StreamSession {
+  private started = false;
+  private sending: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly ws: WebSocketChannel, private readonly roomId: string, readonly streamId: string, private readonly source: string) {}
+
+  get active(): boolean {
+    return this.started;
+  }
+
+  readonly onDelta = (delta: string, text: string): void => {
+    if (!this.started) {
+      this.started = true;
+      this.send({ type: 'stream_start', roomId: this.roomId, streamId: this.streamId, source: this.source });
+    }
+    this.send({ type: 'stream_chunk', roomId: this.roomId, streamId: this.streamId, delta, text });
+  };
+
+  /** Tell the clients the stream is void; `error` is a code, never the provider's message. */
+  fail(error: string): Promise<void> {
+    if (this.started) this.send({ type: 'stream_error', roomId: this.roomId, streamId: this.streamId, error });
+    return this.drain();
+  }
+
+  async drain(): Promise<void> {
+    await this.sending;
+  }
+
+  private send(frame: Parameters<WebSocketChannel['broadcast']>[1]): void {
+    // `broadcast` never throws: each send is bounded and failing connections are evicted.
+    this.sending = this.sending.then(() => this.ws.broadcast(this.roomId, frame));
+  }
+}
+
+function errorCode(err: unknown): string {
+  const e = err as { code?: unknown; name?: unknown } | undefined;
+  if (typeof e?.code === 'string' && e.code) return e.code;
+  return typeof e?.name === 'string' && e.name ? e.name : 'Error';
 }
 
 function cancellationSignal(): AbortSignal | undefined {
@@ -85,21 +170,37 @@ export function aiActivities(deps: ActivityDeps) {
         }
       }
       const started = Date.now();
+      const ws = channel.canStream ? streamTarget(deps, ctx, input) : undefined;
+      // A retried attempt streams anew under its own id; the previous one ended with `stream_error`.
+      const attempt = activityAttempt();
+      const baseId = `${input.event.id}:${input.round}${attempt > 1 ? `:${attempt}` : ''}`;
+      let session: StreamSession | undefined;
       const options = { turn: input.turn, tools: tools.specs(channel.toolsFor(input.binding, ctx.room)), signal: cancellationSignal() };
+      const generate = (streamId: string, extra: { historyLimit?: number } = {}) => {
+        session = ws && new StreamSession(ws, input.roomId, streamId, channel.channelId);
+        return channel.generate(input.event, input.binding, ctx, { ...options, ...extra, ...(session && { onDelta: session.onDelta }) });
+      };
       let response;
       try {
         response = await withHeartbeat(async () => {
+          let out;
           try {
-            return await channel.generate(input.event, input.binding, ctx, options);
+            out = await generate(baseId);
           } catch (err) {
             if (!(err as { contextOverflow?: boolean }).contextOverflow) throw err;
+            await session?.fail(errorCode(err));
             // RoomKit: a context overflow compacts the history once (keep the newer half) and replays.
-            return channel.generate(input.event, input.binding, ctx, { ...options, historyLimit: Math.floor(channel.maxContextEvents / 2) });
+            out = await generate(`${baseId}:compacted`, { historyLimit: Math.floor(channel.maxContextEvents / 2) });
           }
+          // The chunks reach the clients before the activity returns, hence before `stream_end`.
+          await session?.drain();
+          return out;
         });
       } catch (err) {
+        await session?.fail(errorCode(err));
         throw toFailure(err);
       }
+      const streamed = session?.active ? { streamId: session.streamId, streamedTo: ws?.channelId as string } : undefined;
       const observers = matchingHooks(hooks.specs(), 'on_ai_response', input.event).map((h) => h.name);
       if (observers.length) {
         await runObservers(hooks, observers, {
@@ -107,7 +208,10 @@ export function aiActivities(deps: ActivityDeps) {
           id: `${input.event.id}:ai:${input.round}`,
           source: { channelId: channel.channelId, channelType: 'ai', direction: 'outbound' },
           content: { type: 'text', body: response.content },
-          metadata: { usage: response.usage ?? {}, tool_calls_count: response.toolCalls?.length ?? 0, latency_ms: Date.now() - started, round: input.round },
+          metadata: {
+            usage: response.usage ?? {}, tool_calls_count: response.toolCalls?.length ?? 0, latency_ms: Date.now() - started, round: input.round,
+            streaming: !!streamed,
+          },
         }, ctx);
       }
       return {
@@ -117,6 +221,7 @@ export function aiActivities(deps: ActivityDeps) {
         limits,
         ...(response.usage && { usage: response.usage }),
         ...(response.finishReason && { finishReason: response.finishReason }),
+        ...streamed,
       };
     },
 

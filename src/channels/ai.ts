@@ -5,7 +5,7 @@
  * them (retry, give up, record ON_ERROR) — RoomKit once hid them as empty answers.
  */
 import type { ChannelBinding, ChannelCapabilities, ChannelOutput, ChannelType, Room, RoomEvent } from '../models/index.js';
-import type { AIGenerateOptions, AIMessage, AIProvider, AIResponse, AITool } from '../providers/ai/base.js';
+import { AIProviderError, type AIContext, type AIGenerateOptions, type AIMessage, type AIProvider, type AIResponse, type AITool } from '../providers/ai/base.js';
 import { buildAIContext } from './ai-context.js';
 import { Channel } from './channel.js';
 import type { RoomContext } from './room-context.js';
@@ -32,6 +32,11 @@ export interface GenerateTurnOptions extends AIGenerateOptions {
   tools?: AITool[];
   /** Fewer earlier messages than `maxContextEvents` (used to compact after a context overflow). */
   historyLimit?: number;
+  /**
+   * Stream the answer: with a provider that has `generateStream`, called once per text delta with
+   * the text so far (the returned response is still the whole answer). Ignored otherwise.
+   */
+  onDelta?: (delta: string, textSoFar: string) => void;
 }
 
 function noResponse(): ChannelOutput {
@@ -101,7 +106,29 @@ export class AIChannel extends Channel {
     });
     if (options.turn?.length) aiCtx.messages.push(...options.turn);
     if (options.tools?.length) aiCtx.tools = options.tools;
+    if (options.onDelta && this.canStream) return this.stream(aiCtx, options.onDelta, options.signal);
     return this.provider.generate(aiCtx, { signal: options.signal });
+  }
+
+  /** Whether `generate` can stream (the provider has `generateStream`). */
+  get canStream(): boolean {
+    return typeof this.provider.generateStream === 'function';
+  }
+
+  private async stream(aiCtx: AIContext, onDelta: (delta: string, textSoFar: string) => void, signal?: AbortSignal): Promise<AIResponse> {
+    const stream = (this.provider.generateStream as NonNullable<AIProvider['generateStream']>).call(this.provider, aiCtx, { signal });
+    let text = '';
+    for await (const item of stream) {
+      if (item.type === 'text_delta') {
+        if (!item.delta) continue;
+        text += item.delta;
+        onDelta(item.delta, text);
+      } else if (item.type === 'done') {
+        return item.response;
+      }
+    }
+    // A stream that ends without `done` is a broken provider; the deltas are all there is.
+    throw new AIProviderError('stream ended without a done event', { provider: this.provider.name, retryable: true });
   }
 
   override capabilities(): ChannelCapabilities {

@@ -8,7 +8,9 @@ export { SMSChannel, SMS_CAPABILITIES } from './sms.js';
 export type { SMSChannelOptions } from './sms.js';
 export { EVICT_AFTER_FAILURES, WebSocketChannel } from './websocket.js';
 export type {
-  WebSocketChannelOptions, WebSocketEventFrame, WebSocketFrame, WebSocketSend,
+  BroadcastOutcome, WebSocketChannelOptions, WebSocketEventFrame, WebSocketFrame, WebSocketSend,
+  WebSocketStreamChunkFrame, WebSocketStreamEndFrame, WebSocketStreamErrorFrame, WebSocketStreamFrame,
+  WebSocketStreamStartFrame,
 } from './websocket.js';
 export { attachWebSocket } from './websocket-connection.js';
 export type { AttachWebSocketOptions, WebSocketAttachment } from './websocket-connection.js';

@@ -15,8 +15,48 @@ export interface WebSocketEventFrame {
   event: RoomEvent;
 }
 
-/** What the server pushes to clients; streaming frames (`stream_start|stream_chunk|stream_end`) join later. */
-export type WebSocketFrame = WebSocketEventFrame;
+/** An AI answer starts streaming; `source` is the AI channel's id. */
+export interface WebSocketStreamStartFrame {
+  type: 'stream_start';
+  roomId: string;
+  streamId: string;
+  source: string;
+}
+
+/** One piece of a streamed answer: the new `delta` and the whole `text` so far. */
+export interface WebSocketStreamChunkFrame {
+  type: 'stream_chunk';
+  roomId: string;
+  streamId: string;
+  delta: string;
+  text: string;
+}
+
+/**
+ * The streamed answer, committed: the stored event (index, status, final body — a BEFORE_BROADCAST
+ * hook may have changed it) replaces the chunks. Sent instead of an `event` frame for that message,
+ * so a client sees it exactly once; a client that missed the start treats it as a plain event.
+ */
+export interface WebSocketStreamEndFrame {
+  type: 'stream_end';
+  roomId: string;
+  streamId: string;
+  event: RoomEvent;
+}
+
+/** The stream broke (provider failure); drop its chunks. The message may still come later. */
+export interface WebSocketStreamErrorFrame {
+  type: 'stream_error';
+  roomId: string;
+  streamId: string;
+  error: string;
+}
+
+export type WebSocketStreamFrame =
+  | WebSocketStreamStartFrame | WebSocketStreamChunkFrame | WebSocketStreamEndFrame | WebSocketStreamErrorFrame;
+
+/** What the server pushes to clients: committed events and streamed AI answers. */
+export type WebSocketFrame = WebSocketEventFrame | WebSocketStreamFrame;
 
 /** Pushes one frame to one client; rejects (or never settles) when the client is gone. */
 export type WebSocketSend = (frame: WebSocketFrame) => Promise<void> | void;
@@ -37,6 +77,15 @@ interface Connection {
 }
 
 type SendOutcome = 'delivered' | 'failed' | 'timeout';
+
+/** What one broadcast did: sends attempted, delivered, failed (timeouts included), evicted ids. */
+export interface BroadcastOutcome {
+  connections: number;
+  delivered: number;
+  failed: number;
+  timedOut: number;
+  evicted: string[];
+}
 
 /**
  * @example
@@ -123,14 +172,35 @@ export class WebSocketChannel extends Channel {
     return [...(this.rooms.get(roomId) ?? [])];
   }
 
+  /** Whether an answer for `roomId` can be streamed here: some connection is subscribed to it. */
+  supportsStreamingFor(roomId: string): boolean {
+    return (this.rooms.get(roomId)?.size ?? 0) > 0;
+  }
+
   /**
    * Push the event to every connection subscribed to the binding's room, concurrently. Resolves once
    * every send settled or timed out; never throws for a client (the event is stored, a client that
    * missed it catches up from history). `providerResult.metadata` counts the outcomes.
+   *
+   * A message this channel streamed (`metadata.stream_id`, `metadata.streamed_to` = this channel)
+   * goes out as `stream_end` instead of `event`, closing the stream its chunks belong to.
    */
   override async deliver(event: RoomEvent, binding: ChannelBinding, _ctx?: RoomContext): Promise<DeliverOutput> {
-    const frame: WebSocketFrame = { type: 'event', roomId: binding.roomId, event };
-    const targets = this.connectionsFor(binding.roomId).map((id) => this.connections.get(id) as Connection);
+    const streamId = event.metadata?.stream_id;
+    const frame: WebSocketFrame =
+      typeof streamId === 'string' && streamId && event.metadata?.streamed_to === this.channelId
+        ? { type: 'stream_end', roomId: binding.roomId, streamId, event }
+        : { type: 'event', roomId: binding.roomId, event };
+    const outcome = await this.broadcast(binding.roomId, frame);
+    return { providerResult: { success: true, metadata: { ...outcome } } };
+  }
+
+  /**
+   * Send one frame to every connection subscribed to `roomId`, with `deliver`'s guarantees: each send
+   * bounded by `sendTimeoutMs`, failures counted towards eviction, never throws.
+   */
+  async broadcast(roomId: string, frame: WebSocketFrame): Promise<BroadcastOutcome> {
+    const targets = this.connectionsFor(roomId).map((id) => this.connections.get(id) as Connection);
     const outcomes = await Promise.all(targets.map((c) => this.sendBounded(c, frame)));
     const evicted: string[] = [];
     targets.forEach((connection, i) => {
@@ -142,16 +212,11 @@ export class WebSocketChannel extends Channel {
     });
     const delivered = outcomes.filter((o) => o === 'delivered').length;
     return {
-      providerResult: {
-        success: true,
-        metadata: {
-          connections: targets.length,
-          delivered,
-          failed: targets.length - delivered,
-          timedOut: outcomes.filter((o) => o === 'timeout').length,
-          evicted,
-        },
-      },
+      connections: targets.length,
+      delivered,
+      failed: targets.length - delivered,
+      timedOut: outcomes.filter((o) => o === 'timeout').length,
+      evicted,
     };
   }
 

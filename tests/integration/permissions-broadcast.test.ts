@@ -66,7 +66,7 @@ const events = (id: string) => kit.store.listEvents(id, { limit: 200 });
 const bodyOf = (e: RoomEvent | undefined) => (e && 'body' in e.content ? e.content.body : undefined);
 const received = (p: MockSMSProvider, id: string) => p.calls.filter((c) => c.event.roomId === id).map((c) => c.event);
 const smsGot = (sms: SmsId, id: string) => received(smsProviders[sms], id);
-const wsGot = (frames: WebSocketFrame[]) => frames.map((f) => f.event);
+const wsGot = (frames: WebSocketFrame[]) => frames.flatMap((f) => (f.type === 'event' || f.type === 'stream_end' ? [f.event] : []));
 const aiCalls = (id: string) => aiProvider.calls.filter((c) => c.metadata?.roomId === id);
 const stored = async (id: string, eventId: string | undefined) => (await events(id)).find((e) => e.id === eventId);
 

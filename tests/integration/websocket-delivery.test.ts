@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
-  EVICT_AFTER_FAILURES, SMSChannel, WebSocketChannel, attachWebSocket, type RoomKit, type WebSocketFrame,
+  EVICT_AFTER_FAILURES, SMSChannel, WebSocketChannel, attachWebSocket, type RoomKit, type WebSocketEventFrame,
 } from '../../src/index.js';
 import { eventually, roomId, startTestKit } from '../support/kit.js';
 
@@ -16,7 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface TestClient {
   socket: WebSocket;
-  frames: WebSocketFrame[];
+  frames: WebSocketEventFrame[];
 }
 
 describe('websocket: real ws server and clients, per-room delivery, bounded sends', () => {
@@ -50,8 +50,8 @@ describe('websocket: real ws server and clients, per-room delivery, bounded send
   async function connect(room: string, conn: string): Promise<TestClient> {
     const socket = new WebSocket(`ws://127.0.0.1:${port}/?room=${encodeURIComponent(room)}&conn=${encodeURIComponent(conn)}`);
     clients.push(socket);
-    const frames: WebSocketFrame[] = [];
-    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as WebSocketFrame));
+    const frames: WebSocketEventFrame[] = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as WebSocketEventFrame));
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -118,9 +118,9 @@ describe('websocket: real ws server and clients, per-room delivery, bounded send
     kit.registerChannel(slowWs);
     const id = await roomWithWs('ws-dead', slowWs.channelId);
     slowWs.registerConnection('dead', () => new Promise(() => {}), { roomId: id });
-    const live: WebSocketFrame[] = [];
+    const live: WebSocketEventFrame[] = [];
     slowWs.registerConnection('live', (frame) => {
-      live.push(frame);
+      live.push(frame as WebSocketEventFrame);
     }, { roomId: id });
     expect(slowWs.connectionsFor(id).sort()).toEqual(['dead', 'live']);
 
@@ -163,9 +163,9 @@ describe('websocket: real ws server and clients, per-room delivery, bounded send
     const a = await roomWithWs('ws-deadA', slowWs.channelId);
     const b = await roomWithWs('ws-liveB', slowWs.channelId);
     slowWs.registerConnection('deadA', () => new Promise(() => {}), { roomId: a });
-    const bFrames: WebSocketFrame[] = [];
+    const bFrames: WebSocketEventFrame[] = [];
     slowWs.registerConnection('liveB', (f) => {
-      bFrames.push(f);
+      bFrames.push(f as WebSocketEventFrame);
     }, { roomId: b });
 
     const pendingA = kit.processInbound({ channelId: 'sms-in', senderId: '+1', content: text('to A') }, { roomId: a });

@@ -10,7 +10,7 @@ import type { AIMessage, AIToolCall, AIUsage } from '../../src/providers/ai/base
 import type { ToolCallOutcome } from '../../src/tools/execute.js';
 import { aiGenerate, runTool } from './effects.js';
 import type { RoomState } from './state.js';
-import type { TargetOutcome } from './targets.js';
+import { aiFailure, type TargetOutcome } from './targets.js';
 
 type LoopEnd = 'completed' | 'max_rounds' | 'timeout' | 'error';
 
@@ -26,6 +26,8 @@ export async function aiTurn(rs: RoomState, event: RoomEvent, target: ChannelBin
   const started = Date.now();
   let end: LoopEnd = 'completed';
   let finalText = '';
+  /** Set when the final answer's text was streamed: its message closes that stream. */
+  let finalStream: Record<string, string> | undefined;
   let rounds = 0;
 
   for (let round = 0; ; round++) {
@@ -35,7 +37,7 @@ export async function aiTurn(rs: RoomState, event: RoomEvent, target: ChannelBin
     } catch (err) {
       const error = describe(err);
       if (round === 0) {
-        return { kind: 'ai_failed', binding: target, error, result: { channelId: target.channelId, status: 'failed', error: { code: error.type, message: error.message, retryable: false } } };
+        return aiFailure(target, error);
       }
       // Mid-loop failure: keep what the model said; the provider's error text never reaches the room.
       end = 'error';
@@ -48,15 +50,17 @@ export async function aiTurn(rs: RoomState, event: RoomEvent, target: ChannelBin
     const calls = out.toolCalls;
     if (!calls.length) {
       finalText = out.content;
+      finalStream = streamed(out);
       break;
     }
     if (round >= out.limits.maxToolRounds || Date.now() - started > out.limits.toolLoopTimeoutMs) {
       end = round >= out.limits.maxToolRounds ? 'max_rounds' : 'timeout';
       finalText = out.content;
+      finalStream = streamed(out);
       break;
     }
     rounds += 1;
-    if (out.content) drafts.push(message(out.content, correlationId));
+    if (out.content) drafts.push(message(out.content, correlationId, streamed(out)));
     turn.push({
       role: 'assistant',
       content: [
@@ -72,7 +76,7 @@ export async function aiTurn(rs: RoomState, event: RoomEvent, target: ChannelBin
   drafts.push({
     content: { type: 'text', body: finalText },
     correlationId,
-    metadata: { ai_usage: usage, loop_end_reason: end, tool_rounds: rounds },
+    metadata: { ai_usage: usage, loop_end_reason: end, tool_rounds: rounds, ...finalStream },
   });
   return { kind: 'responded', binding: target, output: { responded: true, responseEvents: drafts } };
 }
@@ -86,8 +90,17 @@ async function callTool(rs: RoomState, target: ChannelBinding, call: AIToolCall)
   }
 }
 
-function message(body: string, correlationId: string): ResponseDraft {
-  return { content: { type: 'text', body }, correlationId };
+function message(body: string, correlationId: string, stream?: Record<string, string>): ResponseDraft {
+  return { content: { type: 'text', body }, correlationId, ...(stream && { metadata: stream }) };
+}
+
+/**
+ * A round whose text was streamed to a WebSocket channel: the message made from it names the stream
+ * (`stream_id`) and its channel (`streamed_to`), which delivers it as the stream's end, so the
+ * answer is stored and shown once (RoomKit §5.6, §9.4).
+ */
+function streamed(out: { streamId?: string; streamedTo?: string }): Record<string, string> | undefined {
+  return out.streamId && out.streamedTo ? { stream_id: out.streamId, streamed_to: out.streamedTo } : undefined;
 }
 
 function toolStart(r: ToolCallOutcome, correlationId: string): ResponseDraft {

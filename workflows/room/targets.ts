@@ -35,7 +35,7 @@ export async function runTarget(
       return { kind: 'responded', binding: target, output };
     } catch (err) {
       const error = describe(err);
-      return { kind: 'ai_failed', binding: target, result: failed(target, error), error: { type: error.code, message: error.message } };
+      return aiFailure(target, { type: error.code, message: error.message }, error.retryable);
     }
   }
   return deliverBare(rs, copy, target);
@@ -56,6 +56,18 @@ export async function deliverBare(rs: RoomState, event: RoomEvent, target: Chann
   } catch (err) {
     return { kind: 'failed', binding: target, result: failed(target, describe(err)) };
   }
+}
+
+/**
+ * An intelligence failure: the caller gets the provider's message (`InboundResult.error`); the
+ * delivery result stored on the event gets only its code, so provider text never lands in the room
+ * (a RoomKit 0.38 fix: error strings leaked into rooms).
+ */
+export function aiFailure(target: ChannelBinding, error: ErrorInfo, retryable = false): TargetOutcome {
+  return {
+    kind: 'ai_failed', binding: target, error,
+    result: failed(target, { code: error.type, message: `AI generation failed (${error.type})`, retryable }),
+  };
 }
 
 function failed(target: ChannelBinding, error: { code: string; message: string; retryable: boolean }): DeliveryResult {

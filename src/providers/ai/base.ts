@@ -104,6 +104,14 @@ export interface AIGenerateOptions {
 }
 
 /**
+ * One item of a streamed generation: text as it arrives, then exactly one `done` carrying the
+ * whole response (full content, tool calls, usage) — the same shape `generate` returns.
+ */
+export type AIStreamEvent =
+  | { type: 'text_delta'; delta: string }
+  | { type: 'done'; response: AIResponse };
+
+/**
  * A model behind one vendor API. Implementations do not retry (Temporal owns retries): they throw
  * {@link AIProviderError} with `retryable`/`retryAfterMs` and let the activity layer decide.
  */
@@ -112,6 +120,12 @@ export interface AIProvider {
   readonly modelName: string;
   readonly supportsVision: boolean;
   generate(ctx: AIContext, options?: AIGenerateOptions): Promise<AIResponse>;
+  /**
+   * Optional streaming variant of `generate`: yields `text_delta`s, then one `done` whose response
+   * is what `generate` would have returned. Errors are thrown from the iterator (same
+   * {@link AIProviderError} contract). Providers without it are used through `generate` only.
+   */
+  generateStream?(ctx: AIContext, options?: AIGenerateOptions): AsyncIterable<AIStreamEvent>;
   close?(): Promise<void>;
 }
 

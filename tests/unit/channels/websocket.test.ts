@@ -198,3 +198,83 @@ describe('attachWebSocket with a real ws server', () => {
     await expect.poll(() => channel.connectionsFor('room-a')).toEqual([]);
   });
 });
+
+describe('WebSocketChannel stream frames', () => {
+  it('broadcast sends any frame to the room\'s connections only, with the same outcome counts as deliver', async () => {
+    const channel = new WebSocketChannel('ws-user');
+    const a = recorder();
+    const b = recorder();
+    channel.registerConnection('conn-a', a.send, { roomId: 'room-a' });
+    channel.registerConnection('conn-b', b.send, { roomId: 'room-b' });
+    expect(channel.supportsStreamingFor('room-a')).toBe(true);
+    expect(channel.supportsStreamingFor('room-c')).toBe(false);
+
+    const start: WebSocketFrame = { type: 'stream_start', roomId: 'room-a', streamId: 's1', source: 'ai' };
+    const chunk: WebSocketFrame = { type: 'stream_chunk', roomId: 'room-a', streamId: 's1', delta: 'Hel', text: 'Hel' };
+    expect(await channel.broadcast('room-a', start)).toEqual({ connections: 1, delivered: 1, failed: 0, timedOut: 0, evicted: [] });
+    await channel.broadcast('room-a', chunk);
+    expect(a.frames).toEqual([start, chunk]);
+    expect(b.frames).toEqual([]);
+  });
+
+  it('delivers a message streamed to this channel as stream_end instead of event', async () => {
+    const channel = new WebSocketChannel('ws-user');
+    const a = recorder();
+    channel.registerConnection('conn-a', a.send, { roomId: 'room-a' });
+    const event = makeEvent({ roomId: 'room-a', metadata: { stream_id: 'ev1:0', streamed_to: 'ws-user' } });
+    const out = await channel.deliver(event, wsBinding('room-a'), ctx);
+    expect(a.frames).toEqual([{ type: 'stream_end', roomId: 'room-a', streamId: 'ev1:0', event }]);
+    expect(out.providerResult).toMatchObject({ success: true, metadata: { connections: 1, delivered: 1 } });
+  });
+
+  it('delivers a plain event frame when the stream went to another channel or there is no stream id', async () => {
+    const channel = new WebSocketChannel('ws-user');
+    const a = recorder();
+    channel.registerConnection('conn-a', a.send, { roomId: 'room-a' });
+    const elsewhere = makeEvent({ roomId: 'room-a', metadata: { stream_id: 'ev1:0', streamed_to: 'ws-other' } });
+    const plain = makeEvent({ roomId: 'room-a', metadata: {} });
+    await channel.deliver(elsewhere, wsBinding('room-a'), ctx);
+    await channel.deliver(plain, wsBinding('room-a'), ctx);
+    expect(a.frames.map((f) => f.type)).toEqual(['event', 'event']);
+  });
+
+  it('stream frames count towards eviction like events', async () => {
+    const channel = new WebSocketChannel('ws-user', { sendTimeoutMs: 50 });
+    const live = recorder();
+    channel.registerConnection('dead', () => Promise.reject(new Error('gone')), { roomId: 'room-a' });
+    channel.registerConnection('live', live.send, { roomId: 'room-a' });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) {
+      outcomes.push(await channel.broadcast('room-a', { type: 'stream_chunk', roomId: 'room-a', streamId: 's', delta: `${i}`, text: `${i}` }));
+    }
+    expect(outcomes.map((o) => o.evicted)).toEqual([[], [], ['dead']]);
+    expect(outcomes[0]).toMatchObject({ connections: 2, delivered: 1, failed: 1 });
+    expect(channel.connectionsFor('room-a')).toEqual(['live']);
+    expect(live.frames).toHaveLength(3);
+  });
+
+  it('a real ws client receives stream frames as JSON through attachWebSocket', async () => {
+    const channel = new WebSocketChannel('ws-user');
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    server.on('connection', (socket) => attachWebSocket(channel, socket, { roomId: 'room-s', connectionId: 'c1' }));
+    const { port } = server.address() as AddressInfo;
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    const got: unknown[] = [];
+    client.on('message', (data) => got.push(JSON.parse(String(data))));
+    try {
+      await once(client, 'open');
+      await expect.poll(() => channel.connectionsFor('room-s')).toEqual(['c1']);
+      await channel.broadcast('room-s', { type: 'stream_start', roomId: 'room-s', streamId: 's', source: 'ai' });
+      await channel.broadcast('room-s', { type: 'stream_error', roomId: 'room-s', streamId: 's', error: 'AIProviderError' });
+      await expect.poll(() => got.length).toBe(2);
+      expect(got).toEqual([
+        { type: 'stream_start', roomId: 'room-s', streamId: 's', source: 'ai' },
+        { type: 'stream_error', roomId: 'room-s', streamId: 's', error: 'AIProviderError' },
+      ]);
+    } finally {
+      client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
