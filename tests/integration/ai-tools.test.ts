@@ -16,10 +16,11 @@ describe('AI tool loop', () => {
   let kit: RoomKit;
   const providers: Record<string, MockAIProvider> = {};
   const toolRuns: string[] = [];
+  const naps: { at: 'start' | 'end'; t: number }[] = [];
 
-  function ai(id: string, aiResponses: AIResponse[], options: { maxToolRounds?: number } = {}): void {
+  function ai(id: string, aiResponses: AIResponse[], options: { maxToolRounds?: number; toolLoopTimeoutSeconds?: number } = {}): void {
     providers[id] = new MockAIProvider({ aiResponses });
-    kit.registerChannel(new AIChannel(id, { provider: providers[id], tools: ['lookup_order', 'explode', 'secret'], ...options }));
+    kit.registerChannel(new AIChannel(id, { provider: providers[id], tools: ['lookup_order', 'explode', 'secret', 'nap'], ...options }));
   }
 
   beforeAll(async () => {
@@ -39,6 +40,15 @@ describe('AI tool loop', () => {
         handler: () => { throw new Error('kaboom'); },
       });
       k.tool({ name: 'secret', description: 'Guarded', parameters: { type: 'object', properties: {} }, handler: () => 'the secret' });
+      k.tool({
+        name: 'nap', description: 'Sleeps', parameters: z.object({ ms: z.number() }),
+        handler: async ({ ms }) => {
+          naps.push({ at: 'start', t: Date.now() });
+          await new Promise((r) => setTimeout(r, ms));
+          naps.push({ at: 'end', t: Date.now() });
+          return 'rested';
+        },
+      });
     });
   });
   afterAll(() => kit.close());
@@ -74,7 +84,7 @@ describe('AI tool loop', () => {
 
     // The model saw the tool definition (as JSON schema) and, next round, its call and the result.
     const [first, second] = providers['ai-orders'].calls;
-    expect(first.tools?.map((t) => t.name)).toEqual(['lookup_order', 'explode', 'secret']);
+    expect(first.tools?.map((t) => t.name)).toEqual(['lookup_order', 'explode', 'secret', 'nap']);
     expect(first.tools?.[0].parameters).toMatchObject({ type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] });
     expect(second.messages.slice(-2)).toEqual([
       { role: 'assistant', content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_call', id: 't1', name: 'lookup_order', arguments: { order_id: 'A1' } }] },
@@ -140,6 +150,48 @@ describe('AI tool loop', () => {
       expect(providers['ai-quiet'].calls).toHaveLength(0);
     } finally {
       kit.removeHook(gate.name);
+    }
+  });
+
+  it("runs a round's tool calls concurrently", async () => {
+    naps.length = 0;
+    ai('ai-naps', [
+      { content: '', toolCalls: [{ id: 'n1', name: 'nap', arguments: { ms: 700 } }, { id: 'n2', name: 'nap', arguments: { ms: 700 } }] },
+      { content: 'rested twice' },
+    ]);
+    await converse('ai-naps', 'rest');
+    const starts = naps.filter((n) => n.at === 'start').map((n) => n.t);
+    const firstEnd = Math.min(...naps.filter((n) => n.at === 'end').map((n) => n.t));
+    expect(starts).toHaveLength(2);
+    expect(Math.max(...starts)).toBeLessThan(firstEnd); // both started before either finished
+  });
+
+  it('ends the loop with loop_end_reason timeout once its time budget is spent', async () => {
+    ai('ai-slow', [{ content: '', toolCalls: [{ id: 's', name: 'nap', arguments: { ms: 1200 } }] }], { toolLoopTimeoutSeconds: 1 });
+    const events = await converse('ai-slow', 'take your time');
+    expect(events.filter((e) => e.type === 'tool_call_end')).toHaveLength(1);
+    expect(events.at(-1)?.metadata).toMatchObject({ loop_end_reason: 'timeout', tool_rounds: 1 });
+  });
+
+  it('ON_AI_RESPONSE observers see each generation with its usage', async () => {
+    const seen: { body: string; round: unknown; usage: unknown }[] = [];
+    const hook = kit.hook('on_ai_response', { name: 'ai-audit', execution: 'async' }, (event) => {
+      if (event.source.channelId === 'ai-observed' && event.content.type === 'text') {
+        seen.push({ body: event.content.body, round: event.metadata.round, usage: event.metadata.usage });
+      }
+    });
+    try {
+      ai('ai-observed', [
+        { content: 'looking', toolCalls: [{ id: 'o1', name: 'lookup_order', arguments: { order_id: 'Z' } }], usage: { inputTokens: 3, outputTokens: 1 } },
+        { content: 'found it', usage: { inputTokens: 5, outputTokens: 2 } },
+      ]);
+      await converse('ai-observed', 'find Z');
+      expect(seen).toEqual([
+        { body: 'looking', round: 0, usage: { inputTokens: 3, outputTokens: 1 } },
+        { body: 'found it', round: 1, usage: { inputTokens: 5, outputTokens: 2 } },
+      ]);
+    } finally {
+      kit.removeHook(hook.name);
     }
   });
 });
