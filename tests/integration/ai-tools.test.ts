@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  AIChannel, HookResult, MockAIProvider, WebSocketChannel, type AIResponse, type RoomEvent, type RoomKit,
+  AIChannel, AIProviderError, HookResult, MockAIProvider, WebSocketChannel, type AIResponse, type RoomEvent, type RoomKit,
 } from '../../src/index.js';
 import { roomId, startTestKit } from '../support/kit.js';
 
@@ -193,5 +193,19 @@ describe('AI tool loop', () => {
     } finally {
       kit.removeHook(hook.name);
     }
+  });
+
+  it('a provider failure mid-loop keeps what was said and closes with [Response interrupted] (loop_end_reason error), hiding the error text', async () => {
+    let calls = 0;
+    providers['ai-broken'] = new MockAIProvider({
+      aiResponses: [{ content: 'Working on it.', toolCalls: [{ id: 'w', name: 'lookup_order', arguments: { order_id: 'W' } }] }],
+      error: () => (++calls === 2 ? new AIProviderError('upstream exploded: secret-internal-detail', { provider: 'mock', retryable: false }) : undefined),
+    });
+    kit.registerChannel(new AIChannel('ai-broken', { provider: providers['ai-broken'], tools: ['lookup_order'] }));
+    const events = await converse('ai-broken', 'go');
+    const said = events.filter((e) => e.source.channelId === 'ai-broken' && e.type === 'message');
+    expect(said.map((e) => (e.content as { body: string }).body)).toEqual(['Working on it.', '[Response interrupted]']);
+    expect(said[1].metadata).toMatchObject({ loop_end_reason: 'error' });
+    expect(JSON.stringify(events)).not.toContain('secret-internal-detail');
   });
 });

@@ -39,9 +39,10 @@ export async function aiTurn(rs: RoomState, event: RoomEvent, target: ChannelBin
       if (round === 0) {
         return aiFailure(target, error);
       }
-      // Mid-loop failure: keep what the model said; the provider's error text never reaches the room.
+      // Mid-loop failure: what the model said is already in the timeline (text-before messages), so
+      // the closing message only marks the interruption; the provider's error text never reaches the room.
       end = 'error';
-      finalText = `${lastText(drafts)}\n\n[Response interrupted]`.trimStart();
+      finalText = '[Response interrupted]';
       break;
     }
     if (!out.responded) return { kind: 'responded', binding: target, output: { responded: false, responseEvents: [] } };
@@ -118,14 +119,6 @@ function toolEnd(r: ToolCallOutcome, correlationId: string): ResponseDraft {
       status: r.isError ? 'failed' : 'completed', durationMs: r.durationMs, ...(r.isError && { error: r.result }),
     },
   };
-}
-
-function lastText(drafts: ResponseDraft[]): string {
-  for (let i = drafts.length - 1; i >= 0; i--) {
-    const c = drafts[i].content;
-    if (c.type === 'text') return c.body;
-  }
-  return '';
 }
 
 function describe(err: unknown): { type: string; message: string } {
