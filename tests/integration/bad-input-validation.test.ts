@@ -9,16 +9,7 @@ import {
   ChannelNotFoundError, ChannelNotRegisteredError, MockSMSProvider, RoomKitValidationError, RoomNotFoundError,
   SMSChannel, roomWorkflowId, type InboundMessage, type RoomKit,
 } from '../../src/index.js';
-import { eventually, roomId, startTestKit } from '../support/kit.js';
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail, it succeeded');
-}
+import { eventually, rejection, roomId, startTestKit } from '../support/kit.js';
 
 /** Expects a RoomKitValidationError naming `field`. */
 async function expectInvalid(p: Promise<unknown>, field: string): Promise<RoomKitValidationError> {

@@ -5,13 +5,12 @@
  * The kit runs with maxChainDepth 3. Every test uses its own AI channel(s) and MockAIProvider(s),
  * registered once for the file, so provider `calls` belong to one test.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AIChannel, AIProviderError, HookResult, MockAIProvider, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel,
-  type AIContext, type HookFn, type HookOptions, type HookTrigger, type RoomEvent,
+  type AIContext, type RoomEvent,
 } from '../../src/index.js';
-import { eventually, roomId, startTestKit } from '../support/kit.js';
+import { eventually, roomHooks, roomId, startTestKit } from '../support/kit.js';
 
 const WS = 'ai-ws';
 const SMS = 'ai-sms';
@@ -37,7 +36,7 @@ const AI = {
 
 let kit: RoomKit;
 const sms = new MockSMSProvider();
-const registered: string[] = [];
+const hooks = roomHooks(() => kit);
 
 beforeAll(async () => {
   kit = await startTestKit((k) => {
@@ -54,15 +53,8 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  for (const name of registered.splice(0)) kit.removeHook(name);
+  hooks.clear();
 });
-
-function roomHook(room: string, trigger: HookTrigger, options: HookOptions, fn: HookFn): string {
-  const name = options.name ?? `hook-${randomUUID().slice(0, 8)}`;
-  kit.hook(trigger, { ...options, name }, (event, ctx) => (event.roomId === room ? fn(event, ctx) : HookResult.allow()));
-  registered.push(name);
-  return name;
-}
 
 /** A room with the WebSocket (human), the SMS channel and the given AIs as intelligence channels. */
 async function room(...ais: string[]): Promise<string> {
@@ -125,7 +117,7 @@ describe('AI answers', () => {
 
   it('BEFORE_BROADCAST hooks run on AI answers: a hook blocking channelIds [ai-bot] stores the answer BLOCKED', async () => {
     const id = await room(AI.blocked);
-    const name = roomHook(id, 'before_broadcast', { name: `block-ai-${id}`, channelIds: [AI.blocked] }, () =>
+    const name = hooks.add(id, 'before_broadcast', { name: `block-ai-${id}`, channelIds: [AI.blocked] }, () =>
       HookResult.block('ai answers are moderated'));
 
     const result = await say(id, 'Tell me something');
@@ -223,7 +215,7 @@ describe('AI provider failure', () => {
   it('the human message is delivered, result.error is set, no AI message is stored, ON_ERROR fires', async () => {
     const id = await room(AI.failing);
     const onError: RoomEvent[] = [];
-    roomHook(id, 'on_error', {}, (e) => { onError.push(e); });
+    hooks.add(id, 'on_error', {}, (e) => { onError.push(e); });
 
     const result = await say(id, 'Will you fail?');
 

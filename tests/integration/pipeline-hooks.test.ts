@@ -5,13 +5,12 @@
  * Hooks run in this process (the worker is in-process), so they record into plain arrays. The kit is
  * shared by the whole file; every hook is scoped to its test's room and removed after the test.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   HookResult, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel,
-  type FrameworkEvent, type HookFn, type HookOptions, type HookTrigger, type RoomEvent,
+  type FrameworkEvent, type HookFn, type HookTrigger, type RoomEvent,
 } from '../../src/index.js';
-import { eventually, roomId, startTestKit } from '../support/kit.js';
+import { eventually, roomHooks, roomId, startTestKit } from '../support/kit.js';
 
 const WS = 'hk-ws';
 const SMS = 'hk-sms';
@@ -20,7 +19,7 @@ const PHONE = { metadata: { phoneNumber: '+15550001' } };
 let kit: RoomKit;
 const sms = new MockSMSProvider();
 const framework: FrameworkEvent[] = [];
-const registered: string[] = [];
+const hooks = roomHooks(() => kit);
 
 beforeAll(async () => {
   kit = await startTestKit((k) => {
@@ -35,16 +34,8 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  for (const name of registered.splice(0)) kit.removeHook(name);
+  hooks.clear();
 });
-
-/** A hook that only acts in `room` (other rooms see `allow`); removed after the test. */
-function roomHook(room: string, trigger: HookTrigger, options: HookOptions, fn: HookFn): string {
-  const name = options.name ?? `hook-${randomUUID().slice(0, 8)}`;
-  kit.hook(trigger, { ...options, name }, (event, ctx) => (event.roomId === room ? fn(event, ctx) : HookResult.allow()));
-  registered.push(name);
-  return name;
-}
 
 /** A room with the WebSocket (the sender) and the SMS channel attached. */
 async function room(): Promise<string> {
@@ -68,7 +59,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('BEFORE_BROADCAST block', () => {
   it('returns blocked with the reason, stores the event BLOCKED by the hook name, delivers nothing', async () => {
     const id = await room();
-    const name = roomHook(id, 'before_broadcast', { name: `no-spam-${id}` }, (e) =>
+    const name = hooks.add(id, 'before_broadcast', { name: `no-spam-${id}` }, (e) =>
       bodyOf(e)?.includes('spam') ? HookResult.block('spam detected') : HookResult.allow());
 
     const result = await say(id, 'buy spam now');
@@ -91,7 +82,7 @@ describe('BEFORE_BROADCAST block', () => {
 
   it('emits event_blocked with {reason, blocked_by}', async () => {
     const id = await room();
-    const name = roomHook(id, 'before_broadcast', { name: `blocker-${id}` }, () => HookResult.block('nope'));
+    const name = hooks.add(id, 'before_broadcast', { name: `blocker-${id}` }, () => HookResult.block('nope'));
 
     const result = await say(id, 'anything');
 
@@ -111,9 +102,9 @@ describe('BEFORE_BROADCAST modify', () => {
       return HookResult.modify({ content: { type: 'text', body: `${bodyOf(e)}+${tag}` } });
     };
     // Registered out of priority order on purpose.
-    roomHook(id, 'before_broadcast', { name: `p1-${id}`, priority: 1 }, append('p1'));
-    roomHook(id, 'before_broadcast', { name: `p0a-${id}`, priority: 0 }, append('p0a'));
-    roomHook(id, 'before_broadcast', { name: `p0b-${id}`, priority: 0 }, append('p0b'));
+    hooks.add(id, 'before_broadcast', { name: `p1-${id}`, priority: 1 }, append('p1'));
+    hooks.add(id, 'before_broadcast', { name: `p0a-${id}`, priority: 0 }, append('p0a'));
+    hooks.add(id, 'before_broadcast', { name: `p0b-${id}`, priority: 0 }, append('p0b'));
 
     const result = await say(id, 'hi');
 
@@ -130,7 +121,7 @@ describe('BEFORE_BROADCAST modify', () => {
 describe('BEFORE_BROADCAST modify of routing fields', () => {
   it('a modified visibility is honoured by the broadcast (internal ⇒ stored only)', async () => {
     const id = await room();
-    roomHook(id, 'before_broadcast', {}, () => HookResult.modify({ visibility: 'internal' }));
+    hooks.add(id, 'before_broadcast', {}, () => HookResult.modify({ visibility: 'internal' }));
 
     const result = await say(id, 'keep it inside');
 
@@ -146,9 +137,9 @@ describe('ASYNC-registered BEFORE_BROADCAST hooks (§7.2)', () => {
   it('observe the final payload after the sync chain, and do not run when it blocks', async () => {
     const id = await room();
     const observed: (string | undefined)[] = [];
-    roomHook(id, 'before_broadcast', {}, (e) =>
+    hooks.add(id, 'before_broadcast', {}, (e) =>
       bodyOf(e) === 'block me' ? HookResult.block('blocked') : HookResult.modify({ content: { type: 'text', body: `${bodyOf(e)} (edited)` } }));
-    roomHook(id, 'before_broadcast', { execution: 'async' }, (e) => { observed.push(bodyOf(e)); return HookResult.block('ignored'); });
+    hooks.add(id, 'before_broadcast', { execution: 'async' }, (e) => { observed.push(bodyOf(e)); return HookResult.block('ignored'); });
 
     const ok = await say(id, 'watch me');
     const blocked = await say(id, 'block me');
@@ -167,8 +158,8 @@ describe('hook filters (channelTypes / channelIds / directions)', () => {
   it('channelTypes: a hook for another channel type does not run', async () => {
     const id = await room();
     const ran: string[] = [];
-    roomHook(id, 'before_broadcast', { channelTypes: ['sms'] }, () => { ran.push('sms'); return HookResult.block('sms only'); });
-    roomHook(id, 'before_broadcast', { channelTypes: ['websocket'] }, () => { ran.push('websocket'); return HookResult.allow(); });
+    hooks.add(id, 'before_broadcast', { channelTypes: ['sms'] }, () => { ran.push('sms'); return HookResult.block('sms only'); });
+    hooks.add(id, 'before_broadcast', { channelTypes: ['websocket'] }, () => { ran.push('websocket'); return HookResult.allow(); });
 
     const result = await say(id, 'typed');
 
@@ -180,8 +171,8 @@ describe('hook filters (channelTypes / channelIds / directions)', () => {
   it('channelIds: a hook filtered to another channel does not run', async () => {
     const id = await room();
     const ran: string[] = [];
-    roomHook(id, 'before_broadcast', { channelIds: [SMS] }, () => { ran.push(SMS); return HookResult.block('sms only'); });
-    roomHook(id, 'before_broadcast', { channelIds: [WS] }, () => { ran.push(WS); return HookResult.allow(); });
+    hooks.add(id, 'before_broadcast', { channelIds: [SMS] }, () => { ran.push(SMS); return HookResult.block('sms only'); });
+    hooks.add(id, 'before_broadcast', { channelIds: [WS] }, () => { ran.push(WS); return HookResult.allow(); });
 
     const result = await say(id, 'by id');
 
@@ -193,8 +184,8 @@ describe('hook filters (channelTypes / channelIds / directions)', () => {
   it('directions: an outbound-only hook does not run for an inbound message', async () => {
     const id = await room();
     const ran: string[] = [];
-    roomHook(id, 'before_broadcast', { directions: ['outbound'] }, () => { ran.push('outbound'); return HookResult.block('out only'); });
-    roomHook(id, 'before_broadcast', { directions: ['inbound'] }, () => { ran.push('inbound'); return HookResult.allow(); });
+    hooks.add(id, 'before_broadcast', { directions: ['outbound'] }, () => { ran.push('outbound'); return HookResult.block('out only'); });
+    hooks.add(id, 'before_broadcast', { directions: ['inbound'] }, () => { ran.push('inbound'); return HookResult.allow(); });
 
     const result = await say(id, 'directed');
 
@@ -207,7 +198,7 @@ describe('hook filters (channelTypes / channelIds / directions)', () => {
 describe('injected events', () => {
   it('with targetChannelIds: stored after the trigger (higher index) and delivered to that SMS channel', async () => {
     const id = await room();
-    roomHook(id, 'before_broadcast', {}, (e) =>
+    hooks.add(id, 'before_broadcast', {}, (e) =>
       bodyOf(e) === 'hello'
         ? HookResult.allow({ injected: [{ content: { type: 'text', body: 'notice for sms' }, targetChannelIds: [SMS] }] })
         : HookResult.allow());
@@ -227,7 +218,7 @@ describe('injected events', () => {
 
   it('without targets: stored only, delivered to nobody', async () => {
     const id = await room();
-    roomHook(id, 'before_broadcast', {}, (e) =>
+    hooks.add(id, 'before_broadcast', {}, (e) =>
       bodyOf(e) === 'hello' ? HookResult.allow({ injected: [{ content: { type: 'text', body: 'audit note' } }] }) : HookResult.allow());
 
     const result = await say(id, 'hello');
@@ -243,7 +234,7 @@ describe('injected events', () => {
 
   it('a block still commits (and delivers) the injected events', async () => {
     const id = await room();
-    roomHook(id, 'before_broadcast', {}, () =>
+    hooks.add(id, 'before_broadcast', {}, () =>
       HookResult.block('not allowed', {
         injected: [{ content: { type: 'text', body: 'your message was refused' }, targetChannelIds: [SMS] }],
       }));
@@ -264,7 +255,7 @@ describe('injected events', () => {
 describe('hook side effects (tasks, observations)', () => {
   it('persists tasks and observations returned by an allowing hook', async () => {
     const id = await room();
-    roomHook(id, 'before_broadcast', {}, () =>
+    hooks.add(id, 'before_broadcast', {}, () =>
       HookResult.allow({
         tasks: [{ title: 'call the customer back' }],
         observations: [{ content: 'customer sounds unhappy', category: 'sentiment' }],
@@ -284,8 +275,8 @@ describe('hook side effects (tasks, observations)', () => {
   it('fires ON_TASK_CREATED once per persisted task', async () => {
     const id = await room();
     const created: RoomEvent[] = [];
-    roomHook(id, 'on_task_created', {}, (e) => { created.push(e); });
-    roomHook(id, 'before_broadcast', {}, () => HookResult.allow({ tasks: [{ title: 'first' }, { title: 'second' }] }));
+    hooks.add(id, 'on_task_created', {}, (e) => { created.push(e); });
+    hooks.add(id, 'before_broadcast', {}, () => HookResult.allow({ tasks: [{ title: 'first' }, { title: 'second' }] }));
 
     await say(id, 'make tasks');
 
@@ -303,7 +294,7 @@ describe('hook side effects (tasks, observations)', () => {
 
   it('persists tasks and observations even when the hook blocks', async () => {
     const id = await room();
-    roomHook(id, 'before_broadcast', {}, () =>
+    hooks.add(id, 'before_broadcast', {}, () =>
       HookResult.block('policy', {
         tasks: [{ title: 'review blocked message' }],
         observations: [{ content: 'policy violation', category: 'moderation' }],
@@ -322,7 +313,7 @@ describe('hook side effects (tasks, observations)', () => {
 describe('failing hooks fail open', () => {
   it('a hook that throws: the message goes through and hook_error is emitted', async () => {
     const id = await room();
-    const name = roomHook(id, 'before_broadcast', { name: `thrower-${id}` }, () => { throw new Error('kaboom'); });
+    const name = hooks.add(id, 'before_broadcast', { name: `thrower-${id}` }, () => { throw new Error('kaboom'); });
 
     const result = await say(id, 'still here');
 
@@ -337,7 +328,7 @@ describe('failing hooks fail open', () => {
 
   it('a hook exceeding its timeout: the message goes through and hook_timeout is emitted', async () => {
     const id = await room();
-    const name = roomHook(id, 'before_broadcast', { name: `sleeper-${id}`, timeout: 0.2 }, async () => {
+    const name = hooks.add(id, 'before_broadcast', { name: `sleeper-${id}`, timeout: 0.2 }, async () => {
       await sleep(2000);
       return HookResult.block('too late');
     });
@@ -355,9 +346,9 @@ describe('failing hooks fail open', () => {
 
   it('a hook returning garbage (42, {action:"nope"}): the message goes through and hook_error is emitted per hook', async () => {
     const id = await room();
-    const n42 = roomHook(id, 'before_broadcast', { name: `forty-two-${id}` }, () => 42);
-    const nope = roomHook(id, 'before_broadcast', { name: `nope-${id}` }, () => ({ action: 'nope' }));
-    const after = roomHook(id, 'before_broadcast', { name: `after-garbage-${id}`, priority: 1 }, (e) =>
+    const n42 = hooks.add(id, 'before_broadcast', { name: `forty-two-${id}` }, () => 42);
+    const nope = hooks.add(id, 'before_broadcast', { name: `nope-${id}` }, () => ({ action: 'nope' }));
+    const after = hooks.add(id, 'before_broadcast', { name: `after-garbage-${id}`, priority: 1 }, (e) =>
       HookResult.modify({ content: { type: 'text', body: `${bodyOf(e)}!` } }));
 
     const result = await say(id, 'garbage in');
@@ -376,7 +367,7 @@ describe('AFTER_BROADCAST', () => {
   it('runs after delivery with the committed event (status delivered, index set)', async () => {
     const id = await room();
     const seen: { event: RoomEvent; smsCallsAtHookTime: number }[] = [];
-    roomHook(id, 'after_broadcast', {}, (e) => {
+    hooks.add(id, 'after_broadcast', {}, (e) => {
       seen.push({ event: e, smsCallsAtHookTime: smsBodies(id).length });
     });
 
@@ -396,8 +387,8 @@ describe('AFTER_BROADCAST', () => {
   it('does not run for a blocked event', async () => {
     const id = await room();
     const seen: RoomEvent[] = [];
-    roomHook(id, 'before_broadcast', {}, () => HookResult.block('no'));
-    roomHook(id, 'after_broadcast', {}, (e) => { seen.push(e); });
+    hooks.add(id, 'before_broadcast', {}, () => HookResult.block('no'));
+    hooks.add(id, 'after_broadcast', {}, (e) => { seen.push(e); });
 
     const result = await say(id, 'blocked one');
     expect(result.blocked).toBe(true);
@@ -413,7 +404,7 @@ describe('lifecycle hooks', () => {
     const triggers: HookTrigger[] = [
       'on_room_created', 'on_channel_attached', 'on_channel_muted', 'on_channel_unmuted', 'on_channel_detached', 'on_room_closed',
     ];
-    for (const t of triggers) roomHook(id, t, {}, (e) => { seen.push({ trigger: t, event: e }); });
+    for (const t of triggers) hooks.add(id, t, {}, (e) => { seen.push({ trigger: t, event: e }); });
 
     await kit.createRoom({ roomId: id });
     await kit.attachChannel(id, WS);

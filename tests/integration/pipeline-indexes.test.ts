@@ -2,13 +2,12 @@
  * The room timeline's indexes, system events and idempotency against a real room workflow
  * (semantics §2.2, §3, §4 steps 9d/10/11, §26 quirks 2 and 3).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   HookResult, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel,
-  type HookFn, type HookTrigger, type RoomEvent,
+  type RoomEvent,
 } from '../../src/index.js';
-import { roomId, startTestKit } from '../support/kit.js';
+import { roomHooks, roomId, startTestKit } from '../support/kit.js';
 
 const WS = 'ix-ws';
 const SMS = 'ix-sms';
@@ -16,7 +15,7 @@ const PHONE = { metadata: { phoneNumber: '+15550001' } };
 
 let kit: RoomKit;
 const sms = new MockSMSProvider();
-const registered: string[] = [];
+const hooks = roomHooks(() => kit);
 
 beforeAll(async () => {
   kit = await startTestKit((k) => {
@@ -30,15 +29,8 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  for (const name of registered.splice(0)) kit.removeHook(name);
+  hooks.clear();
 });
-
-function roomHook(room: string, trigger: HookTrigger, fn: HookFn): string {
-  const name = `hook-${randomUUID().slice(0, 8)}`;
-  kit.hook(trigger, { name }, (event, ctx) => (event.roomId === room ? fn(event, ctx) : HookResult.allow()));
-  registered.push(name);
-  return name;
-}
 
 async function room(): Promise<string> {
   const id = roomId('idx');
@@ -126,7 +118,7 @@ describe('gap-free indexes', () => {
 
   it('blocked events consume an index', async () => {
     const id = await room();
-    roomHook(id, 'before_broadcast', (e) => (bodyOf(e) === 'bad' ? HookResult.block('bad word') : HookResult.allow()));
+    hooks.add(id, 'before_broadcast', {}, (e) => (bodyOf(e) === 'bad' ? HookResult.block('bad word') : HookResult.allow()));
 
     const blocked = await say(id, 'bad');
     const next = await say(id, 'good');
@@ -170,7 +162,7 @@ describe('gap-free indexes', () => {
 
   it('roomState counters.eventCount equals the number of stored events', async () => {
     const id = await room();
-    roomHook(id, 'before_broadcast', (e) => (bodyOf(e) === 'bad' ? HookResult.block('bad word') : HookResult.allow()));
+    hooks.add(id, 'before_broadcast', {}, (e) => (bodyOf(e) === 'bad' ? HookResult.block('bad word') : HookResult.allow()));
     await say(id, 'a');
     await say(id, 'bad');
     await kit.mute(id, SMS);
@@ -209,7 +201,7 @@ describe('idempotency', () => {
 
   it('a repeat of a message blocked by a hook returns the blocked original with blocked false', async () => {
     const id = await room();
-    const name = roomHook(id, 'before_broadcast', () => HookResult.block('always'));
+    const name = hooks.add(id, 'before_broadcast', {}, () => HookResult.block('always'));
 
     const first = await say(id, 'blocked', { idempotencyKey: 'blk-1' });
     const again = await say(id, 'blocked', { idempotencyKey: 'blk-1' });

@@ -7,17 +7,7 @@ import {
   ChannelNotFoundError, MockSMSProvider, RoomAlreadyExistsError, RoomClosedError, RoomNotFoundError, SMSChannel,
   type RoomKit,
 } from '../../src/index.js';
-import { roomId, startTestKit } from '../support/kit.js';
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail, it succeeded');
-}
+import { rejection, roomId, startTestKit } from '../support/kit.js';
 
 const text = (body: string) => ({ type: 'text' as const, body });
 

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { RoomKit, type RoomKitOptions } from '../../src/index.js';
+import { HookResult, RoomKit, type HookFn, type HookOptions, type HookTrigger, type RoomKitOptions } from '../../src/index.js';
 
 export async function startTestKit(
   setup: (kit: RoomKit) => void = () => {},
@@ -38,4 +38,33 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}
+
+/** The error a promise rejects with (fails the test if it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}
+
+/**
+ * Hooks that act only in one room (other rooms see `allow`), so tests sharing a kit do not see each
+ * other's hooks; `clear()` (in `afterEach`) removes them.
+ */
+export function roomHooks(kit: () => RoomKit) {
+  const registered: string[] = [];
+  return {
+    add(room: string, trigger: HookTrigger, options: HookOptions, fn: HookFn): string {
+      const name = options.name ?? `hook-${randomUUID().slice(0, 8)}`;
+      kit().hook(trigger, { ...options, name }, (event, ctx) => (event.roomId === room ? fn(event, ctx) : HookResult.allow()));
+      registered.push(name);
+      return name;
+    },
+    clear(): void {
+      for (const name of registered.splice(0)) kit().removeHook(name);
+    },
+  };
 }
