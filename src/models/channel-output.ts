@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { EventContent } from './content.js';
 import { EventTypeSchema } from './enums.js';
-import { ErrorInfo } from './inbound.js';
 import { JsonRecord } from './json.js';
 import { ObservationDraft, TaskDraft } from './task.js';
 
@@ -20,7 +19,5 @@ export const ChannelOutput = z.object({
   responseEvents: z.array(ResponseDraft),
   tasks: z.array(TaskDraft).optional(),
   observations: z.array(ObservationDraft).optional(),
-  /** A generation failure, reported as data so the room records it and moves on. */
-  error: ErrorInfo.optional(),
 });
 export type ChannelOutput = z.infer<typeof ChannelOutput>;

@@ -171,18 +171,3 @@ export const EventContent: z.ZodType<EventContent> = z.lazy(() =>
       return z.NEVER;
     }),
 );
-
-/** The media type a content maps to for capability checks (System/ToolCall/Edit/Delete have none). */
-export function contentMediaType(content: EventContent): string | undefined {
-  switch (content.type) {
-    case 'text': return 'text';
-    case 'rich': return 'rich';
-    case 'media': return 'media';
-    case 'audio': return 'audio';
-    case 'video': return 'video';
-    case 'location': return 'location';
-    case 'template': return 'template';
-    case 'composite': return 'composite';
-    default: return undefined;
-  }
-}
