@@ -6,6 +6,7 @@
  */
 import type { ChannelBinding, ChannelCapabilities, ChannelOutput, ChannelType, Room, RoomEvent } from '../models/index.js';
 import { AIProviderError, type AIContext, type AIGenerateOptions, type AIMessage, type AIProvider, type AIResponse, type AITool } from '../providers/ai/base.js';
+import { isToolCallEvent } from '../core/events.js';
 import { buildAIContext } from './ai-context.js';
 import { Channel } from './channel.js';
 import type { RoomContext } from './room-context.js';
@@ -148,7 +149,7 @@ export class AIChannel extends Channel {
   ): Promise<ChannelOutput> {
     // Never answer itself; tool-call events are the loop's own bookkeeping, not prompts.
     if (event.source.channelId === this.channelId) return noResponse();
-    if (event.type === 'tool_call_start' || event.type === 'tool_call_end') return noResponse();
+    if (isToolCallEvent(event)) return noResponse();
 
     const response = await this.generate(event, binding, ctx, options);
     // One message even when the model said nothing: RoomKit always answers a turn with a MESSAGE.

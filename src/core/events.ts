@@ -158,3 +158,8 @@ export function injectedEvent(stamp: Stamp, injected: z.output<typeof InjectedEv
 export function outboundIdempotencyKey(roomId: string, index: number, channelId: string): string {
   return `${roomId}:${index}:${channelId}`;
 }
+
+/** Tool-call events are a tool loop's bookkeeping, never a prompt: no AI answers them (RoomKit §10.1). */
+export function isToolCallEvent(event: Pick<RoomEvent, 'type'>): boolean {
+  return event.type === 'tool_call_start' || event.type === 'tool_call_end';
+}

@@ -8,6 +8,7 @@ import { ActivityFailure, ApplicationFailure, uuid4 } from '@temporalio/workflow
 import type { ChannelBinding, ResponseDraft, RoomEvent } from '../../src/models/index.js';
 import type { AIMessage, AIToolCall, AIUsage } from '../../src/providers/ai/base.js';
 import type { ToolCallOutcome } from '../../src/tools/execute.js';
+import { isToolCallEvent } from '../../src/core/events.js';
 import { aiGenerate, runTool } from './effects.js';
 import type { RoomState } from './state.js';
 import { aiFailure, type TargetOutcome } from './targets.js';
@@ -15,8 +16,7 @@ import { aiFailure, type TargetOutcome } from './targets.js';
 type LoopEnd = 'completed' | 'max_rounds' | 'timeout' | 'error';
 
 export async function aiTurn(rs: RoomState, event: RoomEvent, target: ChannelBinding): Promise<TargetOutcome> {
-  // Tool-call events are a loop's bookkeeping, not prompts (RoomKit §10.1).
-  if (event.type === 'tool_call_start' || event.type === 'tool_call_end') {
+  if (isToolCallEvent(event)) {
     return { kind: 'responded', binding: target, output: { responded: false, responseEvents: [] } };
   }
   const correlationId = uuid4();
