@@ -95,6 +95,10 @@ async function startOnce(options: DevServerOptions, port: number): Promise<DevSe
     // stdin ignored: the server must not compete for the terminal. Output is drained
     // continuously (a full pipe would block the server) and only its tail is kept for errors.
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: a terminal's Ctrl-C signals the whole foreground group, and a server that
+    // dies alongside the worker makes the worker's last shutdown RPC fail (a WARN on every Ctrl-C).
+    // We stop the server ourselves, after the worker; the 'exit' hook below still reaps it.
+    detached: true,
   });
   let tail = '';
   let bannerSeen = false;
