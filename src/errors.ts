@@ -104,3 +104,21 @@ export function errorFromInfo(info: { type: string; message: string }, ctx: { ro
     }
   }
 }
+
+/**
+ * A webhook whose signature is missing (401) or wrong/stale (403). Nothing was parsed or signalled.
+ */
+export class WebhookSignatureError extends RoomKitError {
+  constructor(readonly provider: string, message: string, readonly status: 401 | 403 = 403) {
+    super(`${provider} webhook: ${message}`);
+    this.name = 'WebhookSignatureError';
+  }
+}
+
+/** A webhook body that does not have the vendor's shape; `field` names what is wrong (HTTP 400). */
+export class WebhookPayloadError extends RoomKitError {
+  constructor(readonly provider: string, readonly field: string, message: string) {
+    super(`${provider} webhook: ${field}: ${message}`);
+    this.name = 'WebhookPayloadError';
+  }
+}

@@ -6,6 +6,7 @@ import type {
   ChannelBinding, ChannelCapabilities, ChannelCategory, ChannelDirection, ChannelOutput, ChannelType,
   ProviderResult, RoomEvent,
 } from '../models/index.js';
+import type { WebhookHandler } from '../providers/webhook.js';
 import type { RoomContext } from './room-context.js';
 
 /** What `deliver` reports; throwing means the delivery failed. */
@@ -40,6 +41,11 @@ export abstract class Channel {
 
   /** React to an event of the room (intelligence channels answer here). Default: no reaction. */
   async onEvent(_event: RoomEvent, _binding: ChannelBinding, _ctx: RoomContext): Promise<ChannelOutput | undefined> {
+    return undefined;
+  }
+
+  /** How this channel's vendor webhooks are verified and parsed; `createWebhookRouter` serves it. */
+  get webhook(): WebhookHandler | undefined {
     return undefined;
   }
 

@@ -7,6 +7,7 @@
 import { outboundIdempotencyKey } from '../core/events.js';
 import { ProviderDeliveryError } from '../errors.js';
 import type { ChannelBinding, ChannelCapabilities, ChannelType, ProviderResult, RoomEvent } from '../models/index.js';
+import type { WebhookHandler } from '../providers/webhook.js';
 import { Channel, type DeliverOutput } from './channel.js';
 import type { RoomContext } from './room-context.js';
 
@@ -20,6 +21,8 @@ export interface TransportSendOptions {
 /** The slice of a provider a transport channel needs; `SMSProvider` and friends satisfy it. */
 export interface TransportProvider {
   readonly name?: string;
+  /** Verifies and parses the vendor's inbound and status webhooks. */
+  readonly webhook?: WebhookHandler;
   send(event: RoomEvent, options: TransportSendOptions): Promise<ProviderResult>;
   close?(): Promise<void>;
 }
@@ -36,6 +39,8 @@ export interface TransportChannelOptions {
    * (e.g. an email `subject` set per room).
    */
   defaults?: Record<string, unknown>;
+  /** Overrides the provider's webhook handler (or gives one to an inbound-only channel). */
+  webhook?: WebhookHandler;
 }
 
 /**
@@ -50,6 +55,7 @@ export class TransportChannel extends Channel {
   protected readonly provider: TransportProvider | undefined;
   private readonly caps: ChannelCapabilities;
   private readonly defaults: Record<string, unknown>;
+  private readonly webhookHandler: WebhookHandler | undefined;
 
   constructor(channelId: string, options: TransportChannelOptions) {
     super(channelId);
@@ -58,6 +64,11 @@ export class TransportChannel extends Channel {
     this.caps = structuredClone(options.capabilities ?? { mediaTypes: ['text'] });
     this.recipientKey = options.recipientKey ?? 'recipientId';
     this.defaults = { ...options.defaults };
+    this.webhookHandler = options.webhook;
+  }
+
+  override get webhook(): WebhookHandler | undefined {
+    return this.webhookHandler ?? this.provider?.webhook;
   }
 
   /** The provider's name, if it has one. */

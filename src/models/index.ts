@@ -2,6 +2,7 @@ export * from './enums.js';
 export * from './json.js';
 export * from './content.js';
 export * from './delivery-result.js';
+export * from './delivery-status.js';
 export * from './event.js';
 export * from './room.js';
 export * from './channel.js';
