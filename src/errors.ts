@@ -75,6 +75,8 @@ export class ChannelAlreadyRegisteredError extends RoomKitError {
 
 /** A provider refused a send (`ProviderResult.success === false`); enters retry and breaker logic. */
 export class ProviderDeliveryError extends RoomKitError {
+  /** How long the vendor asked us to wait (`Retry-After`), if it said. */
+  retryAfterMs?: number;
   constructor(readonly code: string, message: string, readonly retryable = true) {
     super(message);
     this.name = 'ProviderDeliveryError';

@@ -115,9 +115,12 @@ function refusal(result: ProviderResult): ProviderDeliveryError {
   const meta = result.metadata ?? {};
   const code = typeof meta.code === 'string' || typeof meta.code === 'number' ? String(meta.code) : undefined;
   const retryable = typeof meta.retryable === 'boolean' ? meta.retryable : true;
-  return new ProviderDeliveryError(
+  const error = new ProviderDeliveryError(
     code ?? result.error ?? 'DeliveryFailed',
     result.error ?? 'provider refused the delivery',
     retryable,
   );
+  // A vendor's Retry-After becomes Temporal's next retry delay (activities/failures.ts).
+  if (typeof meta.retryAfterMs === 'number' && meta.retryAfterMs > 0) error.retryAfterMs = meta.retryAfterMs;
+  return error;
 }
