@@ -84,6 +84,17 @@ export class RoomClient {
     return envelope.id;
   }
 
+  /** Fire-and-forget to an existing room (no start); `RoomNotFoundError` if it never existed. */
+  async signal(roomId: string, command: RoomCommand): Promise<string> {
+    const envelope = this.envelope(command);
+    try {
+      await this.handle(roomId).signal(commandSignal, envelope);
+    } catch (err) {
+      throw mapError(err, roomId);
+    }
+    return envelope.id;
+  }
+
   async state(roomId: string): Promise<RoomSnapshot> {
     try {
       return await this.handle(roomId).query(stateQuery);

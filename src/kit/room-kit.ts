@@ -19,7 +19,7 @@ import {
 import { HookRegistry, type HookFn } from '../hooks/registry.js';
 import { ToolRegistry, type ToolDefinition } from '../tools/registry.js';
 import {
-  AccessSchema, BindingOptions, CreateRoomOptions, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
+  AccessSchema, BindingOptions, CreateRoomOptions, DeliveryStatus, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
   type KitManifest, type Observation, WaitStage, type Room, type RoomEvent, type Task, type TaskStatus,
 } from '../models/index.js';
@@ -132,6 +132,17 @@ export class RoomKit {
    */
   tool<Args>(definition: ToolDefinition<Args>): void {
     this.tools.add(definition);
+  }
+
+  /**
+   * Listen to vendor delivery reports (RoomKit `@kit.on_delivery_status`): a global async
+   * ON_DELIVERY_STATUS hook that receives the `DeliveryStatus` itself. Runs in the worker.
+   */
+  onDeliveryStatus(fn: (status: z.output<typeof DeliveryStatus>) => unknown, options: Omit<HookOptions, 'execution'> = {}): HookSpec {
+    return this.hooks.add('on_delivery_status', { ...options, execution: 'async' }, async (event) => {
+      await fn(event.metadata.deliveryStatus as z.output<typeof DeliveryStatus>);
+      return undefined;
+    });
   }
 
   removeHook(name: string): boolean {
@@ -327,6 +338,22 @@ export class RoomKit {
     const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
     await this.client('signalInbound').signalWithStart(room, command, { autoCreated });
     return { roomId: room.id };
+  }
+
+  /**
+   * Hand a vendor's delivery report to its room's ON_DELIVERY_STATUS hooks (a signal: durable, no
+   * wait). The room is `status.roomId`, else the first ACTIVE room bound to `status.channelId`; with
+   * none, nothing fires and `{}` is returned (RoomKit logs a warning too).
+   */
+  async processDeliveryStatus(status: DeliveryStatus): Promise<{ roomId?: string }> {
+    const parsed = parseInput(DeliveryStatus, status, 'delivery status');
+    const roomId = parsed.roomId ?? (await this.store.findRoomIdsByChannel(parsed.channelId, { status: 'active', limit: 1 }))[0];
+    if (!roomId) {
+      this.log(`delivery status for ${parsed.provider} message ${parsed.messageId}: no active room bound to ${parsed.channelId}; ignored`);
+      return {};
+    }
+    await this.client('processDeliveryStatus').signal(roomId, { kind: 'deliveryStatus', status: parsed });
+    return { roomId };
   }
 
   /** An event authored by a bound channel, through the same pipeline (hooks, permissions, broadcast). */

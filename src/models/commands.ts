@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { EventContent } from './content.js';
 import { AccessSchema } from './enums.js';
 import { ChannelBinding } from './channel.js';
+import { DeliveryStatus } from './delivery-status.js';
 import { ErrorInfo, InboundMessage, SendEventOptions } from './inbound.js';
 import { HookSpec } from './hook.js';
 import { JsonRecord } from './json.js';
@@ -47,6 +48,8 @@ export const RoomCommand = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('updateMetadata'), metadata: JsonRecord }),
   z.object({ kind: z.literal('setTimers'), timers: RoomTimers.omit({ lastActivityAt: true }) }),
   z.object({ kind: z.literal('close') }),
+  /** A vendor's report on a sent message; runs ON_DELIVERY_STATUS hooks, stores nothing. */
+  z.object({ kind: z.literal('deliveryStatus'), status: DeliveryStatus }),
   /** No change; returns the room snapshot (used by createRoom to return once the room is stored). */
   z.object({ kind: z.literal('describe') }),
 ]);

@@ -30,6 +30,10 @@ export async function handleAdmin(rs: RoomState, cmd: RoomCommand): Promise<Comm
     case 'close':
       await closeRoom(rs, { reason: 'api' });
       return ok(rs.room);
+    case 'deliveryStatus':
+      // An observation about the past: closed rooms still hear it; RoomKit applies no source filter.
+      await fireObservers(rs, 'on_delivery_status', deliveryStatusEvent(rs, cmd.status), { ignoreSourceFilters: true });
+      return ok(null);
     default:
       break;
   }
@@ -141,6 +145,16 @@ export async function pauseRoom(rs: RoomState, elapsedSeconds: number, threshold
 }
 
 /** Synthetic (unstored) SYSTEM event used as the payload of lifecycle hooks. */
+/** The hook payload of ON_DELIVERY_STATUS: the status rides in `metadata.deliveryStatus`. */
+function deliveryStatusEvent(rs: RoomState, status: Extract<RoomCommand, { kind: 'deliveryStatus' }>['status']): RoomEvent {
+  const event = systemEvent(stamp(rs), 'delivery_receipt', {
+    body: `${status.provider} reports ${status.status} for message ${status.messageId}`,
+    code: 'delivery_status',
+    data: { channel_id: status.channelId, message_id: status.messageId, status: status.status },
+  });
+  return { ...event, metadata: { deliveryStatus: status } };
+}
+
 export function lifecycleEvent(rs: RoomState, code: string, body: string): RoomEvent {
   return systemEvent(stamp(rs), 'system', { body, code, data: { room_id: rs.room.id } });
 }

@@ -82,8 +82,13 @@ async function announceTasks(rs: RoomState, tasks: Task[], trigger: RoomEvent): 
 }
 
 /** Run the observer hooks of a trigger, if the kit registered any that match. */
-export async function fireObservers(rs: RoomState, trigger: HookTrigger, event: RoomEvent): Promise<void> {
-  const hooks = matchingHooks(rs.manifest.hooks, trigger, event);
+export async function fireObservers(
+  rs: RoomState,
+  trigger: HookTrigger,
+  event: RoomEvent,
+  options: { ignoreSourceFilters?: boolean } = {},
+): Promise<void> {
+  const hooks = matchingHooks(rs.manifest.hooks, trigger, options.ignoreSourceFilters ? undefined : event);
   if (!hooks.length) return;
   const budget = Math.max(...hooks.map((h) => h.timeoutMs));
   await safely(rs, `hooks:${trigger}`, () =>
