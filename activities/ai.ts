@@ -17,6 +17,7 @@ import type { ChannelBinding, RoomEvent } from '../src/models/index.js';
 import type { AIMessage, AIToolCall, AIUsage } from '../src/providers/ai/base.js';
 import { executeTool, type ToolCallOutcome } from '../src/tools/execute.js';
 import { DEFAULT_HISTORY_WINDOW, loadRoomContext } from './context.js';
+import { withHeartbeat } from './heartbeat.js';
 import { channelFor, type ActivityDeps } from './deps.js';
 import { toFailure } from './failures.js';
 
@@ -131,25 +132,6 @@ function cancellationSignal(): AbortSignal | undefined {
     return Context.current().cancellationSignal;
   } catch {
     return undefined; // called outside an activity (tests)
-  }
-}
-
-/**
- * Heartbeat while slow work runs, so Temporal notices a dead worker within the heartbeat timeout
- * (seconds) instead of the start-to-close timeout (minutes), and retries elsewhere.
- */
-async function withHeartbeat<T>(work: () => Promise<T>): Promise<T> {
-  let ctx: Context | undefined;
-  try {
-    ctx = Context.current();
-  } catch {
-    return work(); // outside an activity (tests)
-  }
-  const timer = setInterval(() => ctx?.heartbeat(), 1000);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Channel } from '../src/channels/channel.js';
 import type { HookRegistry } from '../src/hooks/registry.js';
 import type { ToolRegistry } from '../src/tools/registry.js';
 import type { FrameworkEventBus } from '../src/kit/framework-events.js';
+import type { CircuitBreakerRegistry } from '../src/resilience/circuit-breaker.js';
 import type { ConversationStore } from '../src/store/conversation-store.js';
 
 /** What activities need from the kit: its registries and store, injected at worker creation. */
@@ -12,6 +13,8 @@ export interface ActivityDeps {
   hooks: HookRegistry;
   tools: ToolRegistry;
   events: FrameworkEventBus;
+  /** Per-channel circuit breakers shared by every room this worker serves. */
+  breakers?: CircuitBreakerRegistry;
 }
 
 /** The worker's channel for a binding; a missing one is permanent (retrying cannot register it). */

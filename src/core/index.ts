@@ -7,3 +7,4 @@ export * from './timers.js';
 export * from './idempotency.js';
 export * from './retry.js';
 export * from './mutations.js';
+export * from './rate-limit.js';

@@ -23,6 +23,7 @@ import {
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
   type KitManifest, type Observation, WaitStage, type Room, type RoomEvent, type Task, type TaskStatus,
 } from '../models/index.js';
+import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
@@ -48,6 +49,11 @@ export interface RoomKitOptions {
   idempotencyWindow?: number;
   /** Where kit messages go (CLI build notice, warnings). Default: stderr. */
   log?: (message: string) => void;
+  /**
+   * Per-channel circuit breaker of each worker (RoomKit defaults: 5 consecutive failed deliveries
+   * open it for 60 s, then one probe).
+   */
+  circuitBreaker?: { failureThreshold?: number; recoveryTimeoutSeconds?: number };
 }
 
 export interface StartOptions {
@@ -64,6 +70,11 @@ export interface ProcessInboundOptions {
   wait?: WaitStage;
 }
 
+const CircuitBreakerOptions = z.object({
+  failureThreshold: z.number().int().min(1).max(1000).optional(),
+  recoveryTimeoutSeconds: z.number().positive().max(86_400).optional(),
+}).strict();
+
 const ProcessInboundOptionsSchema = z.object({ roomId: RoomId.optional(), wait: WaitStage.optional() }).strict();
 
 export class RoomKit {
@@ -73,6 +84,7 @@ export class RoomKit {
   readonly events: FrameworkEventBus;
   readonly maxChainDepth: number;
   private readonly idempotencyWindow?: number;
+  private readonly breakers: CircuitBreakerRegistry;
   private readonly channels = new Map<string, Channel>();
   private readonly router: InboundRoomRouter;
   private readonly temporal: TemporalConfig;
@@ -96,6 +108,11 @@ export class RoomKit {
     }
     this.idempotencyWindow = options.idempotencyWindow;
     this.temporal = parseTemporalConfig(options.temporal ?? {});
+    const breaker = parseInput(CircuitBreakerOptions, options.circuitBreaker ?? {}, 'circuitBreaker options', 'circuitBreaker');
+    this.breakers = new CircuitBreakerRegistry({
+      failureThreshold: breaker.failureThreshold,
+      ...(breaker.recoveryTimeoutSeconds !== undefined && { recoveryTimeoutMs: breaker.recoveryTimeoutSeconds * 1000 }),
+    });
   }
 
   // ── registries ────────────────────────────────────────────────────────────
@@ -226,7 +243,7 @@ export class RoomKit {
     this.runningWorker = await startWorker(
       { address, namespace: this.temporal.namespace, taskQueue: this.temporal.taskQueue,
         workflowBundle: options.workflowBundle, workerOptions: options.workerOptions },
-      { store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events },
+      { store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events, breakers: this.breakers },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
     return this.runningWorker;

@@ -25,6 +25,8 @@ export function hookOps(totalTimeoutMs: number) {
 export function deliverOps(binding: ChannelBinding) {
   return proxyActivities<RoomActivities>({
     startToCloseTimeout: '60 seconds',
+    // The activity heartbeats while the provider works: a dead worker is noticed in seconds.
+    heartbeatTimeout: '10 seconds',
     retry: deliveryRetry(binding.retryPolicy),
   });
 }

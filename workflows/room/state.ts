@@ -3,6 +3,7 @@
  * bookkeeping of waiting callers. Only the workflow loop mutates it.
  */
 import { newWindow, remember, type IdempotencyWindow } from '../../src/core/idempotency.js';
+import type { TokenBucket } from '../../src/core/rate-limit.js';
 import { jsonBytes } from '../../src/models/json.js';
 import type {
   ChannelBinding, CommandEnvelope, CommandResult, FrameworkEvent, KitManifest, Participant, Room, RoomEvent,
@@ -33,6 +34,8 @@ export interface CarriedState {
   queue: QueuedCommand[];
   processed: number;
   rejectedSignals: number;
+  /** Rate-limit buckets by channel id (absent in runs recorded before rate limits existed). */
+  buckets?: Record<string, TokenBucket>;
 }
 
 export class RoomState {
@@ -44,6 +47,8 @@ export class RoomState {
   queue: QueuedCommand[];
   processed: number;
   rejectedSignals: number;
+  /** Per-binding token buckets by channel id; a delivery takes a token or waits on a timer. */
+  buckets: Record<string, TokenBucket>;
   manifest: KitManifest;
   /** JSON bytes of each recent event (aligned with `recent`; recomputed after continue-as-new). */
   private recentSizes: number[];
@@ -68,6 +73,7 @@ export class RoomState {
     this.queue = carried?.queue ?? [];
     this.processed = carried?.processed ?? 0;
     this.rejectedSignals = carried?.rejectedSignals ?? 0;
+    this.buckets = carried?.buckets ?? {};
     this.recentSizes = this.recent.map(jsonBytes);
   }
 
@@ -75,6 +81,7 @@ export class RoomState {
     return {
       room: this.room, bindings: this.bindings, participants: this.participants, idempotency: this.idempotency,
       recent: this.recent, queue: this.queue, processed: this.processed, rejectedSignals: this.rejectedSignals,
+      buckets: this.buckets,
     };
   }
 

@@ -2,8 +2,9 @@
  * Executing a broadcast plan: each target concurrently, as activities. Transports are delivered;
  * intelligence targets respond. Every outcome comes back as data.
  */
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { isSolicited } from '../../src/core/addressing.js';
+import { takeToken } from '../../src/core/rate-limit.js';
 import { contentForTarget } from '../../src/core/transcode.js';
 import type {
   ChannelBinding, ChannelOutput, DeliveryResult, ErrorInfo, RoomEvent,
@@ -43,10 +44,12 @@ export async function runTarget(
 
 /** Deliver an event as is (no transcoding) to one transport; used for plans and injected events. */
 export async function deliverBare(rs: RoomState, event: RoomEvent, target: ChannelBinding): Promise<TargetOutcome> {
+  await rateLimited(rs, target);
   try {
     const out = await deliverOps(target).deliver({
       roomId: rs.room.id, event, binding: target,
     });
+    if (out.failed) return { kind: 'failed', binding: target, result: failed(target, out.failed) };
     const result: DeliveryResult = { channelId: target.channelId, status: 'sent' };
     if (out.providerResult) {
       result.providerResult = out.providerResult;
@@ -56,6 +59,17 @@ export async function deliverBare(rs: RoomState, event: RoomEvent, target: Chann
   } catch (err) {
     return { kind: 'failed', binding: target, result: failed(target, describe(err)) };
   }
+}
+
+/**
+ * Wait for the binding's token bucket on a durable timer: a delivery over the rate is delayed, never
+ * dropped, and survives a worker restart while it waits.
+ */
+async function rateLimited(rs: RoomState, target: ChannelBinding): Promise<void> {
+  if (!target.rateLimit) return;
+  const { bucket, waitMs } = takeToken(rs.buckets[target.channelId], target.rateLimit, Date.now());
+  rs.buckets[target.channelId] = bucket;
+  if (waitMs > 0) await sleep(waitMs);
 }
 
 /**
