@@ -11,7 +11,7 @@ import type {
   CommandEnvelope, CommandResult, KitManifest, Room, RoomCommand, RoomWorkflowInput, WaitStage,
 } from '../models/index.js';
 import { commandSignal, commandUpdate, roomWorkflowId, stateQuery, type RoomSnapshot } from '../../workflows/room/definitions.js';
-import { errorFromInfo, RoomAlreadyExistsError, RoomKitError, RoomNotFoundError } from '../errors.js';
+import { errorFromInfo, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomNotFoundError } from '../errors.js';
 
 /** The workflow type name registered by `workflows/index.ts`. */
 export const ROOM_WORKFLOW_TYPE = 'roomWorkflow';
@@ -51,7 +51,7 @@ export class RoomClient {
       const result = await this.handle(roomId).executeUpdate(commandUpdate, { args: [envelope], updateId: envelope.id });
       return unwrap(result, { roomId, channelId: channelOf(command) });
     } catch (err) {
-      throw mapError(err, roomId);
+      throw await this.completedIsClosed(mapError(err, roomId), roomId);
     }
   }
 
@@ -65,7 +65,7 @@ export class RoomClient {
       });
       return unwrap(result, { roomId: room.id, channelId: channelOf(command) });
     } catch (err) {
-      throw mapError(err, room.id);
+      throw isAlreadyStarted(err) ? new RoomClosedError(room.id) : mapError(err, room.id);
     }
   }
 
@@ -73,6 +73,7 @@ export class RoomClient {
   async signalWithStart(room: Room, command: RoomCommand, options: { autoCreated?: boolean; commandId?: string } = {}): Promise<string> {
     const envelope = this.envelope(command, options);
     const input: RoomWorkflowInput = { room, manifest: envelope.manifest, autoCreated: options.autoCreated ?? false };
+    // With USE_EXISTING, "already started" means a completed run blocks the id: a closed room.
     await this.client.workflow.signalWithStart(ROOM_WORKFLOW_TYPE, {
       workflowId: roomWorkflowId(room.id),
       taskQueue: this.taskQueue,
@@ -80,6 +81,9 @@ export class RoomClient {
       signal: commandSignal,
       signalArgs: [envelope],
       workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: REUSE_POLICY,
+    }).catch((err: unknown) => {
+      throw isAlreadyStarted(err) ? new RoomClosedError(room.id) : mapError(err, room.id);
     });
     return envelope.id;
   }
@@ -90,7 +94,7 @@ export class RoomClient {
     try {
       await this.handle(roomId).signal(commandSignal, envelope);
     } catch (err) {
-      throw mapError(err, roomId);
+      throw await this.completedIsClosed(mapError(err, roomId), roomId);
     }
     return envelope.id;
   }
@@ -100,6 +104,17 @@ export class RoomClient {
       return await this.handle(roomId).query(stateQuery);
     } catch (err) {
       throw mapError(err, roomId);
+    }
+  }
+
+  /** "Not found" from a room whose workflow completed means the room is closed, not missing. */
+  private async completedIsClosed(err: unknown, roomId: string): Promise<unknown> {
+    if (!(err instanceof RoomNotFoundError)) return err;
+    try {
+      const { status } = await this.handle(roomId).describe();
+      return status.name === 'COMPLETED' ? new RoomClosedError(roomId) : err;
+    } catch {
+      return err;
     }
   }
 
@@ -118,9 +133,16 @@ export class RoomClient {
       taskQueue: this.taskQueue,
       args: [input],
       workflowIdConflictPolicy: policy,
+      workflowIdReusePolicy: REUSE_POLICY,
     });
   }
 }
+
+/**
+ * A closed room's workflow has completed; starting it again would resurrect the room empty. Only a
+ * room whose run failed or was terminated (an operator's action) may be started again.
+ */
+const REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY' as const;
 
 function channelOf(command: RoomCommand): string | undefined {
   if ('channelId' in command) return command.channelId;

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { Channel } from '../channels/channel.js';
 import { RoomClient } from '../client/room-client.js';
 import {
-  ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError, RoomKitError,
+  ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError, RoomClosedError, RoomKitError,
 } from '../errors.js';
 import { HookRegistry, type HookFn } from '../hooks/registry.js';
 import { ToolRegistry, type ToolDefinition } from '../tools/registry.js';
@@ -280,8 +280,14 @@ export class RoomKit {
     return this.client('roomState').state(parseInput(RoomId, roomId, 'roomId', 'roomId'));
   }
 
+  /** Close a room (idempotent: closing a closed room returns it). Its workflow then completes. */
   async closeRoom(roomId: string): Promise<Room> {
-    return (await this.client('closeRoom').command(this.id(roomId), { kind: 'close' })) as Room;
+    try {
+      return (await this.client('closeRoom').command(this.id(roomId), { kind: 'close' })) as Room;
+    } catch (err) {
+      if (!(err instanceof RoomClosedError)) throw err;
+      return (await this.roomState(roomId)).room;
+    }
   }
 
   async updateRoomMetadata(roomId: string, metadata: Record<string, unknown>): Promise<Room> {
@@ -342,7 +348,13 @@ export class RoomKit {
   async processInbound(message: InboundMessage, options: ProcessInboundOptions = {}): Promise<InboundResult> {
     const opts = parseInput(ProcessInboundOptionsSchema, options, 'processInbound options');
     const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
-    return (await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated })) as InboundResult;
+    try {
+      return (await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated })) as InboundResult;
+    } catch (err) {
+      // A closed room's workflow has completed; RoomKit answers a refusal, not an exception.
+      if (err instanceof RoomClosedError) return { blocked: true, reason: 'room_closed', deliveryResults: {} };
+      throw err;
+    }
   }
 
   /**
@@ -369,7 +381,14 @@ export class RoomKit {
       this.log(`delivery status for ${parsed.provider} message ${parsed.messageId}: no active room bound to ${parsed.channelId}; ignored`);
       return {};
     }
-    await this.client('processDeliveryStatus').signal(roomId, { kind: 'deliveryStatus', status: parsed });
+    try {
+      await this.client('processDeliveryStatus').signal(roomId, { kind: 'deliveryStatus', status: parsed });
+    } catch (err) {
+      if (!(err instanceof RoomClosedError)) throw err;
+      // A closed room's workflow has ended; a late report has no hooks to run there.
+      this.log(`delivery status for ${parsed.provider} message ${parsed.messageId}: room ${roomId} is closed; ignored`);
+      return {};
+    }
     return { roomId };
   }
 

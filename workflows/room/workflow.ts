@@ -5,7 +5,7 @@
  * channel never holds the next commit. An idle room continues as new when the history grows large.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, isCancellation, log, setHandler, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, isCancellation, log, patched, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { dueTransition, msUntilNextTimer } from '../../src/core/timers.js';
 import { CommandEnvelope, type CommandResult, type RoomWorkflowInput } from '../../src/models/index.js';
@@ -18,6 +18,9 @@ import { executePlan } from './lane.js';
 import { commitPass } from './pipeline.js';
 import { commit, fireObservers, safely } from './side-effects.js';
 import { RoomState, type QueuedCommand } from './state.js';
+
+/** Patch id: closed rooms complete their workflow (older histories kept them running). */
+export const CLOSED_ROOM_COMPLETES = 'closed-room-completes';
 
 export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   const rs = new RoomState(input);
@@ -59,7 +62,9 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   };
 
   if (!input.carried) await started(rs, input.autoCreated ?? false);
-  await Promise.all([commandLoop(rs, settle), deliveryLane(rs)]);
+  // The lane never ends by itself; the room ends when the command loop does (a closed room).
+  void deliveryLane(rs);
+  await commandLoop(rs, settle);
 }
 
 type SettleFn = (id: string, stage: 'committed' | 'delivered', result: CommandResult) => void;
@@ -76,6 +81,13 @@ async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
     const next = rs.queue.shift();
     if (next) {
       await processCommand(rs, next, settle);
+      continue;
+    }
+    if (rs.refusesWrites() && patched(CLOSED_ROOM_COMPLETES)) {
+      // A closed room refuses every write, so it has nothing left to do: finish what is in flight,
+      // then complete and leave the worker's cache. Queries still work on the closed history.
+      await condition(() => (rs.idle() && allHandlersFinished()) || rs.queue.length > 0 || rs.reentry.length > 0);
+      if (rs.idle() && allHandlersFinished()) return;
       continue;
     }
     const wake = () => rs.queue.length > 0 || rs.reentry.length > 0;
