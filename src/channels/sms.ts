@@ -1,5 +1,8 @@
-import type { ChannelCapabilities } from '../models/index.js';
+import type { ChannelBinding, ChannelCapabilities, RoomEvent } from '../models/index.js';
 import type { SMSProvider } from '../providers/sms/base.js';
+import { smsSegments } from '../providers/sms/segments.js';
+import { Channel, type DeliverOutput } from './channel.js';
+import type { RoomContext } from './room-context.js';
 import { TransportChannel } from './transport.js';
 
 export interface SMSChannelOptions {
@@ -33,5 +36,17 @@ export class SMSChannel extends TransportChannel {
       recipientKey: 'phoneNumber',
       defaults: { from: options.fromNumber },
     });
+  }
+
+  /**
+   * Delivers like any transport, then reports what the text cost: `providerResult.metadata.segments`
+   * and `encoding` (carriers bill per segment), computed from the text that was sent.
+   */
+  override async deliver(event: RoomEvent, binding: ChannelBinding, ctx?: RoomContext): Promise<DeliverOutput> {
+    const output = await super.deliver(event, binding, ctx);
+    const result = output.providerResult;
+    if (!result?.success) return output;
+    const { segments, encoding } = smsSegments(Channel.extractText(event));
+    return { ...output, providerResult: { ...result, metadata: { ...result.metadata, segments, encoding } } };
   }
 }

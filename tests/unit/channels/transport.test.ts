@@ -26,7 +26,7 @@ describe('SMSChannel over an SMS provider', () => {
     const event = makeEvent({ index: 4 });
     const out = await channel.deliver(event, makeBinding({ metadata: { phoneNumber: '+15551112222' } }), ctx);
 
-    expect(out.providerResult).toEqual({ success: true, providerMessageId: 'mock-sms-1' });
+    expect(out.providerResult).toEqual({ success: true, providerMessageId: 'mock-sms-1', metadata: { segments: 1, encoding: 'GSM-7' } });
     expect(sms.calls).toHaveLength(1);
     expect(sms.sent[0]).toMatchObject({ to: '+15551112222', from: '+15550000000', event });
   });

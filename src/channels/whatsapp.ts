@@ -1,0 +1,46 @@
+import type { ChannelCapabilities } from '../models/index.js';
+import { TransportChannel, type TransportProvider } from './transport.js';
+
+export interface WhatsAppChannelOptions {
+  /** A `WhatsAppProvider`, `MockWhatsAppProvider` or any transport provider; absent ⇒ deliveries are no-ops. */
+  provider?: TransportProvider;
+}
+
+/** What WhatsApp Business shows (RoomKit `WhatsAppChannel`). */
+export const WHATSAPP_CAPABILITIES: ChannelCapabilities = {
+  mediaTypes: ['text', 'rich', 'media', 'location', 'template'],
+  maxLength: 4096,
+  supportsReadReceipts: true,
+  supportsReactions: true,
+  supportsEdit: true,
+  supportsDelete: true,
+  supportsTemplates: true,
+  supportsRichText: true,
+  supportsButtons: true,
+  maxButtons: 3,
+  supportsQuickReplies: true,
+  supportsMedia: true,
+};
+
+/**
+ * WhatsApp Business (Cloud API); the recipient is the binding's `phoneNumber` metadata. The
+ * binding's `lastInboundAt` (ISO-8601, when the user last wrote) and `replyTo` metadata reach the
+ * provider: with `lastInboundAt` older than 24 h, free-form content is refused with code 131047
+ * before Meta is called, and templates still go out.
+ *
+ * @example
+ * kit.registerChannel(new WhatsAppChannel('wa-main', { provider: createWhatsAppProvider(waConfig) }));
+ * await kit.attachChannel('room-1', 'wa-main', { metadata: { phoneNumber: '+16505551234' } });
+ */
+export class WhatsAppChannel extends TransportChannel {
+  constructor(channelId: string, options: WhatsAppChannelOptions = {}) {
+    super(channelId, {
+      channelType: 'whatsapp',
+      provider: options.provider,
+      capabilities: WHATSAPP_CAPABILITIES,
+      recipientKey: 'phoneNumber',
+      // `undefined` ⇒ read from the binding's metadata on each delivery.
+      defaults: { lastInboundAt: undefined, replyTo: undefined },
+    });
+  }
+}

@@ -1,0 +1,12 @@
+export {
+  createMessengerProvider, FacebookMessengerProvider, MESSENGER_RETRYABLE_CODES, type MessengerSendOptions,
+} from './client.js';
+export {
+  MessengerConfigSchema, parseMessengerConfig, type MessengerConfig, type MessengerConfigInput,
+} from './config.js';
+export { MockMessengerProvider, type MockMessengerCall, type MockMessengerFailure } from './mock.js';
+export { attachmentType, messengerMessages, type MessengerMessage } from './payload.js';
+export { createMessengerWebhook, parseMessengerPayload, type MessengerWebhookOptions } from './webhook.js';
+export {
+  MESSENGER_WINDOW_CLOSED_MESSAGE, MESSENGER_WINDOW_CODE, MESSENGER_WINDOW_SUBCODE, messengerWindowClosedResult,
+} from './window.js';

@@ -1,0 +1,74 @@
+/**
+ * The part of a Meta webhook handler both vendors share: GET is the verify-token handshake, POST is
+ * signed with the app secret and carries JSON. Each vendor passes only its body parser.
+ */
+import { WebhookPayloadError } from '../../errors.js';
+import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
+import { handshakeReply, isHandshake, verifyHandshake } from './handshake.js';
+import { verifyHubSignature } from './signature.js';
+
+export interface MetaWebhookOptions {
+  provider: string;
+  appSecret: string;
+  verifyToken?: string;
+  /** Parses a verified JSON body; `payload` is the body as an object. */
+  parseBody(payload: Record<string, unknown>, channelId: string): WebhookOutcome;
+}
+
+/** Meta wants a 200 quickly; any body will do. */
+export const META_ACK = { status: 200, contentType: 'text/plain', body: 'EVENT_RECEIVED' } as const;
+
+export function createMetaWebhookHandler(options: MetaWebhookOptions): WebhookHandler {
+  const { provider } = options;
+  return {
+    provider,
+    ack: META_ACK,
+    verify(request: WebhookRequest): void {
+      if (isHandshake(request)) verifyHandshake(provider, request, options.verifyToken);
+      else verifyHubSignature(provider, request, options.appSecret);
+    },
+    parse(request: WebhookRequest, channelId: string): WebhookOutcome {
+      if (isHandshake(request)) return handshakeReply(provider, request);
+      return options.parseBody(parseJsonObject(provider, request.rawBody), channelId);
+    },
+  };
+}
+
+export function parseJsonObject(provider: string, rawBody: Buffer): Record<string, unknown> {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookPayloadError(provider, 'body', 'is not JSON');
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new WebhookPayloadError(provider, 'body', 'must be a JSON object');
+  }
+  return payload as Record<string, unknown>;
+}
+
+/** Unix seconds (Meta sends them as strings or numbers) or milliseconds ⇒ ISO-8601. */
+export function isoTime(value: unknown, unit: 's' | 'ms'): string | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
+  return new Date(unit === 's' ? n * 1000 : n).toISOString();
+}
+
+/** The array at `value`, or a payload error naming `field`. Absent ⇒ empty. */
+export function arrayAt(provider: string, value: unknown, field: string): unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new WebhookPayloadError(provider, field, 'must be an array');
+  return value;
+}
+
+export function objectAt(provider: string, value: unknown, field: string): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new WebhookPayloadError(provider, field, 'must be an object');
+  }
+  return value as Record<string, unknown>;
+}
+
+export function stringAt(provider: string, value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new WebhookPayloadError(provider, field, 'must be a non-empty string');
+  return value;
+}

@@ -1,0 +1,12 @@
+export { BotFrameworkTeamsProvider, createTeamsProvider, type TeamsProviderOptions, type TeamsSendOptions } from './client.js';
+export {
+  BOT_FRAMEWORK_ISSUER, BOT_FRAMEWORK_OPENID_METADATA_URL, BOT_FRAMEWORK_SCOPE, BOT_FRAMEWORK_TOKEN_URL,
+  Jwk as BotFrameworkJwk, parseTeamsConfig, TeamsConfigSchema, type TeamsConfig, type TeamsConfigInput,
+} from './config.js';
+export {
+  InMemoryConversationReferenceStore, type ConversationReference, type ConversationReferenceStore,
+} from './conversation-store.js';
+export { Activity as TeamsActivity, parseActivity as parseTeamsActivity, readActivity as readTeamsActivity } from './activity.js';
+export { SigningKeySource, SigningKeysUnavailableError } from './signing-keys.js';
+export { TeamsWebhookHandler, type TeamsWebhookOptions } from './webhook.js';
+export { MockTeamsProvider, type MockTeamsCall, type MockTeamsFailure, type MockTeamsProviderOptions } from './mock.js';

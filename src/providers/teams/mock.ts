@@ -1,0 +1,75 @@
+/**
+ * An in-memory Teams provider for users' tests: records every send and answers like Bot Framework
+ * (empty text refused before any call, unknown conversation ⇒ `ConversationNotFound` when
+ * `knownConversations` is given).
+ */
+import type { TransportProvider } from '../../channels/transport.js';
+import type { ProviderResult, RoomEvent } from '../../models/index.js';
+import { EMPTY_MESSAGE } from '../http.js';
+import type { TeamsSendOptions } from './client.js';
+import { outboundText, type OutboundText } from './outbound.js';
+
+export interface MockTeamsCall {
+  event: RoomEvent;
+  to: string;
+  serviceUrl: string | undefined;
+  /** What would have been posted; undefined for a refused empty message. */
+  activity: ({ type: 'message' } & OutboundText) | undefined;
+}
+
+export interface MockTeamsFailure {
+  /** Bot Framework's error code, e.g. `BotNotInConversationRoster`. */
+  code: string;
+  message?: string;
+  retryable?: boolean;
+  httpStatus?: number;
+}
+
+export interface MockTeamsProviderOptions {
+  failWith?: MockTeamsFailure;
+  /** When given, sends to any other conversation are refused with 404 `ConversationNotFound`. */
+  knownConversations?: string[];
+}
+
+/**
+ * @example
+ * const teams = new MockTeamsProvider();
+ * await channel.deliver(event, binding);
+ * expect(teams.calls[0].activity?.text).toBe('Hello');
+ */
+export class MockTeamsProvider implements TransportProvider {
+  readonly name = 'mock-teams';
+  readonly calls: MockTeamsCall[] = [];
+  failWith: MockTeamsFailure | undefined;
+  knownConversations: Set<string> | undefined;
+  private counter = 0;
+
+  constructor(options: MockTeamsProviderOptions = {}) {
+    this.failWith = options.failWith;
+    this.knownConversations = options.knownConversations && new Set(options.knownConversations);
+  }
+
+  async send(event: RoomEvent, options: TeamsSendOptions): Promise<ProviderResult> {
+    const text = outboundText(event.content);
+    this.calls.push({
+      event: structuredClone(event), to: options.to,
+      serviceUrl: typeof options.serviceUrl === 'string' ? options.serviceUrl : undefined,
+      activity: text && { type: 'message', ...text },
+    });
+    if (!text) return EMPTY_MESSAGE;
+    if (this.failWith) {
+      const { code, message = code, retryable = false, httpStatus = 400 } = this.failWith;
+      return { success: false, error: message, metadata: { code, retryable, httpStatus } };
+    }
+    if (this.knownConversations && !this.knownConversations.has(options.to)) {
+      return { success: false, error: 'Conversation not found.', metadata: { code: 'ConversationNotFound', retryable: false, httpStatus: 404 } };
+    }
+    this.counter += 1;
+    return { success: true, providerMessageId: `mock-teams-${this.counter}` };
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.counter = 0;
+  }
+}

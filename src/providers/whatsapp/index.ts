@@ -1,0 +1,13 @@
+export { createWhatsAppProvider, WhatsAppProvider, WHATSAPP_RETRYABLE_CODES, type WhatsAppSendOptions } from './client.js';
+export {
+  parseWhatsAppConfig, WhatsAppConfigSchema, type WhatsAppConfig, type WhatsAppConfigInput,
+} from './config.js';
+export { MockWhatsAppProvider, type MockWhatsAppCall, type MockWhatsAppFailure, type MockWhatsAppProviderOptions } from './mock.js';
+export { mediaKind, messageBodies, type WhatsAppMessageBody } from './payload.js';
+export {
+  componentsFromParameters, templateBody, templateFromContent,
+  type WhatsAppTemplate, type WhatsAppTemplateComponent, type WhatsAppTemplateParameter,
+} from './template.js';
+export { createWhatsAppWebhook, parseWhatsAppPayload, type WhatsAppWebhookOptions } from './webhook.js';
+// The generic window helpers (isWindowClosed, SERVICE_WINDOW_MS) are exported by providers/meta.
+export { LEGACY_WINDOW_CLOSED_CODE, WINDOW_CLOSED_CODE, WINDOW_CLOSED_MESSAGE, windowClosedResult } from './window.js';
