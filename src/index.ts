@@ -38,3 +38,12 @@ export * from './providers/http-webhook/index.js';
 export * from './providers/meta/index.js';
 export * from './providers/whatsapp/index.js';
 export * from './providers/messenger/index.js';
+export {
+  createTwilioProvider, createTwilioRCSProvider, createTwilioSMSProvider, EMPTY_TWIML, MockTwilioSMSProvider,
+  parseTwilioConfig, parseTwilioRCSConfig, signedTwilioRequest, TWILIO_API_URL, TwilioConfigSchema, TwilioRCSConfigSchema,
+  TwilioMessagesClient, TwilioRCSProvider, TwilioSMSProvider, TwilioWebhookHandler,
+} from './providers/twilio/index.js';
+export type {
+  MockTwilioCall, MockTwilioFailure, MockTwilioProviderOptions, TwilioConfig, TwilioConfigInput, TwilioRCSConfig,
+  TwilioRCSConfigInput, TwilioRCSSendOptions, TwilioSendOptions, TwilioWebhookOptions, TwilioParams,
+} from './providers/twilio/index.js';

@@ -22,6 +22,8 @@ const port = typeof address === 'object' && address ? address.port : config.PORT
 console.log(`RoomKit is running.
   chat page:   http://${config.HOST}:${port}/?room=${config.DEMO_ROOM_ID}
   health:      http://${config.HOST}:${port}/health
+  webhooks:    http://${config.HOST}:${port}/webhooks/<channelId>
+  REST API:    http://${config.HOST}:${port}/api/rooms
   temporal:    ${kit.temporalAddress} (task queue ${kit.taskQueue})${kit.temporalUiUrl ? `
   temporal UI: ${kit.temporalUiUrl}` : ''}
 Press Ctrl-C to stop.`);

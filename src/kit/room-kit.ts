@@ -12,6 +12,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { Channel } from '../channels/channel.js';
+import { TransportChannel } from '../channels/transport.js';
 import { RoomClient } from '../client/room-client.js';
 import {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError, RoomClosedError, RoomKitError,
@@ -408,7 +409,13 @@ export class RoomKit {
       : await this.router.route({ channelId: msg.channelId, channelType: channel.channelType, participantId: msg.senderId });
     const id = routed ?? newRoomId();
     const room = newRoom(id);
-    const defaultBinding = bindingFor(channel, id);
+    // A room created for a message on a per-address transport (SMS, email, WhatsApp…) belongs to its
+    // sender: the binding is theirs (the router finds it again for them, and never for another
+    // sender) and replies go back to their address.
+    const owned = routed === undefined && channel instanceof TransportChannel;
+    const defaultBinding = bindingFor(channel, id, owned
+      ? { participantId: msg.senderId, metadata: { [channel.recipientKey]: msg.senderId } }
+      : {});
     return { room, autoCreated: routed === undefined, command: { kind: 'inbound' as const, message: msg, defaultBinding } };
   }
 

@@ -13,8 +13,8 @@ export interface InboundRoomRouter {
 }
 
 /**
- * (1) the sender's newest ACTIVE room for this channel type; (2) the only ACTIVE room bound to the
- * channel; (3) none. With several rooms bound to the channel it refuses to guess (a RoomKit 0.38
+ * (1) the sender's newest ACTIVE room for this channel type; (2) the only ACTIVE room where the
+ * channel is bound for everyone (no `participantId` on the binding); (3) none. With several rooms bound to the channel it refuses to guess (a RoomKit 0.38
  * security fix: guessing leaked conversations).
  */
 export class DefaultInboundRoomRouter implements InboundRoomRouter {
@@ -28,7 +28,9 @@ export class DefaultInboundRoomRouter implements InboundRoomRouter {
       const latest = await this.store.findLatestRoom(participantId, channelType, 'active');
       if (latest) return latest;
     }
-    const bound = await this.store.findRoomIdsByChannel(channelId, { status: 'active', limit: 2 });
+    // Only rooms where the channel is shared: a binding that belongs to another participant (an
+    // auto-created SMS room of another phone number) is never a guess for this sender.
+    const bound = await this.store.findRoomIdsByChannel(channelId, { status: 'active', limit: 2, sharedOnly: true });
     if (bound.length === 1) return bound[0];
     if (bound.length > 1) this.warn(`channel ${channelId} is bound to several active rooms; refusing to guess, creating a new room`);
     return undefined;

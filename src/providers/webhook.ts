@@ -28,7 +28,13 @@ export interface WebhookReply {
 
 export type WebhookOutcome =
   /** Inbound messages, each with `idempotencyKey` = the vendor's message id. */
-  | { kind: 'messages'; messages: InboundMessage[]; reply?: WebhookReply }
+  | {
+      kind: 'messages';
+      messages: InboundMessage[];
+      /** Reports batched in the same request (Meta sends both in one POST). */
+      statuses?: DeliveryStatus[];
+      reply?: WebhookReply;
+    }
   /** Reports on messages we sent (`channelId` is the route's channel). */
   | { kind: 'statuses'; statuses: DeliveryStatus[]; reply?: WebhookReply }
   /** A handshake answered without touching a room (WhatsApp's `hub.challenge`). */

@@ -1,15 +1,22 @@
 /**
- * The HTTP edge of a kit: health, and (later) webhooks and REST. Thin by design: validate, call the
- * kit, answer; one error middleware maps library errors to statuses without leaking internals.
+ * The HTTP edge of a kit: health, vendor webhooks (`/webhooks/:channelId`), the REST API (`/api`)
+ * and the demo chat page. Thin by design: validate, call the kit, answer; error middleware maps
+ * library errors to statuses without leaking internals.
  */
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type Express } from 'express';
 import type { RoomKit } from '../kit/room-kit.js';
-import { ChannelNotRegisteredError, RoomAlreadyExistsError, RoomKitValidationError, RoomNotFoundError } from '../errors.js';
 import { chatPage } from './chat-page.js';
+import { errorHandler } from './error-handler.js';
+import { createRestApi, type RestApiOptions } from './rest-api.js';
+import { createWebhookRouter, type WebhookRouterOptions } from './webhook-router.js';
 
 export interface AppOptions {
   /** Serve the demo chat page at `/` (talks to the WebSocket endpoint). */
   chatPage?: { wsPath: string; roomId: string };
+  /** Options of the webhook router mounted at `/webhooks`, or `false` to leave it off. */
+  webhooks?: WebhookRouterOptions | false;
+  /** Options of the REST API mounted at `/api` (no authentication of its own), or `false` to leave it off. */
+  restApi?: RestApiOptions | false;
 }
 
 export function createApp(kit: RoomKit, options: AppOptions = {}): Express {
@@ -18,6 +25,8 @@ export function createApp(kit: RoomKit, options: AppOptions = {}): Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', temporal: { address: kit.temporalAddress, taskQueue: kit.taskQueue } });
   });
+  if (options.webhooks !== false) app.use('/webhooks', createWebhookRouter(kit, options.webhooks ?? {}));
+  if (options.restApi !== false) app.use('/api', createRestApi(kit, options.restApi ?? {}));
   if (options.chatPage) {
     const page = chatPage(options.chatPage.wsPath, options.chatPage.roomId);
     app.get('/', (_req, res) => {
@@ -28,20 +37,4 @@ export function createApp(kit: RoomKit, options: AppOptions = {}): Express {
   return app;
 }
 
-/** Library errors → HTTP statuses; anything else is a 500 without internals. */
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  if (err instanceof RoomKitValidationError) {
-    res.status(400).json({ error: err.message, field: err.field, issues: err.issues });
-  } else if (err instanceof RoomNotFoundError || err instanceof ChannelNotRegisteredError) {
-    res.status(404).json({ error: err.message });
-  } else if (err instanceof RoomAlreadyExistsError) {
-    res.status(409).json({ error: err.message });
-  } else if ((err as { type?: string }).type === 'entity.too.large') {
-    res.status(413).json({ error: 'request body too large' });
-  } else if ((err as { type?: string }).type === 'entity.parse.failed') {
-    res.status(400).json({ error: 'malformed JSON body' });
-  } else {
-    console.error('[roomkit] unhandled HTTP error', err);
-    res.status(500).json({ error: 'internal error' });
-  }
-};
+export { errorHandler };

@@ -1,4 +1,12 @@
 export { createApp, errorHandler } from './app.js';
 export type { AppOptions } from './app.js';
+export { KeyedMutex } from './keyed-mutex.js';
+export { processWebhook, webhookErrorReply, WebhookNotSupportedError } from './process-webhook.js';
+export type { ProcessWebhookOptions } from './process-webhook.js';
+export { createRestApi } from './rest-api.js';
+export type { RestApiOptions } from './rest-api.js';
+export type { RoomResolver } from './sender-affinity.js';
+export { createWebhookRouter, toWebhookRequest } from './webhook-router.js';
+export type { WebhookRouterOptions } from './webhook-router.js';
 export { attachWebSocketEndpoint } from './websocket-endpoint.js';
 export type { WebSocketEndpointOptions } from './websocket-endpoint.js';

@@ -34,7 +34,8 @@ export interface ConversationStore {
   getRoom(roomId: string): Promise<Room | undefined>;
   listRooms(options?: { offset?: number; limit?: number; status?: RoomStatus }): Promise<Room[]>;
   /** Ids of rooms with a binding of `channelId`, oldest room first (then id), optionally by status. */
-  findRoomIdsByChannel(channelId: string, options?: { status?: RoomStatus; limit?: number }): Promise<string[]>;
+  /** `sharedOnly`: skip bindings that belong to one participant (`binding.participantId` set). */
+  findRoomIdsByChannel(channelId: string, options?: { status?: RoomStatus; limit?: number; sharedOnly?: boolean }): Promise<string[]>;
   /** Newest room with `participantId` as a participant, or bound via a binding with that participantId and channel type. */
   findLatestRoom(participantId: string, channelType: string, status?: RoomStatus): Promise<string | undefined>;
 

@@ -59,11 +59,12 @@ export class InMemoryStore implements ConversationStore {
   }
 
   /** Only rooms with a stored room record are returned: ordering needs `createdAt`. No default limit. */
-  async findRoomIdsByChannel(channelId: string, options: { status?: RoomStatus; limit?: number } = {}): Promise<string[]> {
+  async findRoomIdsByChannel(channelId: string, options: { status?: RoomStatus; limit?: number; sharedOnly?: boolean } = {}): Promise<string[]> {
     const limit = options.limit === undefined ? Infinity : checkCount('limit', options.limit);
     const rooms: Room[] = [];
     for (const [roomId, byChannel] of this.bindings) {
-      if (!byChannel.has(channelId)) continue;
+      const binding = byChannel.get(channelId);
+      if (!binding || (options.sharedOnly && binding.participantId !== undefined)) continue;
       const room = this.rooms.get(roomId);
       if (room && (options.status === undefined || room.status === options.status)) rooms.push(room);
     }

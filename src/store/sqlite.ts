@@ -183,9 +183,11 @@ export class SQLiteStore implements ConversationStore {
   }
 
   /** Only rooms with a stored room record are returned: ordering needs `createdAt`. No default limit. */
-  async findRoomIdsByChannel(channelId: string, options: { status?: RoomStatus; limit?: number } = {}): Promise<string[]> {
+  async findRoomIdsByChannel(channelId: string, options: { status?: RoomStatus; limit?: number; sharedOnly?: boolean } = {}): Promise<string[]> {
     const limit = options.limit === undefined ? NO_LIMIT : checkCount('limit', options.limit);
-    const rows = this.sql.findRoomIdsByChannel.all({ channelId, status: options.status ?? null, limit }) as { id: string }[];
+    const rows = this.sql.findRoomIdsByChannel.all({
+      channelId, status: options.status ?? null, limit, sharedOnly: options.sharedOnly ? 1 : 0,
+    }) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
@@ -328,6 +330,7 @@ function prepareAll(db: Database.Database): SQLiteStore['sql'] {
     findRoomIdsByChannel: p(`
       SELECT r.id FROM bindings b JOIN rooms r ON r.id = b.room_id
       WHERE b.channel_id = @channelId AND (@status IS NULL OR r.status = @status)
+        AND (@sharedOnly = 0 OR b.participant_id IS NULL)
       ORDER BY ${ROOM_ORDER} LIMIT @limit`),
     findLatestRoom: p(`
       SELECT r.id FROM rooms r

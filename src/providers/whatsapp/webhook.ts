@@ -41,7 +41,7 @@ export function createWhatsAppWebhook(options: WhatsAppWebhookOptions): WebhookH
   });
 }
 
-/** Parses a verified webhook body. Messages win over statuses when Meta batched both in one POST. */
+/** Parses a verified webhook body; when Meta batched messages and statuses in one POST, both are kept. */
 export function parseWhatsAppPayload(
   payload: Obj,
   channelId: string,
@@ -74,7 +74,7 @@ export function parseWhatsAppPayload(
       });
     });
   });
-  if (messages.length) return { kind: 'messages', messages };
+  if (messages.length) return { kind: 'messages', messages, ...(statuses.length && { statuses }) };
   if (statuses.length) return { kind: 'statuses', statuses };
   return { kind: 'ignored', reason: 'no messages or statuses in the payload' };
 }

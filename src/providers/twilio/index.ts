@@ -1,0 +1,23 @@
+export { TwilioMessagesClient } from './client.js';
+export type { CreateOutcome, TwilioMessage, TwilioMessageParams } from './client.js';
+export {
+  parseTwilioConfig, parseTwilioRCSConfig, TWILIO_API_URL, TwilioConfigSchema, TwilioRCSConfigSchema,
+  type TwilioConfig, type TwilioConfigInput, type TwilioRCSConfig, type TwilioRCSConfigInput,
+} from './config.js';
+export { buildInboundContent, outboundParts } from './content.js';
+export { MockTwilioSMSProvider, signedTwilioRequest } from './mock.js';
+export type { MockTwilioCall, MockTwilioFailure, MockTwilioProviderOptions } from './mock.js';
+export { createTwilioRCSProvider, TwilioRCSProvider } from './rcs.js';
+export type { TwilioRCSSendOptions } from './rcs.js';
+export { createTwilioSMSProvider, TwilioSMSProvider } from './sms.js';
+export type { TwilioSendOptions } from './sms.js';
+export { EMPTY_TWIML, TwilioWebhookHandler } from './webhook.js';
+export type { TwilioParams, TwilioWebhookOptions } from './webhook.js';
+
+import type { TwilioConfigInput } from './config.js';
+import { TwilioSMSProvider } from './sms.js';
+
+/** The Twilio SMS provider (`createTwilioRCSProvider` for RCS). */
+export function createTwilioProvider(config: TwilioConfigInput): TwilioSMSProvider {
+  return new TwilioSMSProvider(config);
+}

@@ -1,0 +1,116 @@
+/**
+ * One vendor webhook, framework-free: find the channel, verify the signature on the raw bytes,
+ * parse, validate everything, then signal rooms. Any HTTP server can call it and write the reply
+ * it returns; `createWebhookRouter` is the Express adapter.
+ *
+ * Expected refusals come back as replies (401/403 signature, 400 payload naming the field, 404
+ * channel); nothing is signalled when any of them happens. Anything else (Temporal unreachable…)
+ * is thrown, so the vendor gets a 5xx and retries later.
+ */
+import { ChannelNotRegisteredError, RoomClosedError, RoomKitValidationError, WebhookPayloadError, WebhookSignatureError } from '../errors.js';
+import type { RoomKit } from '../kit/room-kit.js';
+import { parseInput } from '../kit/validate.js';
+import { DeliveryStatus, InboundMessage } from '../models/index.js';
+import type { WebhookOutcome, WebhookReply, WebhookRequest } from '../providers/webhook.js';
+import { SenderAffinity, type RoomResolver, type SenderAffinityOptions } from './sender-affinity.js';
+
+export interface ProcessWebhookOptions extends SenderAffinityOptions {
+  /** Picks each message's room (passed to `signalInbound` as `roomId`); `undefined` ⇒ the kit's router. */
+  roomFor?: RoomResolver;
+}
+
+/** The channel exists but receives no webhooks. */
+export class WebhookNotSupportedError extends Error {
+  constructor(readonly channelId: string) {
+    super(`channel ${channelId} does not receive webhooks`);
+    this.name = 'WebhookNotSupportedError';
+  }
+}
+
+// One affinity table per kit, shared by every router and direct caller in this process.
+const affinities = new WeakMap<RoomKit, SenderAffinity>();
+function affinityOf(kit: RoomKit, options: SenderAffinityOptions): SenderAffinity {
+  let affinity = affinities.get(kit);
+  if (!affinity) {
+    affinity = new SenderAffinity(kit, options);
+    affinities.set(kit, affinity);
+  }
+  return affinity;
+}
+
+/**
+ * @example
+ * // Any framework: build the WebhookRequest from the raw request, write the reply back.
+ * const reply = await processWebhook(kit, 'sms-twilio', {
+ *   method: 'POST', url: 'https://example.com/webhooks/sms-twilio', headers, rawBody,
+ * });
+ * res.writeHead(reply.status, reply.contentType ? { 'content-type': reply.contentType } : {}).end(reply.body);
+ */
+export async function processWebhook(
+  kit: RoomKit,
+  channelId: string,
+  request: WebhookRequest,
+  options: ProcessWebhookOptions = {},
+): Promise<WebhookReply> {
+  try {
+    const channel = kit.getChannel(channelId);
+    if (!channel) throw new ChannelNotRegisteredError(channelId);
+    const handler = channel.webhook;
+    if (!handler) throw new WebhookNotSupportedError(channelId);
+
+    await handler.verify(request);
+    const outcome = checked(await handler.parse(request, channelId));
+
+    if (outcome.kind === 'messages') {
+      const affinity = affinityOf(kit, options);
+      // In order: a webhook carrying several messages of one sender keeps their order in the room.
+      for (const message of outcome.messages) {
+        try {
+          await affinity.signal(message, options.roomFor);
+        } catch (err) {
+          // A room closed for good cannot take it, and a vendor retry would not change that: ack.
+          if (!(err instanceof RoomClosedError)) throw err;
+        }
+      }
+    }
+    const statuses = outcome.kind === 'statuses' ? outcome.statuses : outcome.kind === 'messages' ? outcome.statuses ?? [] : [];
+    for (const status of statuses) await kit.processDeliveryStatus(status);
+    return outcome.reply ?? handler.ack ?? { status: 200 };
+  } catch (err) {
+    const reply = webhookErrorReply(err);
+    if (reply) return reply;
+    throw err;
+  }
+}
+
+/** Validates every message/status before any is signalled, so a bad one leaves nothing half-done. */
+function checked(outcome: WebhookOutcome): WebhookOutcome {
+  if (outcome.kind === 'messages') {
+    return {
+      ...outcome,
+      messages: outcome.messages.map((m, i) => parseInput(InboundMessage, m, 'inbound message', `messages.${i}`) as InboundMessage),
+      ...(outcome.statuses && {
+        statuses: outcome.statuses.map((s, i) => parseInput(DeliveryStatus, s, 'delivery status', `statuses.${i}`) as DeliveryStatus),
+      }),
+    };
+  }
+  if (outcome.kind === 'statuses') {
+    return { ...outcome, statuses: outcome.statuses.map((s, i) => parseInput(DeliveryStatus, s, 'delivery status', `statuses.${i}`) as DeliveryStatus) };
+  }
+  return outcome;
+}
+
+/** The answer for an expected refusal; `undefined` for anything else. */
+export function webhookErrorReply(err: unknown): WebhookReply | undefined {
+  if (err instanceof WebhookSignatureError) return json(err.status, { error: err.message });
+  if (err instanceof WebhookPayloadError) return json(400, { error: err.message, field: err.field });
+  if (err instanceof RoomKitValidationError) return json(400, { error: err.message, field: err.field });
+  if (err instanceof ChannelNotRegisteredError || err instanceof WebhookNotSupportedError) {
+    return json(404, { error: `no webhook for channel ${err.channelId}` });
+  }
+  return undefined;
+}
+
+function json(status: number, body: Record<string, unknown>): WebhookReply {
+  return { status, contentType: 'application/json', body: JSON.stringify(body) };
+}

@@ -1,0 +1,78 @@
+/**
+ * A small JSON API over the kit: create and read rooms, attach channels, post messages, page
+ * through the stored timeline. Every body and query is validated (400 naming the field); unknown
+ * rooms are 404, an existing room id on create is 409.
+ *
+ * It has no authentication of its own: mount it behind your auth middleware, or leave it off
+ * (`createApp(kit, { restApi: false })`) on a public host.
+ */
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import type { RoomKit } from '../kit/room-kit.js';
+import { parseInput } from '../kit/validate.js';
+import { BindingOptions, CreateRoomOptions, InboundMessage, RoomId, WaitStage } from '../models/index.js';
+import { errorHandler } from './error-handler.js';
+
+export interface RestApiOptions {
+  /** Largest JSON body. Default `'1mb'`. */
+  limit?: string | number;
+}
+
+const AttachBody = BindingOptions.extend({ channelId: z.string().min(1, 'channelId must not be empty') }).strict();
+const MessageQuery = z.object({ wait: WaitStage.optional() }).strict();
+const EventsQuery = z
+  .object({
+    offset: z.coerce.number().int().nonnegative().default(0),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+/**
+ * @example
+ * app.use('/api', createRestApi(kit));
+ * // POST /api/rooms {"roomId":"r1"} → 201 room
+ * // POST /api/rooms/r1/messages {"channelId":"sms","senderId":"+1555…","content":{"type":"text","body":"hi"}}
+ */
+export function createRestApi(kit: RoomKit, options: RestApiOptions = {}): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: options.limit ?? '1mb' }));
+
+  router.post('/rooms', async (req, res) => {
+    const body = parseInput(CreateRoomOptions, req.body ?? {}, 'room options');
+    res.status(201).json(await kit.createRoom(body));
+  });
+
+  router.get('/rooms/:roomId', async (req, res) => {
+    res.json(await kit.roomState(roomIdOf(req)));
+  });
+
+  router.post('/rooms/:roomId/channels', async (req, res) => {
+    const roomId = roomIdOf(req);
+    const { channelId, ...binding } = parseInput(AttachBody, req.body, 'attach request');
+    res.status(201).json(await kit.attachChannel(roomId, channelId, binding));
+  });
+
+  router.post('/rooms/:roomId/messages', async (req, res) => {
+    const roomId = roomIdOf(req);
+    const { wait } = parseInput(MessageQuery, { ...req.query }, 'query');
+    const message = parseInput(InboundMessage, req.body, 'inbound message') as InboundMessage;
+    // processInbound would create a missing room; over HTTP a wrong id is a 404 instead.
+    await kit.roomState(roomId);
+    res.json(await kit.processInbound(message, { roomId, ...(wait && { wait }) }));
+  });
+
+  router.get('/rooms/:roomId/events', async (req, res) => {
+    const roomId = roomIdOf(req);
+    const { offset, limit } = parseInput(EventsQuery, { ...req.query }, 'query');
+    // The store may trail the room workflow by a moment: ask the room itself before saying 404.
+    if (!(await kit.store.getRoom(roomId))) await kit.roomState(roomId);
+    res.json({ roomId, offset, limit, events: await kit.store.listEvents(roomId, { offset, limit }) });
+  });
+
+  router.use(errorHandler);
+  return router;
+}
+
+function roomIdOf(req: Request): string {
+  return parseInput(RoomId, req.params.roomId, 'roomId', 'roomId');
+}
