@@ -72,6 +72,27 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'closed-room',
+    // The workflow completes once the room is closed (patch 'closed-room-completes').
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await say(kit, roomId, 'last words');
+      await kit.closeRoom(roomId);
+      await new Promise((r) => setTimeout(r, 1000));
+    },
+  },
+  {
+    name: 'rate-limited',
+    // Two deliveries to a 1-per-second binding: the second waits on a durable timer.
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' }, rateLimit: { maxPerSecond: 1 } });
+      await Promise.all([say(kit, roomId, 'first'), say(kit, roomId, 'second')]);
+    },
+  },
+  {
     name: 'continue-as-new',
     // Recorded on a server that suggests continue-as-new after a few dozen events (see record.ts);
     // the saved history is the first run's, which ends in ContinueAsNew.
