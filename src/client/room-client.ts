@@ -10,7 +10,9 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type {
   CommandEnvelope, CommandResult, KitManifest, Room, RoomCommand, RoomWorkflowInput, WaitStage,
 } from '../models/index.js';
-import { commandSignal, commandUpdate, roomWorkflowId, stateQuery, type RoomSnapshot } from '../../workflows/room/definitions.js';
+import {
+  commandSignal, commandUpdate, CONTINUING_AS_NEW, roomWorkflowId, stateQuery, type RoomSnapshot,
+} from '../../workflows/room/definitions.js';
 import { errorFromInfo, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomNotFoundError } from '../errors.js';
 
 /** The workflow type name registered by `workflows/index.ts`. */
@@ -48,7 +50,8 @@ export class RoomClient {
   async command(roomId: string, command: RoomCommand, options: CommandOptions = {}): Promise<unknown> {
     const envelope = this.envelope(command, options);
     try {
-      const result = await this.handle(roomId).executeUpdate(commandUpdate, { args: [envelope], updateId: envelope.id });
+      const result = await retryWhileDraining(() =>
+        this.handle(roomId).executeUpdate(commandUpdate, { args: [envelope], updateId: envelope.id }));
       return unwrap(result, { roomId, channelId: channelOf(command) });
     } catch (err) {
       throw await this.completedIsClosed(mapError(err, roomId), roomId);
@@ -58,11 +61,12 @@ export class RoomClient {
   /** Run a command, starting the room first if it does not exist (update-with-start, USE_EXISTING). */
   async commandWithStart(room: Room, command: RoomCommand, options: CommandOptions & { autoCreated?: boolean } = {}): Promise<unknown> {
     const envelope = this.envelope(command, options);
-    const start = this.startOperation(room, 'USE_EXISTING', options.autoCreated ?? false);
     try {
-      const result = await this.client.workflow.executeUpdateWithStart(commandUpdate, {
-        args: [envelope], updateId: envelope.id, startWorkflowOperation: start,
-      });
+      // A start operation is single-use, so each attempt gets a fresh one.
+      const result = await retryWhileDraining(() => this.client.workflow.executeUpdateWithStart(commandUpdate, {
+        args: [envelope], updateId: envelope.id,
+        startWorkflowOperation: this.startOperation(room, 'USE_EXISTING', options.autoCreated ?? false),
+      }));
       return unwrap(result, { roomId: room.id, channelId: channelOf(command) });
     } catch (err) {
       throw isAlreadyStarted(err) ? new RoomClosedError(room.id) : mapError(err, room.id);
@@ -143,6 +147,24 @@ export class RoomClient {
  * room whose run failed or was terminated (an operator's action) may be started again.
  */
 const REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY' as const;
+
+/**
+ * A room about to continue as new refuses new updates in its validator (nothing is recorded); the
+ * next run takes them. Retry with the same update id until it does.
+ */
+async function retryWhileDraining<T>(call: () => Promise<T>, deadlineMs = 60_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      return await call();
+    } catch (err) {
+      const draining = err instanceof WorkflowUpdateFailedError
+        && err.cause instanceof Error && err.cause.message.includes(CONTINUING_AS_NEW);
+      if (!draining || Date.now() + delay > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
 
 function channelOf(command: RoomCommand): string | undefined {
   if ('channelId' in command) return command.channelId;

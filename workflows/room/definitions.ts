@@ -31,3 +31,6 @@ export interface RoomSnapshot {
 
 export const ROOM_WORKFLOW_ID_PREFIX = 'room:';
 export const roomWorkflowId = (roomId: string): string => `${ROOM_WORKFLOW_ID_PREFIX}${roomId}`;
+
+/** Message of the update validator's refusal while a room drains for continue-as-new. */
+export const CONTINUING_AS_NEW = 'roomkit: room is continuing as new; retry the command';

@@ -59,6 +59,8 @@ export class RoomState {
   /** Committed events waiting for delivery, in index order (the delivery lane). */
   lane: Plan[] = [];
   laneBusy = false;
+  /** Continue-as-new is due: new updates are refused until the next run takes over. */
+  draining = false;
   /** AI answers waiting for their commit pass; served before new commands. */
   reentry: { event: RoomEvent; cascade: Cascade }[] = [];
 
@@ -112,6 +114,11 @@ export class RoomState {
   }
 
   /** Nothing queued, nothing being delivered: the only moment the room may continue as new. */
+  /** Nobody waits on this run: no update queued, no answer pending, no delivery in flight. */
+  readyToContinue(): boolean {
+    return !this.queue.some((q) => q.awaited) && this.reentry.length === 0 && this.lane.length === 0 && !this.laneBusy;
+  }
+
   idle(): boolean {
     return this.queue.length === 0 && this.reentry.length === 0 && this.lane.length === 0 && !this.laneBusy;
   }

@@ -10,7 +10,7 @@ import {
 import { dueTransition, msUntilNextTimer } from '../../src/core/timers.js';
 import { CommandEnvelope, type CommandResult, type RoomWorkflowInput } from '../../src/models/index.js';
 import { closeRoom, handleAdmin, lifecycleEvent, pauseRoom } from './admin.js';
-import { commandSignal, commandUpdate, stateQuery } from './definitions.js';
+import { commandSignal, commandUpdate, CONTINUING_AS_NEW, stateQuery } from './definitions.js';
 import { emitFrameworkEvents } from './effects.js';
 import { DEFERRED, handleInbound, handleSend } from './inbound.js';
 import { release } from './cascade.js';
@@ -19,6 +19,8 @@ import { commitPass } from './pipeline.js';
 import { commit, fireObservers, safely } from './side-effects.js';
 import { RoomState, type QueuedCommand } from './state.js';
 
+/** Patch id: a busy room drains and continues as new without waiting to be idle. */
+export const DRAIN_FOR_CONTINUE_AS_NEW = 'drain-for-continue-as-new';
 /** Patch id: closed rooms complete their workflow (older histories kept them running). */
 export const CLOSED_ROOM_COMPLETES = 'closed-room-completes';
 
@@ -39,6 +41,9 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
     {
       // Synchronous zod check: a rejected update writes nothing to history and the room goes on.
       validator: (envelope) => {
+        // While the room drains for continue-as-new, new callers are turned away (nothing is
+        // written to history) and the client retries them on the next run.
+        if (rs.draining) throw new Error(CONTINUING_AS_NEW);
         CommandEnvelope.parse(envelope);
       },
     },
@@ -71,6 +76,19 @@ type SettleFn = (id: string, stage: 'committed' | 'delivered', result: CommandRe
 
 async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
   for (;;) {
+    if (workflowInfo().continueAsNewSuggested && !rs.refusesWrites() && patched(DRAIN_FOR_CONTINUE_AS_NEW)) {
+      // A busy room is never idle, so it drains instead: new updates are refused (and retried by
+      // the client on the next run), the ones already queued are served, deliveries finish, and
+      // queued signals are carried over.
+      rs.draining = true;
+      if (rs.readyToContinue() && allHandlersFinished()) {
+        await continueAsNew<typeof roomWorkflow>({ room: rs.room, manifest: rs.manifest, carried: rs.carry() });
+      }
+      if (!rs.queue.length && !rs.reentry.length) {
+        await condition(() => (rs.readyToContinue() && allHandlersFinished()) || rs.queue.length > 0 || rs.reentry.length > 0);
+        continue;
+      }
+    }
     const answer = rs.reentry.shift();
     if (answer) {
       await guarded(rs, 'reentry', () => commitPass(rs, answer.event, answer.cascade, false));
