@@ -72,6 +72,17 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'local-commits',
+    // Recorded after commits became local activities (patch 'local-commits'): markers, not tasks.
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
+      await say(kit, roomId, 'Hi there');
+      await say(kit, roomId, 'and again');
+    },
+  },
+  {
     name: 'closed-room',
     // The workflow completes once the room is closed (patch 'closed-room-completes').
     async run(kit, roomId) {
