@@ -11,6 +11,22 @@ export interface DeliverInput {
   /** Already transcoded and truncated for this target by the room. */
   event: RoomEvent;
   binding: ChannelBinding;
+  /** Attempts this event already had elsewhere (its first, in a batch). */
+  attemptOffset?: number;
+}
+
+export interface DeliverBatchInput {
+  roomId: string;
+  binding: ChannelBinding;
+  /** Consecutive committed events for this binding, in index order, already transcoded. */
+  events: RoomEvent[];
+}
+
+export interface DeliverBatchOutcome {
+  /** One outcome per event delivered or finally failed, in order. */
+  results: DeliverOutcome[];
+  /** Index (in `events`) of the first event that failed retryably; it and the rest were not sent. */
+  retryFrom?: number;
 }
 
 export interface DeliverOutcome {
@@ -26,8 +42,8 @@ export interface DeliverOutcome {
  * Push one event to one transport target. Throws a typed failure the room turns into a result.
  *
  * Retries: Temporal schedules a few attempts more than the binding asks for, so a worker that dies
- * mid-send is retried even under "no retries"; the binding's own budget is enforced here, by making
- * the failure of its last attempt non-retryable.
+ * mid-send is retried even under "no retries"; the binding's own budget is enforced here, by
+ * reporting the failure of its last attempt as data.
  * Circuit breaker: one per channel on this worker; a delivery that finally fails counts once (its
  * retries are one delivery, as in RoomKit), a denied one never reaches the provider.
  */
@@ -41,36 +57,61 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
     });
   };
 
+  /**
+   * One attempt at one event. Throws a retryable failure while the binding's budget lasts; on its
+   * last attempt reports the failure as data. `attempt` counts this event's attempts from 1.
+   */
+  const deliverOnce = async (input: DeliverInput, attempt: number): Promise<DeliverOutcome> => {
+    const { binding, roomId } = input;
+    const channel = channelFor({ channels }, binding.channelId);
+    const breaker = breakers.for(binding.channelId);
+    // Whether this call is the half-open probe, decided before it is let through.
+    const probe = breaker.current === 'half_open';
+    if (!breaker.allow()) {
+      return { failed: { code: 'circuit_breaker_open', message: `circuit breaker open for channel ${binding.channelId}: recent deliveries kept failing`, retryable: false } };
+    }
+    let result: DeliverOutcome;
+    try {
+      // Transports get the room without history: delivery has no use for it and it costs a read.
+      const ctx = await loadRoomContext(store, roomId);
+      await channel.onEvent(input.event, binding, ctx);
+      const out = await channel.deliver(input.event, binding, ctx);
+      result = out.providerResult ? { providerResult: out.providerResult } : {};
+    } catch (err) {
+      const failure = toFailure(err, binding.retryPolicy);
+      const lastAttempt = failure.nonRetryable || attempt >= 1 + (binding.retryPolicy?.maxRetries ?? 0);
+      if (lastAttempt || probe) await announce(breaker.recordFailure(), binding, roomId);
+      if (!lastAttempt) throw failure;
+      return { failed: { code: failure.type ?? 'DeliveryFailed', message: failure.message, retryable: !failure.nonRetryable } };
+    }
+    await announce(breaker.recordSuccess(), binding, roomId);
+    return result;
+  };
+
   return {
     async deliver(input: DeliverInput): Promise<DeliverOutcome> {
-      const { binding, roomId } = input;
-      const channel = channelFor({ channels }, binding.channelId);
-      const breaker = breakers.for(binding.channelId);
-      if (!breaker.allow()) {
-        throw ApplicationFailure.create({
-          type: 'circuit_breaker_open', nonRetryable: true,
-          message: `circuit breaker open for channel ${binding.channelId}: recent deliveries kept failing`,
-        });
-      }
-      let result: DeliverOutcome;
-      try {
-        result = await withHeartbeat(async () => {
-          // Transports get the room without history: delivery has no use for it and it costs a read.
-          const ctx = await loadRoomContext(store, roomId);
-          await channel.onEvent(input.event, binding, ctx);
-          const out = await channel.deliver(input.event, binding, ctx);
-          return out.providerResult ? { providerResult: out.providerResult } : {};
-        });
-      } catch (err) {
-        const failure = toFailure(err, binding.retryPolicy);
-        const lastAttempt = failure.nonRetryable || currentAttempt() >= 1 + (binding.retryPolicy?.maxRetries ?? 0);
-        const halfOpenProbe = breaker.current === 'half_open';
-        if (lastAttempt || halfOpenProbe) await announce(breaker.recordFailure(), binding, roomId);
-        if (!lastAttempt) throw failure;
-        return { failed: { code: failure.type ?? 'DeliveryFailed', message: failure.message, retryable: !failure.nonRetryable } };
-      }
-      await announce(breaker.recordSuccess(), binding, roomId);
-      return result;
+      return withHeartbeat(() => deliverOnce(input, currentAttempt() + (input.attemptOffset ?? 0)));
+    },
+
+    /**
+     * A busy room's backlog for one transport, in index order, in one activity. Each event gets its
+     * first attempt here; the first one that fails retryably stops the batch and the room retries it
+     * alone (`deliver` with `attemptOffset: 1`) before sending the rest, so order and each event's
+     * retry budget are kept. A worker lost mid-batch re-runs it: events already sent go out again
+     * with the same idempotency keys.
+     */
+    async deliverBatch(input: DeliverBatchInput): Promise<DeliverBatchOutcome> {
+      return withHeartbeat(async () => {
+        const results: DeliverOutcome[] = [];
+        for (const [i, event] of input.events.entries()) {
+          try {
+            results.push(await deliverOnce({ roomId: input.roomId, binding: input.binding, event }, 1));
+          } catch {
+            return { results, retryFrom: i };
+          }
+        }
+        return { results };
+      });
     },
   };
 }

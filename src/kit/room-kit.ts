@@ -348,8 +348,8 @@ export class RoomKit {
    */
   async processInbound(message: InboundMessage, options: ProcessInboundOptions = {}): Promise<InboundResult> {
     const opts = parseInput(ProcessInboundOptionsSchema, options, 'processInbound options');
-    const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
     try {
+      const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
       return (await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated })) as InboundResult;
     } catch (err) {
       // A closed room's workflow has completed; RoomKit answers a refusal, not an exception.
@@ -377,7 +377,7 @@ export class RoomKit {
    */
   async processDeliveryStatus(status: DeliveryStatus): Promise<{ roomId?: string }> {
     const parsed = parseInput(DeliveryStatus, status, 'delivery status');
-    const roomId = parsed.roomId ?? (await this.store.findRoomIdsByChannel(parsed.channelId, { status: 'active', limit: 1 }))[0];
+    const roomId = parsed.roomId ?? (await this.roomForStatus(parsed));
     if (!roomId) {
       this.log(`delivery status for ${parsed.provider} message ${parsed.messageId}: no active room bound to ${parsed.channelId}; ignored`);
       return {};
@@ -393,6 +393,19 @@ export class RoomKit {
     return { roomId };
   }
 
+  /**
+   * The room a report is about: the recipient's own room on that channel type (per-sender rooms),
+   * else the one ACTIVE room where the channel is shared (RoomKit's fallback).
+   */
+  private async roomForStatus(status: z.output<typeof DeliveryStatus>): Promise<string | undefined> {
+    const channel = this.channels.get(status.channelId);
+    if (status.recipient && channel) {
+      const own = await this.store.findLatestRoom(status.recipient, channel.channelType, 'active');
+      if (own) return own;
+    }
+    return (await this.store.findRoomIdsByChannel(status.channelId, { status: 'active', limit: 1, sharedOnly: true }))[0];
+  }
+
   /** An event authored by a bound channel, through the same pipeline (hooks, permissions, broadcast). */
   async sendEvent(roomId: string, channelId: string, content: EventContent, options: SendEventOptions = {}): Promise<RoomEvent> {
     const c = parseInput(EventContent, content, 'content', 'content');
@@ -404,6 +417,9 @@ export class RoomKit {
   private async inboundCommand(message: InboundMessage, roomId?: string) {
     const msg = parseInput(InboundMessage, message, 'inbound message');
     const channel = this.channel(msg.channelId);
+    // A closed room's workflow has completed; once Temporal forgets it (retention) a start would
+    // otherwise begin a fresh room under the same id over the old timeline.
+    if (roomId !== undefined && (await this.store.getRoom(roomId))?.status === 'closed') throw new RoomClosedError(roomId);
     const routed = roomId !== undefined
       ? roomId
       : await this.router.route({ channelId: msg.channelId, channelType: channel.channelType, participantId: msg.senderId });
@@ -412,7 +428,9 @@ export class RoomKit {
     // A room created for a message on a per-address transport (SMS, email, WhatsApp…) belongs to its
     // sender: the binding is theirs (the router finds it again for them, and never for another
     // sender) and replies go back to their address.
-    const owned = routed === undefined && channel instanceof TransportChannel;
+    // Also when the router found the sender's room through another channel of the same type: the
+    // new binding is theirs too, never a shared one another sender could be routed through.
+    const owned = roomId === undefined && channel instanceof TransportChannel;
     const defaultBinding = bindingFor(channel, id, owned
       ? { participantId: msg.senderId, metadata: { [channel.recipientKey]: msg.senderId } }
       : {});

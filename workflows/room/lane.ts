@@ -3,14 +3,16 @@
  * concurrently as activities. AI answers go back to the command loop for their own commit pass.
  */
 import { uuid4 } from '@temporalio/workflow';
+import { isSolicited } from '../../src/core/addressing.js';
 import { responseEvent } from '../../src/core/events.js';
+import { contentForTarget } from '../../src/core/transcode.js';
 import type {
   ChannelBinding, DeliveryResult, ObservationDraft, RoomEvent, TaskDraft,
 } from '../../src/models/index.js';
 import type { z } from 'zod';
 import { hold, release, type Cascade } from './cascade.js';
 import { commit, fireObservers, rewrite } from './side-effects.js';
-import { deliverBare, runTarget, type TargetOutcome } from './targets.js';
+import { deliverBare, deliverBatchTo, failed, runTarget, type TargetOutcome } from './targets.js';
 import type { RoomState } from './state.js';
 
 export interface Plan {
@@ -38,6 +40,72 @@ export async function executePlan(rs: RoomState, plan: Plan): Promise<void> {
     await queueResponses(rs, event, outcomes, cascade);
   } finally {
     release(cascade);
+  }
+}
+
+/** Most plans one batch carries: bounds the activity's input and the time before the next aftermath. */
+export const MAX_BATCH = 25;
+
+/**
+ * Plans that only go out to transports, with no rate limit and nothing injected: a run of them can be
+ * delivered per target in one activity instead of one per event.
+ */
+export function batchable(plan: Plan): boolean {
+  return plan.broadcast && plan.injected.length === 0 && plan.targets.length > 0
+    && plan.targets.every((t) => t.category === 'transport' && !t.rateLimit);
+}
+
+/** Same bindings, field for field: a binding changed between two commits ends the batch. */
+function sameTargets(a: Plan, b: Plan): boolean {
+  return JSON.stringify(a.targets) === JSON.stringify(b.targets);
+}
+
+/** The next plans to run: one, or a run of batchable plans with the same targets. */
+export function takeBatch(rs: RoomState, allowed: () => boolean): Plan[] {
+  const first = rs.lane.shift()!;
+  const batch = [first];
+  if (!batchable(first) || rs.lane.length === 0 || !batchable(rs.lane[0]) || !sameTargets(first, rs.lane[0]) || !allowed()) return batch;
+  while (batch.length < MAX_BATCH && rs.lane.length > 0 && batchable(rs.lane[0]) && sameTargets(first, rs.lane[0])) {
+    batch.push(rs.lane.shift()!);
+  }
+  return batch;
+}
+
+/**
+ * A run of batchable plans: per target, its events in index order through `deliverBatchTo`; then each
+ * plan's aftermath in index order, exactly as `executePlan` would have done it.
+ */
+export async function executeBatch(rs: RoomState, plans: Plan[]): Promise<void> {
+  try {
+    const targets = plans[0].targets;
+    const perTarget = await Promise.all(targets.map(async (target, t) => {
+      const outcomes: TargetOutcome[] = new Array(plans.length);
+      const sendAt: number[] = [];
+      const events: RoomEvent[] = [];
+      plans.forEach((plan, i) => {
+        const binding = plan.targets[t];
+        if (!isSolicited(plan.event, binding, plan.source, rs.room.agentResponsePolicy)) {
+          outcomes[i] = { kind: 'skipped', binding };
+          return;
+        }
+        const content = contentForTarget(plan.event.content, binding.capabilities);
+        if (content === null) {
+          outcomes[i] = { kind: 'failed', binding, result: failed(binding, { code: 'transcoding_failed', message: 'content cannot be shown on this channel', retryable: false }) };
+          return;
+        }
+        sendAt.push(i);
+        events.push({ ...plan.event, content });
+      });
+      const sent = events.length ? await deliverBatchTo(rs, events, target) : [];
+      sent.forEach((o, k) => { outcomes[sendAt[k]] = o; });
+      return outcomes;
+    }));
+    for (const [i, plan] of plans.entries()) {
+      const results = await aftermath(rs, plan, targets.map((_, t) => perTarget[t][i]));
+      if (plan.root && plan.cascade.result) plan.cascade.result.deliveryResults = results;
+    }
+  } finally {
+    for (const plan of plans) release(plan.cascade);
   }
 }
 

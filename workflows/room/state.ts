@@ -61,6 +61,8 @@ export class RoomState {
   laneBusy = false;
   /** Continue-as-new is due: new updates are refused until the next run takes over. */
   draining = false;
+  /** History length when the server first suggested continue-as-new in this run. */
+  suggestedAtLength: number | undefined;
   /** AI answers waiting for their commit pass; served before new commands. */
   reentry: { event: RoomEvent; cascade: Cascade }[] = [];
 

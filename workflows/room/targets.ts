@@ -2,7 +2,7 @@
  * Executing a broadcast plan: each target concurrently, as activities. Transports are delivered;
  * intelligence targets respond. Every outcome comes back as data.
  */
-import { ActivityFailure, ApplicationFailure, sleep, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { isSolicited } from '../../src/core/addressing.js';
 import { takeToken } from '../../src/core/rate-limit.js';
 import { contentForTarget } from '../../src/core/transcode.js';
@@ -11,7 +11,11 @@ import type {
 } from '../../src/models/index.js';
 import { deliverOps, respond } from './effects.js';
 import { aiTurn } from './ai-turn.js';
+import type { DeliverOutcome } from '../../activities/index.js';
 import type { RoomState } from './state.js';
+
+/** Patch id: per-binding rate limits wait on durable timers. */
+export const RATE_LIMIT_TIMERS = 'rate-limit-timers';
 
 export type TargetOutcome =
   | { kind: 'skipped'; binding: ChannelBinding }
@@ -43,22 +47,54 @@ export async function runTarget(
 }
 
 /** Deliver an event as is (no transcoding) to one transport; used for plans and injected events. */
-export async function deliverBare(rs: RoomState, event: RoomEvent, target: ChannelBinding): Promise<TargetOutcome> {
+export async function deliverBare(
+  rs: RoomState, event: RoomEvent, target: ChannelBinding, attemptOffset = 0,
+): Promise<TargetOutcome> {
   await rateLimited(rs, target);
   try {
     const out = await deliverOps(target).deliver({
-      roomId: rs.room.id, event, binding: target,
+      roomId: rs.room.id, event, binding: target, ...(attemptOffset && { attemptOffset }),
     });
-    if (out.failed) return { kind: 'failed', binding: target, result: failed(target, out.failed) };
-    const result: DeliveryResult = { channelId: target.channelId, status: 'sent' };
-    if (out.providerResult) {
-      result.providerResult = out.providerResult;
-      if (out.providerResult.providerMessageId) result.providerMessageId = out.providerResult.providerMessageId;
-    }
-    return { kind: 'delivered', binding: target, result };
+    return delivered(target, out);
   } catch (err) {
     return { kind: 'failed', binding: target, result: failed(target, describe(err)) };
   }
+}
+
+/**
+ * Several committed events to one transport in index order, in as few activities as possible (a
+ * busy room's backlog). An event that fails retryably on its first attempt is retried alone, after
+ * the binding's base delay, before the rest go out.
+ */
+export async function deliverBatchTo(rs: RoomState, events: RoomEvent[], target: ChannelBinding): Promise<TargetOutcome[]> {
+  const outcomes: TargetOutcome[] = [];
+  let from = 0;
+  while (from < events.length) {
+    try {
+      const out = await deliverOps(target).deliverBatch({ roomId: rs.room.id, binding: target, events: events.slice(from) });
+      for (const r of out.results) outcomes.push(delivered(target, r));
+      from += out.results.length;
+      if (out.retryFrom === undefined) continue;
+      await sleep(Math.round((target.retryPolicy?.baseDelaySeconds ?? 1) * 1000));
+      outcomes.push(await deliverBare(rs, events[from], target, 1));
+      from += 1;
+    } catch (err) {
+      // The batch itself could not run (workers lost too often): the rest failed like a delivery would.
+      const error = describe(err);
+      for (; from < events.length; from++) outcomes.push({ kind: 'failed', binding: target, result: failed(target, error) });
+    }
+  }
+  return outcomes;
+}
+
+function delivered(target: ChannelBinding, out: DeliverOutcome): TargetOutcome {
+  if (out.failed) return { kind: 'failed', binding: target, result: failed(target, out.failed) };
+  const result: DeliveryResult = { channelId: target.channelId, status: 'sent' };
+  if (out.providerResult) {
+    result.providerResult = out.providerResult;
+    if (out.providerResult.providerMessageId) result.providerMessageId = out.providerResult.providerMessageId;
+  }
+  return { kind: 'delivered', binding: target, result };
 }
 
 /**
@@ -66,7 +102,8 @@ export async function deliverBare(rs: RoomState, event: RoomEvent, target: Chann
  * dropped, and survives a worker restart while it waits.
  */
 async function rateLimited(rs: RoomState, target: ChannelBinding): Promise<void> {
-  if (!target.rateLimit) return;
+  // Rooms recorded before rate limits were enforced replay without the timers.
+  if (!target.rateLimit || !patched(RATE_LIMIT_TIMERS)) return;
   const { bucket, waitMs } = takeToken(rs.buckets[target.channelId], target.rateLimit, Date.now());
   rs.buckets[target.channelId] = bucket;
   if (waitMs > 0) await sleep(waitMs);
@@ -84,7 +121,7 @@ export function aiFailure(target: ChannelBinding, error: ErrorInfo, retryable = 
   };
 }
 
-function failed(target: ChannelBinding, error: { code: string; message: string; retryable: boolean }): DeliveryResult {
+export function failed(target: ChannelBinding, error: { code: string; message: string; retryable: boolean }): DeliveryResult {
   return { channelId: target.channelId, status: 'failed', error };
 }
 

@@ -14,13 +14,17 @@ import { commandSignal, commandUpdate, CONTINUING_AS_NEW, stateQuery } from './d
 import { emitFrameworkEvents } from './effects.js';
 import { DEFERRED, handleInbound, handleSend } from './inbound.js';
 import { release } from './cascade.js';
-import { executePlan } from './lane.js';
+import { executeBatch, executePlan, takeBatch } from './lane.js';
 import { commitPass } from './pipeline.js';
 import { commit, fireObservers, safely } from './side-effects.js';
 import { RoomState, type QueuedCommand } from './state.js';
 
+/** Patch id: a backlog of deliveries to the same transports goes out in one activity per target. */
+export const BATCHED_DELIVERY = 'batched-delivery';
 /** Patch id: a busy room drains and continues as new without waiting to be idle. */
 export const DRAIN_FOR_CONTINUE_AS_NEW = 'drain-for-continue-as-new';
+/** History events a room may add after the server suggested continue-as-new before it drains. */
+export const DRAIN_AFTER_EVENTS = 500;
 /** Patch id: closed rooms complete their workflow (older histories kept them running). */
 export const CLOSED_ROOM_COMPLETES = 'closed-room-completes';
 
@@ -68,7 +72,10 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
 
   if (!input.carried) await started(rs, input.autoCreated ?? false);
   // The lane never ends by itself; the room ends when the command loop does (a closed room).
-  void deliveryLane(rs);
+  deliveryLane(rs).catch((err: unknown) => {
+    // Only a cancellation ends the lane (guarded() swallows the rest); the loop sees it too.
+    if (!isCancellation(err)) log.error('room delivery lane stopped', { roomId: rs.room.id, error: String(err) });
+  });
   await commandLoop(rs, settle);
 }
 
@@ -76,17 +83,23 @@ type SettleFn = (id: string, stage: 'committed' | 'delivered', result: CommandRe
 
 async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
   for (;;) {
-    if (workflowInfo().continueAsNewSuggested && !rs.refusesWrites() && patched(DRAIN_FOR_CONTINUE_AS_NEW)) {
-      // A busy room is never idle, so it drains instead: new updates are refused (and retried by
-      // the client on the next run), the ones already queued are served, deliveries finish, and
-      // queued signals are carried over.
-      rs.draining = true;
-      if (rs.readyToContinue() && allHandlersFinished()) {
-        await continueAsNew<typeof roomWorkflow>({ room: rs.room, manifest: rs.manifest, carried: rs.carry() });
-      }
-      if (!rs.queue.length && !rs.reentry.length) {
-        await condition(() => (rs.readyToContinue() && allHandlersFinished()) || rs.queue.length > 0 || rs.reentry.length > 0);
-        continue;
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested && !rs.refusesWrites() && patched(DRAIN_FOR_CONTINUE_AS_NEW)) {
+      // A room that falls idle continues as new further down, accepting callers meanwhile. One that
+      // stays busy for DRAIN_AFTER_EVENTS more history events drains: new updates are refused (the
+      // client retries them on the next run), queued updates and AI answers are served, deliveries
+      // finish, and queued signals are carried over unprocessed.
+      rs.suggestedAtLength ??= info.historyLength;
+      if (info.historyLength - rs.suggestedAtLength >= DRAIN_AFTER_EVENTS) rs.draining = true;
+      if (rs.draining) {
+        const callersWaiting = () => rs.queue.some((q) => q.awaited) || rs.reentry.length > 0;
+        if (rs.readyToContinue() && allHandlersFinished()) {
+          await continueAsNew<typeof roomWorkflow>({ room: rs.room, manifest: rs.manifest, carried: rs.carry() });
+        }
+        if (!callersWaiting()) {
+          await condition(() => (rs.readyToContinue() && allHandlersFinished()) || callersWaiting());
+          continue;
+        }
       }
     }
     const answer = rs.reentry.shift();
@@ -129,9 +142,9 @@ async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
 async function deliveryLane(rs: RoomState): Promise<void> {
   for (;;) {
     await condition(() => rs.lane.length > 0);
-    const plan = rs.lane.shift()!;
+    const plans = takeBatch(rs, () => patched(BATCHED_DELIVERY));
     rs.laneBusy = true;
-    await guarded(rs, 'delivery', () => executePlan(rs, plan));
+    await guarded(rs, 'delivery', () => (plans.length > 1 ? executeBatch(rs, plans) : executePlan(rs, plans[0])));
     rs.laneBusy = false;
     await flushFramework(rs);
   }
