@@ -4,7 +4,7 @@
  */
 import type {
   ChannelBinding, ChannelCapabilities, ChannelCategory, ChannelDirection, ChannelOutput, ChannelType,
-  ProviderResult, RoomEvent,
+  ParsedInboundMessage, ProviderResult, RoomEvent,
 } from '../models/index.js';
 import type { WebhookHandler } from '../providers/webhook.js';
 import type { RoomContext } from './room-context.js';
@@ -41,6 +41,14 @@ export abstract class Channel {
 
   /** React to an event of the room (intelligence channels answer here). Default: no reaction. */
   async onEvent(_event: RoomEvent, _binding: ChannelBinding, _ctx: RoomContext): Promise<ChannelOutput | undefined> {
+    return undefined;
+  }
+
+  /**
+   * Binding metadata that lets a reply reach this sender in context (the email thread, the time the
+   * user last wrote). Merged into the sender's own binding on each inbound message.
+   */
+  replyContext(_message: ParsedInboundMessage): Record<string, unknown> | undefined {
     return undefined;
   }
 

@@ -1,4 +1,4 @@
-import type { ChannelCapabilities } from '../models/index.js';
+import type { ChannelCapabilities, ParsedInboundMessage } from '../models/index.js';
 import type { EmailProvider } from '../providers/email/base.js';
 import type { WebhookHandler } from '../providers/webhook.js';
 import { TransportChannel } from './transport.js';
@@ -52,5 +52,18 @@ export class EmailChannel extends TransportChannel {
       },
       webhook: options.webhook,
     });
+  }
+
+  /** Replies answer the sender's latest mail, in its thread, under its subject. */
+  override replyContext(message: ParsedInboundMessage): Record<string, unknown> | undefined {
+    const messageId = message.providerMessageId;
+    if (!messageId) return undefined;
+    const meta = message.metadata ?? {};
+    const references = Array.isArray(meta.references) ? meta.references.filter((r): r is string => typeof r === 'string') : [];
+    return {
+      inReplyTo: messageId,
+      references: [...references.filter((r) => r !== messageId), messageId],
+      ...(typeof meta.subject === 'string' && meta.subject && { subject: meta.subject }),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import type { ChannelCapabilities } from '../models/index.js';
+import type { ChannelCapabilities, ParsedInboundMessage } from '../models/index.js';
 import type { WebhookHandler } from '../providers/webhook.js';
 import { TransportChannel, type TransportProvider } from './transport.js';
 
@@ -41,5 +41,14 @@ export class TeamsChannel extends TransportChannel {
       // Read from the binding's metadata when present.
       defaults: { serviceUrl: undefined },
     });
+  }
+
+  /** Replies go to the user's conversation, on the Bot Framework service URL it lives on. */
+  override replyContext(message: ParsedInboundMessage): Record<string, unknown> | undefined {
+    const { serviceUrl, conversationId } = message.metadata ?? {};
+    return {
+      ...(typeof conversationId === 'string' && conversationId && { teamsConversationId: conversationId }),
+      ...(typeof serviceUrl === 'string' && serviceUrl && { serviceUrl }),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import type { ChannelCapabilities } from '../models/index.js';
+import type { ChannelCapabilities, ParsedInboundMessage } from '../models/index.js';
 import { TransportChannel, type TransportProvider } from './transport.js';
 
 export interface WhatsAppChannelOptions {
@@ -42,5 +42,10 @@ export class WhatsAppChannel extends TransportChannel {
       // `undefined` ⇒ read from the binding's metadata on each delivery.
       defaults: { lastInboundAt: undefined, replyTo: undefined },
     });
+  }
+
+  /** The 24-hour customer-service window opens again with every message the user sends. */
+  override replyContext(_message: ParsedInboundMessage): Record<string, unknown> | undefined {
+    return { lastInboundAt: new Date().toISOString() };
   }
 }

@@ -431,10 +431,16 @@ export class RoomKit {
     // Also when the router found the sender's room through another channel of the same type: the
     // new binding is theirs too, never a shared one another sender could be routed through.
     const owned = roomId === undefined && channel instanceof TransportChannel;
+    const replyContext = parseInput(JsonRecord.optional(), channel.replyContext(msg), `${channel.channelId} reply context`);
     const defaultBinding = bindingFor(channel, id, owned
-      ? { participantId: msg.senderId, metadata: { [channel.recipientKey]: msg.senderId } }
+      // The sender's address is the recipient unless the channel's reply context names another
+      // (a Teams reply goes to the conversation, not to the user id).
+      ? { participantId: msg.senderId, metadata: { [channel.recipientKey]: msg.senderId, ...replyContext } }
       : {});
-    return { room, autoCreated: routed === undefined, command: { kind: 'inbound' as const, message: msg, defaultBinding } };
+    return {
+      room, autoCreated: routed === undefined,
+      command: { kind: 'inbound' as const, message: msg, defaultBinding, ...(replyContext && { replyContext }) },
+    };
   }
 
   // ── read model ────────────────────────────────────────────────────────────

@@ -32,6 +32,8 @@ export const RoomCommand = z.discriminatedUnion('kind', [
     message: InboundMessage,
     /** Binding used if the source channel is not attached yet (auto-attach), and for its type. */
     defaultBinding: ChannelBinding,
+    /** Merged into the sender's own binding metadata (`Channel.replyContext`). */
+    replyContext: JsonRecord.optional(),
   }),
   z.object({
     kind: z.literal('send'),

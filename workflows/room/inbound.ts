@@ -42,6 +42,13 @@ export async function handleInbound(
   }
   const replay = await replayDuplicate(rs, message.idempotencyKey);
   if (replay) return ok(replay);
+  if (binding && cmd.replyContext && binding.participantId === message.senderId) {
+    // The sender's own binding follows the conversation (the email thread to answer in, when the
+    // WhatsApp user last wrote), so replies from the room reach them in context.
+    binding = { ...binding, metadata: { ...binding.metadata, ...cmd.replyContext } };
+    rs.putBinding(binding);
+    rs.changedBindings.push(binding);
+  }
   const event = inboundEvent(stamp(rs), message, binding ?? cmd.defaultBinding);
   return runRoot(rs, event, settle);
 }

@@ -53,7 +53,7 @@ export async function commit(rs: RoomState, parts: CommitParts): Promise<Task[]>
       events: [...events, ...(parts.rewrites ?? [])],
       tasks,
       observations,
-      bindings: parts.bindings,
+      bindings: [...(parts.bindings ?? []), ...rs.takeChangedBindings()],
       removedBindings: parts.removedBindings,
       participants: parts.participants,
       frameworkEvents: rs.takeFramework(),

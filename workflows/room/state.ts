@@ -174,6 +174,15 @@ export class RoomState {
   }
 
   /** Framework events someone listens to, removed from the pending list. */
+  /** Bindings changed outside an admin command (reply context); written by the next commit. */
+  changedBindings: ChannelBinding[] = [];
+
+  takeChangedBindings(): ChannelBinding[] {
+    const changed = this.changedBindings;
+    this.changedBindings = [];
+    return changed;
+  }
+
   takeFramework(): FrameworkEvent[] {
     const listened = new Set(this.manifest.listens);
     const out = this.pendingFramework.filter((e) => listened.has(e.type));
