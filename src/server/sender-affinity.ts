@@ -14,6 +14,7 @@
  * there, use a deterministic router (`roomFor` deriving the room id from the sender, or a kit
  * `inboundRouter` over a store with a unique constraint) so every replica picks the same room.
  */
+import { RoomClosedError } from '../errors.js';
 import type { RoomKit } from '../kit/room-kit.js';
 import type { InboundMessage } from '../models/index.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -49,8 +50,17 @@ export class SenderAffinity {
     const key = JSON.stringify([message.channelId, message.senderId]);
     return this.mutex.run(key, async () => {
       const chosen = roomFor ? await roomFor(message) : undefined;
-      const roomId = chosen ?? (await this.pinned(key, message.channelId));
-      const result = await this.kit.signalInbound(message, roomId !== undefined ? { roomId } : {});
+      const pinned = chosen === undefined ? await this.pinned(key, message.channelId) : undefined;
+      const roomId = chosen ?? pinned;
+      let result: { roomId: string };
+      try {
+        result = await this.kit.signalInbound(message, roomId !== undefined ? { roomId } : {});
+      } catch (err) {
+        // The pinned room closed meanwhile: forget the pin and let the router pick (or open) a room.
+        if (!(err instanceof RoomClosedError) || pinned === undefined) throw err;
+        this.pins.delete(key);
+        result = await this.kit.signalInbound(message);
+      }
       this.pin(key, result.roomId, message.idempotencyKey);
       return result;
     });

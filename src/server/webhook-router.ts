@@ -3,6 +3,7 @@
  * `GET /:channelId` (handshakes such as WhatsApp's `hub.challenge`). The body is kept raw, whatever
  * its content type, because signatures are computed over the exact bytes.
  */
+import { RoomKitError } from '../errors.js';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { RoomKit } from '../kit/room-kit.js';
 import type { WebhookReply, WebhookRequest } from '../providers/webhook.js';
@@ -55,6 +56,10 @@ export function toWebhookRequest(req: Request, publicBase?: string): WebhookRequ
   for (const [name, value] of Object.entries(req.headers)) {
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
+  if (req.body !== undefined && !Buffer.isBuffer(req.body) && !(typeof req.body === 'object' && Object.keys(req.body).length === 0)) {
+    // Signatures are computed over the exact bytes; a parser that ran first threw them away.
+    throw new RoomKitError('the request body was parsed before createWebhookRouter: mount the webhook router before express.json()/urlencoded()');
+  }
   const base = publicBase ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
   return {
     method: req.method,
@@ -77,6 +82,11 @@ const webhookErrors: ErrorRequestHandler = (err, _req, res, _next) => {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const type = (err as { type?: string }).type;
     res.status(status).json({ error: type === 'entity.too.large' ? 'request body too large' : (err as Error).message });
+    return;
+  }
+  if (err instanceof RoomKitError && err.name === 'RoomKitError') {
+    // A setup mistake of ours to report plainly (e.g. a body parser mounted before this router).
+    res.status(500).json({ error: err.message });
     return;
   }
   console.error('[roomkit] webhook failed', err);

@@ -7,10 +7,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  createApp, InMemoryStore, MockSMSProvider, SMSChannel, TransportChannel, type ParsedDeliveryStatus,
+  createApp, createWebhookRouter, InMemoryStore, MockSMSProvider, SMSChannel, TransportChannel, type ParsedDeliveryStatus,
   type RoomKit,
 } from '../../src/index.js';
 import { TwilioSMSProvider } from '../../src/providers/twilio/index.js';
@@ -107,6 +108,23 @@ describe('webhooks: Twilio through the HTTP edge into rooms', () => {
       const s = senders.indexOf(sender);
       expect(events.map((e) => e.idempotencyKey).sort()).toEqual(Array.from({ length: 8 }, (_, i) => sid(s * 100 + i)).sort());
       expect(events.map((e) => e.source.providerMessageId).sort()).toEqual(events.map((e) => e.idempotencyKey).sort());
+    }
+  });
+
+  it('a body parser mounted before the router is reported plainly (the signature needs the raw bytes)', async () => {
+    const app = express();
+    app.use(express.json());
+    app.use('/webhooks', createWebhookRouter(kit));
+    const misconfigured = createServer(app);
+    await new Promise<void>((resolve) => misconfigured.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(misconfigured.address() as AddressInfo).port}/webhooks/sms-race`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ From: '+15550001' }),
+      });
+      expect(res.status).toBe(500);
+      expect(((await res.json()) as { error: string }).error).toMatch(/mount the webhook router before express\.json/);
+    } finally {
+      await new Promise<void>((resolve) => misconfigured.close(() => resolve()));
     }
   });
 
