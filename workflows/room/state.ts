@@ -173,7 +173,6 @@ export class RoomState {
     });
   }
 
-  /** Framework events someone listens to, removed from the pending list. */
   /** Bindings changed outside an admin command (reply context); written by the next commit. */
   changedBindings: ChannelBinding[] = [];
 
@@ -183,6 +182,7 @@ export class RoomState {
     return changed;
   }
 
+  /** Framework events someone listens to, removed from the pending list. */
   takeFramework(): FrameworkEvent[] {
     const listened = new Set(this.manifest.listens);
     const out = this.pendingFramework.filter((e) => listened.has(e.type));

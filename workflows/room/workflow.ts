@@ -94,6 +94,7 @@ async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
       if (rs.draining) {
         const callersWaiting = () => rs.queue.some((q) => q.awaited) || rs.reentry.length > 0;
         if (rs.readyToContinue() && allHandlersFinished()) {
+          await flushFramework(rs); // the last delivery's events belong to this run's listeners
           await continueAsNew<typeof roomWorkflow>({ room: rs.room, manifest: rs.manifest, carried: rs.carry() });
         }
         if (!callersWaiting()) {
@@ -118,7 +119,10 @@ async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
       // A closed room refuses every write, so it has nothing left to do: finish what is in flight,
       // then complete and leave the worker's cache. Queries still work on the closed history.
       await condition(() => (rs.idle() && allHandlersFinished()) || rs.queue.length > 0 || rs.reentry.length > 0);
-      if (rs.idle() && allHandlersFinished()) return;
+      if (rs.idle() && allHandlersFinished()) {
+        await flushFramework(rs); // the last delivery's events, before the room completes
+        if (rs.idle() && allHandlersFinished()) return;
+      }
       continue;
     }
     const wake = () => rs.queue.length > 0 || rs.reentry.length > 0;
