@@ -8,7 +8,7 @@ import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE, httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import type { WebhookHandler } from '../webhook.js';
 import { parseSinchConfig, sinchBaseUrl, type SinchConfig, type SinchConfigInput } from './config.js';
-import { outboundParts } from './content.js';
+import { outboundParts } from '../sms/content.js';
 import { SinchWebhookHandler } from './webhook.js';
 
 /** `{ code, text }` (SMS REST API) or `{ error: { code, message } }` (gateway) ⇒ code and message. */

@@ -1,7 +1,7 @@
 import type { TransportSendOptions } from '../../channels/transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE, isRetryableStatus } from '../http.js';
-import { outboundParts } from './content.js';
+import { outboundParts } from '../sms/content.js';
 
 /** One batch as Sinch would have received it. */
 export interface MockSinchCall {

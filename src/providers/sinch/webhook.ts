@@ -6,7 +6,7 @@
 import { WebhookPayloadError } from '../../errors.js';
 import type { DeliveryStatus, InboundMessage } from '../../models/index.js';
 import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
-import { inboundContent, isoOrNull, type InboundMedia } from './content.js';
+import { inboundContent, isoOrNull, type InboundMedia } from '../sms/content.js';
 import { verifySinchSignature, type SinchSignatureScheme } from './signature.js';
 
 type Json = Record<string, unknown>;

@@ -7,7 +7,7 @@ import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import type { WebhookHandler } from '../webhook.js';
 import { parseTelnyxSMSConfig, type TelnyxSMSConfig, type TelnyxSMSConfigInput } from './config.js';
-import { outboundParts } from './content.js';
+import { outboundParts } from '../sms/content.js';
 import { NO_MESSAGE_ID, telnyxCall, telnyxMessageId } from './http.js';
 import { TelnyxWebhookHandler } from './webhook.js';
 

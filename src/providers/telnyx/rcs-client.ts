@@ -12,7 +12,7 @@ import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import type { WebhookHandler } from '../webhook.js';
 import { parseTelnyxRCSConfig, type TelnyxRCSConfig, type TelnyxRCSConfigInput } from './config.js';
-import { outboundParts } from './content.js';
+import { outboundParts } from '../sms/content.js';
 import { NO_MESSAGE_ID, telnyxCall, telnyxMessageId } from './http.js';
 import { rcsAgentMessage } from './rcs-message.js';
 import { TelnyxWebhookHandler } from './webhook.js';

@@ -8,7 +8,7 @@ import { WebhookPayloadError } from '../../errors.js';
 import type { DeliveryStatus, EventContent, InboundMessage } from '../../models/index.js';
 import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
 import { telnyxPublicKey } from './config.js';
-import { inboundContent, isoOrNull, type InboundMedia } from './content.js';
+import { inboundContent, isoOrNull, type InboundMedia } from '../sms/content.js';
 import { verifyTelnyxSignature } from './signature.js';
 
 type Json = Record<string, unknown>;

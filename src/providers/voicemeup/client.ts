@@ -9,7 +9,7 @@ import type { TransportSendOptions } from '../../channels/transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE, httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import { parseVoiceMeUpConfig, type VoiceMeUpConfig, type VoiceMeUpConfigInput } from './config.js';
-import { outboundParts } from './content.js';
+import { outboundParts } from '../sms/content.js';
 import { splitMessage } from './split.js';
 import { VoiceMeUpWebhookHandler } from './webhook.js';
 

@@ -1,7 +1,7 @@
 import type { TransportSendOptions } from '../../channels/transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
-import { outboundParts } from './content.js';
+import { outboundParts } from '../sms/content.js';
 import { splitMessage } from './split.js';
 
 /** One `queue_sms` request as VoiceMeUp would have received it (numbers without '+'). */

@@ -14,7 +14,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { WebhookPayloadError, WebhookSignatureError } from '../../errors.js';
 import type { InboundMessage } from '../../models/index.js';
 import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
-import { inboundContent, isoOrNull } from './content.js';
+import { inboundContent, isoOrNull } from '../sms/content.js';
 
 type Json = Record<string, unknown>;
 
