@@ -32,7 +32,7 @@ export function signEmailWebhook(secret: string, rawBody: Buffer | string): stri
 
 /**
  * @example
- * const inbound = new EmailWebhook({ secret: process.env.EMAIL_WEBHOOK_SECRET! });
+ * const inbound = new EmailWebhook({ secret: config.emailWebhookSecret });
  * kit.registerChannel(new EmailChannel('email-main', { provider: smtp, fromAddress: 'help@acme.test', webhook: inbound }));
  */
 export class EmailWebhook implements WebhookHandler {

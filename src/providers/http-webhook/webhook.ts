@@ -32,7 +32,7 @@ export interface HttpWebhookHandlerOptions {
 
 /**
  * @example
- * const inbound = new HttpWebhookHandler({ secret: process.env.HOOK_SECRET! });
+ * const inbound = new HttpWebhookHandler({ secret: config.hookSecret });
  * kit.registerChannel(new HTTPChannel('hook', { webhook: inbound }));
  */
 export class HttpWebhookHandler implements WebhookHandler {

@@ -26,7 +26,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 
 /**
  * @example
- * const handler = new SinchWebhookHandler({ secret: process.env.SINCH_WEBHOOK_SECRET! });
+ * const handler = new SinchWebhookHandler({ secret: config.sinchWebhookSecret });
  * await handler.verify(request);
  * const outcome = await handler.parse(request, 'sms-main');
  */

@@ -28,7 +28,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 
 /**
  * @example
- * const handler = new TelnyxWebhookHandler({ publicKey: process.env.TELNYX_PUBLIC_KEY! });
+ * const handler = new TelnyxWebhookHandler({ publicKey: config.telnyxPublicKey });
  * await handler.verify(request);
  * const outcome = await handler.parse(request, 'sms-main');
  */
