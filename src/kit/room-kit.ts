@@ -12,7 +12,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { Channel } from '../channels/channel.js';
-import { TransportChannel } from '../channels/transport.js';
 import { RoomClient } from '../client/room-client.js';
 import {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError, RoomClosedError, RoomKitError,
@@ -22,7 +21,7 @@ import { ToolRegistry, type ToolDefinition } from '../tools/registry.js';
 import {
   AccessSchema, BindingOptions, CreateRoomOptions, DeliveryStatus, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
-  type KitManifest, type Observation, WaitStage, type Room, type RoomEvent, type Task, type TaskStatus,
+  type KitManifest, type Observation, type Room, type RoomEvent, type Task, type TaskStatus,
 } from '../models/index.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { InMemoryStore } from '../store/in-memory.js';
@@ -32,51 +31,14 @@ import type { RoomSnapshot } from '../../workflows/room/definitions.js';
 import { bindingFor, newRoom, newRoomId } from './builders.js';
 import { FrameworkEventBus, type FrameworkEventHandler } from './framework-events.js';
 import { DefaultInboundRoomRouter, type InboundRoomRouter } from './router.js';
+import { inboundCommand } from './inbound-command.js';
 import { parseInput } from './validate.js';
-import { startWorker, type RunningWorker, type WorkerSettings, type WorkflowBundleOption } from './worker.js';
+import { startWorker, type RunningWorker } from './worker.js';
+import {
+  CircuitBreakerOptions, ProcessInboundOptionsSchema, type ProcessInboundOptions, type RoomKitOptions, type StartOptions,
+} from './options.js';
 
-export interface RoomKitOptions {
-  store?: ConversationStore;
-  inboundRouter?: InboundRoomRouter;
-  /** AI answers deeper than this are stored BLOCKED (`event_chain_depth_limit`). Default 5. */
-  maxChainDepth?: number;
-  temporal?: {
-    /** An existing server; when absent, `start()` runs the embedded dev server. */
-    address?: string;
-    namespace?: string;
-    taskQueue?: string;
-  };
-  /** Idempotency keys each room keeps in its state (default 5000); older keys are looked up in the store. */
-  idempotencyWindow?: number;
-  /** Where kit messages go (CLI build notice, warnings). Default: stderr. */
-  log?: (message: string) => void;
-  /**
-   * Per-channel circuit breaker of each worker (RoomKit defaults: 5 consecutive failed deliveries
-   * open it for 60 s, then one probe).
-   */
-  circuitBreaker?: { failureThreshold?: number; recoveryTimeoutSeconds?: number };
-}
-
-export interface StartOptions {
-  workflowBundle?: WorkflowBundleOption;
-  workerOptions?: WorkerSettings['workerOptions'];
-  /** Embedded dev server only: Web UI port (0 = any free port) and a SQLite file to persist state. */
-  devServer?: { uiPort?: number; dbFilename?: string };
-}
-
-export interface ProcessInboundOptions {
-  /** Skip routing and use this room (created if missing). */
-  roomId?: string;
-  /** 'delivered' (default) returns after the whole cascade; 'committed' right after the commit. */
-  wait?: WaitStage;
-}
-
-const CircuitBreakerOptions = z.object({
-  failureThreshold: z.number().int().min(1).max(1000).optional(),
-  recoveryTimeoutSeconds: z.number().positive().max(86_400).optional(),
-}).strict();
-
-const ProcessInboundOptionsSchema = z.object({ roomId: RoomId.optional(), wait: WaitStage.optional() }).strict();
+export type { ProcessInboundOptions, RoomKitOptions, StartOptions } from './options.js';
 
 export class RoomKit {
   readonly store: ConversationStore;
@@ -377,7 +339,11 @@ export class RoomKit {
    */
   async processDeliveryStatus(status: DeliveryStatus): Promise<{ roomId?: string }> {
     const parsed = parseInput(DeliveryStatus, status, 'delivery status');
-    const roomId = parsed.roomId ?? (await this.roomForStatus(parsed));
+    // The room a report is about is the recipient's, found as the router would find it for a message.
+    const channel = this.channel(parsed.channelId);
+    const roomId = parsed.roomId ?? (await this.router.route({
+      channelId: parsed.channelId, channelType: channel.channelType, ...(parsed.recipient && { participantId: parsed.recipient }),
+    }));
     if (!roomId) {
       this.log(`delivery status for ${parsed.provider} message ${parsed.messageId}: no active room bound to ${parsed.channelId}; ignored`);
       return {};
@@ -393,19 +359,6 @@ export class RoomKit {
     return { roomId };
   }
 
-  /**
-   * The room a report is about: the recipient's own room on that channel type (per-sender rooms),
-   * else the one ACTIVE room where the channel is shared (RoomKit's fallback).
-   */
-  private async roomForStatus(status: z.output<typeof DeliveryStatus>): Promise<string | undefined> {
-    const channel = this.channels.get(status.channelId);
-    if (status.recipient && channel) {
-      const own = await this.store.findLatestRoom(status.recipient, channel.channelType, 'active');
-      if (own) return own;
-    }
-    return (await this.store.findRoomIdsByChannel(status.channelId, { status: 'active', limit: 1, sharedOnly: true }))[0];
-  }
-
   /** An event authored by a bound channel, through the same pipeline (hooks, permissions, broadcast). */
   async sendEvent(roomId: string, channelId: string, content: EventContent, options: SendEventOptions = {}): Promise<RoomEvent> {
     const c = parseInput(EventContent, content, 'content', 'content');
@@ -416,31 +369,7 @@ export class RoomKit {
 
   private async inboundCommand(message: InboundMessage, roomId?: string) {
     const msg = parseInput(InboundMessage, message, 'inbound message');
-    const channel = this.channel(msg.channelId);
-    // A closed room's workflow has completed; once Temporal forgets it (retention) a start would
-    // otherwise begin a fresh room under the same id over the old timeline.
-    if (roomId !== undefined && (await this.store.getRoom(roomId))?.status === 'closed') throw new RoomClosedError(roomId);
-    const routed = roomId !== undefined
-      ? roomId
-      : await this.router.route({ channelId: msg.channelId, channelType: channel.channelType, participantId: msg.senderId });
-    const id = routed ?? newRoomId();
-    const room = newRoom(id);
-    // A room created for a message on a per-address transport (SMS, email, WhatsApp…) belongs to its
-    // sender: the binding is theirs (the router finds it again for them, and never for another
-    // sender) and replies go back to their address.
-    // Also when the router found the sender's room through another channel of the same type: the
-    // new binding is theirs too, never a shared one another sender could be routed through.
-    const owned = roomId === undefined && channel instanceof TransportChannel;
-    const replyContext = parseInput(JsonRecord.optional(), channel.replyContext(msg), `${channel.channelId} reply context`);
-    const defaultBinding = bindingFor(channel, id, owned
-      // The sender's address is the recipient unless the channel's reply context names another
-      // (a Teams reply goes to the conversation, not to the user id).
-      ? { participantId: msg.senderId, metadata: { [channel.recipientKey]: msg.senderId, ...replyContext } }
-      : {});
-    return {
-      room, autoCreated: routed === undefined,
-      command: { kind: 'inbound' as const, message: msg, defaultBinding, ...(replyContext && { replyContext }) },
-    };
+    return inboundCommand({ store: this.store, router: this.router }, this.channel(msg.channelId), msg, roomId);
   }
 
   // ── read model ────────────────────────────────────────────────────────────

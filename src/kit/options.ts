@@ -1,0 +1,49 @@
+/** What a RoomKit and its verbs accept (parsed at the boundary where zod schemas are given). */
+import { z } from 'zod';
+import { RoomId, WaitStage } from '../models/index.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { InboundRoomRouter } from './router.js';
+import type { WorkerSettings, WorkflowBundleOption } from './worker.js';
+
+export interface RoomKitOptions {
+  store?: ConversationStore;
+  inboundRouter?: InboundRoomRouter;
+  /** AI answers deeper than this are stored BLOCKED (`event_chain_depth_limit`). Default 5. */
+  maxChainDepth?: number;
+  temporal?: {
+    /** An existing server; when absent, `start()` runs the embedded dev server. */
+    address?: string;
+    namespace?: string;
+    taskQueue?: string;
+  };
+  /** Idempotency keys each room keeps in its state (default 5000); older keys are looked up in the store. */
+  idempotencyWindow?: number;
+  /** Where kit messages go (CLI build notice, warnings). Default: stderr. */
+  log?: (message: string) => void;
+  /**
+   * Per-channel circuit breaker of each worker (RoomKit defaults: 5 consecutive failed deliveries
+   * open it for 60 s, then one probe).
+   */
+  circuitBreaker?: { failureThreshold?: number; recoveryTimeoutSeconds?: number };
+}
+
+export interface StartOptions {
+  workflowBundle?: WorkflowBundleOption;
+  workerOptions?: WorkerSettings['workerOptions'];
+  /** Embedded dev server only: Web UI port (0 = any free port) and a SQLite file to persist state. */
+  devServer?: { uiPort?: number; dbFilename?: string };
+}
+
+export interface ProcessInboundOptions {
+  /** Skip routing and use this room (created if missing). */
+  roomId?: string;
+  /** 'delivered' (default) returns after the whole cascade; 'committed' right after the commit. */
+  wait?: WaitStage;
+}
+
+export const CircuitBreakerOptions = z.object({
+  failureThreshold: z.number().int().min(1).max(1000).optional(),
+  recoveryTimeoutSeconds: z.number().positive().max(86_400).optional(),
+}).strict();
+
+export const ProcessInboundOptionsSchema = z.object({ roomId: RoomId.optional(), wait: WaitStage.optional() }).strict();
