@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ChannelBinding, ProviderResult, RoomEvent } from '../src/models/index.js';
 import { CircuitBreakerRegistry, type BreakerEdge } from '../src/resilience/circuit-breaker.js';
+import type { RoomContext } from '../src/channels/room-context.js';
 import { loadRoomContext } from './context.js';
 import { channelFor, type ActivityDeps } from './deps.js';
 import { toFailure } from './failures.js';
@@ -61,7 +62,7 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
    * One attempt at one event. Throws a retryable failure while the binding's budget lasts; on its
    * last attempt reports the failure as data. `attempt` counts this event's attempts from 1.
    */
-  const deliverOnce = async (input: DeliverInput, attempt: number): Promise<DeliverOutcome> => {
+  const deliverOnce = async (input: DeliverInput, attempt: number, context?: RoomContext): Promise<DeliverOutcome> => {
     const { binding, roomId } = input;
     const channel = channelFor({ channels }, binding.channelId);
     const breaker = breakers.for(binding.channelId);
@@ -73,7 +74,7 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
     let result: DeliverOutcome;
     try {
       // Transports get the room without history: delivery has no use for it and it costs a read.
-      const ctx = await loadRoomContext(store, roomId);
+      const ctx = context ?? (await loadRoomContext(store, roomId));
       await channel.onEvent(input.event, binding, ctx);
       const out = await channel.deliver(input.event, binding, ctx);
       result = out.providerResult ? { providerResult: out.providerResult } : {};
@@ -103,9 +104,10 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
     async deliverBatch(input: DeliverBatchInput): Promise<DeliverBatchOutcome> {
       return withHeartbeat(async () => {
         const results: DeliverOutcome[] = [];
+        const ctx = await loadRoomContext(store, input.roomId); // one read for the whole batch
         for (const [i, event] of input.events.entries()) {
           try {
-            results.push(await deliverOnce({ roomId: input.roomId, binding: input.binding, event }, 1));
+            results.push(await deliverOnce({ roomId: input.roomId, binding: input.binding, event }, 1, ctx));
           } catch {
             return { results, retryFrom: i };
           }
