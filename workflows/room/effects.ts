@@ -1,10 +1,11 @@
 /**
  * Activity proxies, one per timeout/retry class. The workflow knows activities only as types.
  */
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { PersistInput, RoomActivities } from '../../activities/index.js';
 import type { ChannelBinding } from '../../src/models/index.js';
 import { deliveryRetry } from '../../src/core/retry.js';
+import { commitsByLocalActivity } from './patches.js';
 
 /** Store writes and reads: fast, idempotent, retried until they land. */
 const storeOptions = {
@@ -15,18 +16,14 @@ const storeOps = proxyActivities<RoomActivities>(storeOptions);
 const localStoreOps = proxyLocalActivities<RoomActivities>(storeOptions);
 export const { loadEvent, getEvent, findEventByIdempotencyKey, emitFrameworkEvents } = storeOps;
 
-/** Patch id: commits are written by a local activity. */
-export const LOCAL_COMMITS = 'local-commits';
-
 /**
- * Write a commit. A local activity runs in the worker that holds the room, inside the same workflow
- * task: no task-queue round trip, which is most of a commit's latency and what bounds a busy room's
- * throughput. Safe because the write is an idempotent upsert by (room, index): a worker that dies
- * mid-write replays the task and writes the same rows again. Rooms recorded before this ran remote
- * writes and keep doing so (`patched`).
+ * Write a commit: an idempotent upsert by (room, index), as a regular activity. Runs recorded while
+ * commits were local activities replay with local activities (see `PATCHES.commitsAsActivities` for
+ * why that stopped: their resolution could land in a later workflow task than their marker).
  */
 export function persist(input: PersistInput): Promise<void> {
-  return patched(LOCAL_COMMITS) ? localStoreOps.persist(input) : storeOps.persist(input);
+  const local = commitsByLocalActivity();
+  return local ? localStoreOps.persist(input) : storeOps.persist(input);
 }
 
 /** Hooks bound their own calls; the activity only needs room for the sum of their timeouts. */

@@ -61,10 +61,10 @@ function sameTargets(a: Plan, b: Plan): boolean {
 }
 
 /** The next plans to run: one, or a run of batchable plans with the same targets. */
-export function takeBatch(rs: RoomState, allowed: () => boolean): Plan[] {
+export function takeBatch(rs: RoomState, allowed: boolean): Plan[] {
   const first = rs.lane.shift()!;
   const batch = [first];
-  if (!batchable(first) || rs.lane.length === 0 || !batchable(rs.lane[0]) || !sameTargets(first, rs.lane[0]) || !allowed()) return batch;
+  if (!allowed || !batchable(first) || rs.lane.length === 0 || !batchable(rs.lane[0]) || !sameTargets(first, rs.lane[0])) return batch;
   while (batch.length < MAX_BATCH && rs.lane.length > 0 && batchable(rs.lane[0]) && sameTargets(first, rs.lane[0])) {
     batch.push(rs.lane.shift()!);
   }

@@ -2,7 +2,7 @@
  * Executing a broadcast plan: each target concurrently, as activities. Transports are delivered;
  * intelligence targets respond. Every outcome comes back as data.
  */
-import { ActivityFailure, ApplicationFailure, patched, sleep, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { isSolicited } from '../../src/core/addressing.js';
 import { takeToken } from '../../src/core/rate-limit.js';
 import { contentForTarget } from '../../src/core/transcode.js';
@@ -11,11 +11,9 @@ import type {
 } from '../../src/models/index.js';
 import { deliverOps, respond } from './effects.js';
 import { aiTurn } from './ai-turn.js';
+import { rateLimitTimers } from './patches.js';
 import type { DeliverOutcome } from '../../activities/index.js';
 import type { RoomState } from './state.js';
-
-/** Patch id: per-binding rate limits wait on durable timers. */
-export const RATE_LIMIT_TIMERS = 'rate-limit-timers';
 
 export type TargetOutcome =
   | { kind: 'skipped'; binding: ChannelBinding }
@@ -103,7 +101,8 @@ function delivered(target: ChannelBinding, out: DeliverOutcome): TargetOutcome {
  */
 async function rateLimited(rs: RoomState, target: ChannelBinding): Promise<void> {
   // Rooms recorded before rate limits were enforced replay without the timers.
-  if (!target.rateLimit || !patched(RATE_LIMIT_TIMERS)) return;
+  const timers = rateLimitTimers();
+  if (!target.rateLimit || !timers) return;
   const { bucket, waitMs } = takeToken(rs.buckets[target.channelId], target.rateLimit, Date.now());
   rs.buckets[target.channelId] = bucket;
   if (waitMs > 0) await sleep(waitMs);

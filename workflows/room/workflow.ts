@@ -5,7 +5,7 @@
  * channel never holds the next commit. An idle room continues as new when the history grows large.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, isCancellation, log, patched, setHandler, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, isCancellation, log, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { dueTransition, msUntilNextTimer } from '../../src/core/timers.js';
 import { CommandEnvelope, type CommandResult, type RoomWorkflowInput } from '../../src/models/index.js';
@@ -15,18 +15,13 @@ import { emitFrameworkEvents } from './effects.js';
 import { DEFERRED, handleInbound, handleSend } from './inbound.js';
 import { release } from './cascade.js';
 import { executeBatch, executePlan, takeBatch } from './lane.js';
+import { batchedDelivery, closedRoomCompletes, drainForContinueAsNew } from './patches.js';
 import { commitPass } from './pipeline.js';
 import { commit, fireObservers, safely } from './side-effects.js';
 import { RoomState, type QueuedCommand } from './state.js';
 
-/** Patch id: a backlog of deliveries to the same transports goes out in one activity per target. */
-export const BATCHED_DELIVERY = 'batched-delivery';
-/** Patch id: a busy room drains and continues as new without waiting to be idle. */
-export const DRAIN_FOR_CONTINUE_AS_NEW = 'drain-for-continue-as-new';
 /** History events a room may add after the server suggested continue-as-new before it drains. */
 export const DRAIN_AFTER_EVENTS = 500;
-/** Patch id: closed rooms complete their workflow (older histories kept them running). */
-export const CLOSED_ROOM_COMPLETES = 'closed-room-completes';
 
 export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   const rs = new RoomState(input);
@@ -84,7 +79,8 @@ type SettleFn = (id: string, stage: 'committed' | 'delivered', result: CommandRe
 async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
   for (;;) {
     const info = workflowInfo();
-    if (info.continueAsNewSuggested && !rs.refusesWrites() && patched(DRAIN_FOR_CONTINUE_AS_NEW)) {
+    const drains = drainForContinueAsNew();
+    if (info.continueAsNewSuggested && !rs.refusesWrites() && drains) {
       // A room that falls idle continues as new further down, accepting callers meanwhile. One that
       // stays busy for DRAIN_AFTER_EVENTS more history events drains: new updates are refused (the
       // client retries them on the next run), queued updates and AI answers are served, deliveries
@@ -115,7 +111,8 @@ async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
       await processCommand(rs, next, settle);
       continue;
     }
-    if (rs.refusesWrites() && patched(CLOSED_ROOM_COMPLETES)) {
+    const completes = closedRoomCompletes();
+    if (rs.refusesWrites() && completes) {
       // A closed room refuses every write, so it has nothing left to do: finish what is in flight,
       // then complete and leave the worker's cache. Queries still work on the closed history.
       await condition(() => (rs.idle() && allHandlersFinished()) || rs.queue.length > 0 || rs.reentry.length > 0);
@@ -146,7 +143,8 @@ async function commandLoop(rs: RoomState, settle: SettleFn): Promise<void> {
 async function deliveryLane(rs: RoomState): Promise<void> {
   for (;;) {
     await condition(() => rs.lane.length > 0);
-    const plans = takeBatch(rs, () => patched(BATCHED_DELIVERY));
+    const batching = batchedDelivery();
+    const plans = takeBatch(rs, batching);
     rs.laneBusy = true;
     await guarded(rs, 'delivery', () => (plans.length > 1 ? executeBatch(rs, plans) : executePlan(rs, plans[0])));
     rs.laneBusy = false;

@@ -1,0 +1,47 @@
+/**
+ * Every patch of the room workflow, and the only module that calls `patched()`.
+ *
+ * A patch check writes a marker the first time it answers true, and on replay it answers from the
+ * markers in history. So a check must be reached at the same point of the same workflow task on
+ * replay as it was live: each function below is called **unconditionally** at its decision point
+ * (never on the right of `&&`, `||` or `?`, never only when a queue happens to hold something), and
+ * the caller then combines the answer with the room's state. `tests/unit/architecture/patches.test.ts`
+ * keeps it so.
+ *
+ * Moving a check earlier than the code that first recorded its marker is replay-safe: during replay a
+ * missing marker answers false without fixing the decision, so the old path runs until the task
+ * that holds the marker.
+ */
+import { patched } from '@temporalio/workflow';
+
+export const PATCHES = {
+  /** Closed rooms complete their workflow (older histories kept them running). */
+  closedRoomCompletes: 'closed-room-completes',
+  /** Deliveries over a binding's rate wait on a durable timer. */
+  rateLimitTimers: 'rate-limit-timers',
+  /** Commits were written by a local activity (recorded between 0.1 and the replay fix; see below). */
+  localCommits: 'local-commits',
+  /**
+   * Commits are regular activities again. Local-activity commits recorded histories their own code
+   * could not replay under concurrent updates: the SDK sometimes resolves a local activity in the
+   * workflow task *after* the one holding its marker (together with the next update), while replay
+   * resolves it in the marker's task, so the delivery that follows moves to another task.
+   */
+  commitsAsActivities: 'commits-as-activities',
+  /** A backlog of deliveries to the same transports goes out in one activity per target. */
+  batchedDelivery: 'batched-delivery',
+  /** A busy room drains and continues as new without waiting to be idle. */
+  drainForContinueAsNew: 'drain-for-continue-as-new',
+} as const;
+
+/** How a commit is written: by a regular activity, except while replaying a local-commit history. */
+export function commitsByLocalActivity(): boolean {
+  if (patched(PATCHES.commitsAsActivities)) return false;
+  // Replaying a run recorded with local commits (no marker for the patch above): keep its shape.
+  return patched(PATCHES.localCommits);
+}
+
+export const batchedDelivery = (): boolean => patched(PATCHES.batchedDelivery);
+export const drainForContinueAsNew = (): boolean => patched(PATCHES.drainForContinueAsNew);
+export const closedRoomCompletes = (): boolean => patched(PATCHES.closedRoomCompletes);
+export const rateLimitTimers = (): boolean => patched(PATCHES.rateLimitTimers);
