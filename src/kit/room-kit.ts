@@ -163,12 +163,23 @@ export class RoomKit {
     this.rooms = new RoomClient(client, this.temporal.taskQueue, () => this.manifest());
   }
 
-  /** Worker only: serve rooms until the worker is shut down (SIGINT/SIGTERM or `close()`). */
+  /** Worker only: serve rooms until the worker is shut down (SIGINT/SIGTERM, `stopWorker()` or `close()`). */
   async runWorker(options: StartOptions = {}): Promise<void> {
     const address = this.server?.address ?? this.temporal.address;
     if (!address) throw new RoomKitError('runWorker() needs temporal.address (or use start())');
     const w = await this.startWorkerOn(address, options);
     await w.done;
+  }
+
+  /**
+   * Stop this kit's worker gracefully and keep the kit (client, store, channels) open: a rolling
+   * restart or a deploy. Rooms the worker cached are rebuilt by replay on whichever worker serves
+   * them next. `runWorker()` may be called again afterwards.
+   */
+  async stopWorker(): Promise<void> {
+    const w = this.runningWorker;
+    this.runningWorker = undefined;
+    await w?.stop();
   }
 
   get temporalAddress(): string | undefined {
