@@ -33,7 +33,8 @@ import { FrameworkEventBus, type FrameworkEventHandler } from './framework-event
 import { DefaultInboundRoomRouter, type InboundRoomRouter } from './router.js';
 import { inboundCommand } from './inbound-command.js';
 import { parseInput } from './validate.js';
-import { startWorker, type RunningWorker } from './worker.js';
+import { startWorker, taskFailureWatch, type RunningWorker } from './worker.js';
+import { watchTaskFailures } from './task-failures.js';
 import {
   CircuitBreakerOptions, ProcessInboundOptionsSchema, type ProcessInboundOptions, type RoomKitOptions, type StartOptions,
 } from './options.js';
@@ -220,6 +221,8 @@ export class RoomKit {
       { store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events, breakers: this.breakers },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
+    const unwatch = watchTaskFailures(taskFailureWatch(this.runningWorker.connection, this.temporal, this.events, this.log));
+    this.runningWorker.done.finally(unwatch).catch(() => undefined);
     return this.runningWorker;
   }
 

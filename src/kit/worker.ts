@@ -1,7 +1,10 @@
 /** Building and running the in-process Temporal worker that serves room workflows. */
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
+import { ROOM_WORKFLOW_ID_PREFIX } from '../../workflows/room/definitions.js';
+import type { FrameworkEventBus } from './framework-events.js';
+import { TaskFailureLogger, type TaskFailureWatch } from './task-failures.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -28,10 +31,17 @@ export interface RunningWorker {
 /**
  * The SDK logs every worker state change at INFO; default the process-wide runtime to WARN unless
  * the application installed its own runtime first (it can only be installed once per process).
+ * Core's warnings are forwarded to a `TaskFailureLogger`, so a room whose workflow task fails is
+ * reported (`room_task_failed`). An application installing its own runtime keeps that report by
+ * wrapping its logger the same way: `new TaskFailureLogger('INFO', myLogger)` with
+ * `telemetryOptions.logging.forward`.
  */
 export function installQuietRuntime(level: LogLevel = 'WARN'): void {
   try {
-    Runtime.install({ logger: new DefaultLogger(level) });
+    Runtime.install({
+      logger: new TaskFailureLogger(level),
+      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    });
   } catch {
     // Already installed by the application (or an earlier kit): keep theirs.
   }
@@ -70,5 +80,33 @@ export async function startWorker(settings: WorkerSettings, deps: ActivityDeps):
       await done.catch(() => undefined);
       await connection.close();
     },
+  };
+}
+
+/**
+ * How a kit reports its worker's failing workflow tasks: the run is looked up on the worker's own
+ * task queue (visibility can lag the first failure by a moment), and a room's failure becomes the
+ * framework event `room_task_failed` for the kit's listeners.
+ */
+export function taskFailureWatch(
+  connection: NativeConnection, temporal: { namespace: string; taskQueue: string }, events: FrameworkEventBus, log: (m: string) => void,
+): TaskFailureWatch {
+  return {
+    async lookup(runId) {
+      const query = `RunId = '${runId.replace(/'/g, '')}' AND TaskQueue = '${temporal.taskQueue.replace(/'/g, '')}'`;
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const res = await connection.workflowService.listWorkflowExecutions({ namespace: temporal.namespace, query, pageSize: 1 });
+        const id = res.executions?.[0]?.execution?.workflowId;
+        if (id) return id;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      return undefined;
+    },
+    roomOf: (workflowId) => (workflowId.startsWith(ROOM_WORKFLOW_ID_PREFIX) ? workflowId.slice(ROOM_WORKFLOW_ID_PREFIX.length) : undefined),
+    report: (roomId, failure) => events.emit({
+      type: 'room_task_failed', roomId, timestamp: new Date().toISOString(),
+      data: { run_id: failure.runId, reason: failure.reason, nondeterminism: failure.nondeterminism },
+    }),
+    log,
   };
 }
