@@ -17,7 +17,11 @@ export interface PersistInput {
 }
 
 export function persistActivities({ store, events: bus }: ActivityDeps) {
-  return {
+  const activities = {
+    /** Commits queued behind one another, in commit order: each as `persist` would write it. */
+    async persistBatch(inputs: PersistInput[]): Promise<void> {
+      for (const input of inputs) await activities.persist(input);
+    },
     async persist(input: PersistInput): Promise<void> {
       await store.putRoom(input.room);
       if (input.events?.length) await store.putEvents(input.events);
@@ -41,4 +45,5 @@ export function persistActivities({ store, events: bus }: ActivityDeps) {
       for (const e of input.events) await bus.emit(e);
     },
   };
+  return activities;
 }

@@ -172,18 +172,19 @@ async function replayAll(client: Client, rooms: Plan[]): Promise<{ runs: number;
 
 /** Every key stored exactly once in its room, indexes gap-free, every message delivered once. */
 async function expectExactlyOnce(h: Harness, rooms: Plan[], keys: string[]): Promise<void> {
+  // Signals are fire-and-forget: wait for each room's queue to drain, then for every message to go
+  // out (a delivery starts only once its commit is durable, so the store holds it by then).
+  for (const p of rooms) await expect.poll(async () => (await h.client.roomState(p.room)).counters.queued, { timeout: 60_000 }).toBe(0);
+  const inbound = new Set(keys);
+  await expect.poll(() => new Set(h.sms.calls.map((c) => c.event.idempotencyKey).filter((k) => k && inbound.has(k))).size, { timeout: 60_000 }).toBe(inbound.size);
   const stored = new Map<string, number>();
   for (const p of rooms) {
-    // Signals are fire-and-forget: wait for each room's queue to drain before reading its timeline.
-    await expect.poll(async () => (await h.client.roomState(p.room)).counters.queued, { timeout: 60_000 }).toBe(0);
     const events = await h.store.listEvents(p.room, { limit: 10_000 });
     expect(events.map((e) => e.index)).toEqual(events.map((_, i) => i));
     for (const e of events) if (e.idempotencyKey) stored.set(e.idempotencyKey, (stored.get(e.idempotencyKey) ?? 0) + 1);
   }
-  expect(stored.size).toBe(new Set(keys).size);
+  expect(stored.size).toBe(inbound.size);
   expect([...stored.values()].every((n) => n === 1)).toBe(true);
-  const inbound = new Set(keys.map((k) => k));
-  await expect.poll(() => new Set(h.sms.calls.map((c) => c.event.idempotencyKey).filter((k) => k && inbound.has(k))).size, { timeout: 60_000 }).toBe(inbound.size);
   const perEvent = new Map<string, number>();
   for (const c of h.sms.calls) perEvent.set(c.event.id, (perEvent.get(c.event.id) ?? 0) + 1);
   expect([...perEvent.entries()].filter(([, n]) => n > 1)).toEqual([]);

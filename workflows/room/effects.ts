@@ -26,6 +26,9 @@ export function persist(input: PersistInput): Promise<void> {
   return local ? localStoreOps.persist(input) : storeOps.persist(input);
 }
 
+/** Several commits in one activity, written in order (the room's write-behind batches). */
+export const { persistBatch } = storeOps;
+
 /** Hooks bound their own calls; the activity only needs room for the sum of their timeouts. */
 export function hookOps(totalTimeoutMs: number) {
   return proxyActivities<RoomActivities>({

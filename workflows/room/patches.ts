@@ -32,6 +32,12 @@ export const PATCHES = {
   batchedDelivery: 'batched-delivery',
   /** A busy room drains and continues as new without waiting to be idle. */
   drainForContinueAsNew: 'drain-for-continue-as-new',
+  /**
+   * The command loop hands a commit to the room's writer and takes the next command at once; the
+   * writer keeps one persist activity in flight and batches what queued meanwhile. What follows a
+   * commit (its `committed` answer, observers, the delivery plan) waits until it is durable.
+   */
+  writeBehindCommits: 'write-behind-commits',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -45,3 +51,4 @@ export const batchedDelivery = (): boolean => patched(PATCHES.batchedDelivery);
 export const drainForContinueAsNew = (): boolean => patched(PATCHES.drainForContinueAsNew);
 export const closedRoomCompletes = (): boolean => patched(PATCHES.closedRoomCompletes);
 export const rateLimitTimers = (): boolean => patched(PATCHES.rateLimitTimers);
+export const writeBehindCommits = (): boolean => patched(PATCHES.writeBehindCommits);

@@ -11,7 +11,8 @@ import { planTargets } from '../../src/core/visibility.js';
 import { canWrite, type RoomEvent } from '../../src/models/index.js';
 import { hold, rootCommitted, type Cascade } from './cascade.js';
 import { hookOps } from './effects.js';
-import { commit, safely } from './side-effects.js';
+import { commit, commitBehind, safely } from './side-effects.js';
+import { writeBehindCommits } from './patches.js';
 import type { RoomState } from './state.js';
 
 /** Commit an event and queue its plan. `mutationTarget`: the event an allowed edit/delete rewrites. */
@@ -38,11 +39,26 @@ export async function commitPass(
     ev.status = 'delivered';
   }
   const rewrites = !gate && mutationTarget ? [applyMutation(ev, mutationTarget)] : [];
-  await commit(rs, { events: [ev, ...injected.map((i) => i.event)], rewrites, ...sideEffects });
+  const parts = { events: [ev, ...injected.map((i) => i.event)], rewrites, ...sideEffects };
+  // What follows the commit, once it is durable: the committed answer, observers, the plan.
+  const afterCommit = async (): Promise<void> => {
+    if (root) rootCommitted(cascade, ev, gate?.reason);
+    if (!gate) await afterChainObservers(rs, ev);
+    // RoomKit quirk 6: a source with no binding (detached) is stored but not broadcast.
+    const targets = gate || !source ? [] : planTargets(ev, source, rs.bindings);
+    rs.lane.push({ event: ev, source, targets, injected, cascade, root, broadcast: !gate && !!source });
+  };
+  const behind = writeBehindCommits();
+  if (behind) {
+    // The plan holds the cascade from now on: the caller's own hold may end before the commit lands.
+    hold(cascade);
+    commitBehind(rs, parts, afterCommit);
+    return;
+  }
+  // The recorded path, step for step as it ran before write-behind (older histories replay it).
+  await commit(rs, parts);
   if (root) rootCommitted(cascade, ev, gate?.reason);
   if (!gate) await afterChainObservers(rs, ev);
-
-  // RoomKit quirk 6: a source with no binding (detached) is stored but not broadcast.
   const targets = gate || !source ? [] : planTargets(ev, source, rs.bindings);
   hold(cascade);
   rs.lane.push({ event: ev, source, targets, injected, cascade, root, broadcast: !gate && !!source });

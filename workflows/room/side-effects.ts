@@ -2,13 +2,15 @@
  * Persisting events with their side effects (tasks, observations) and firing observer hooks.
  * Nothing here throws into the loop: a failed effect becomes a framework event and a log line.
  */
-import { log, uuid4 } from '@temporalio/workflow';
+import { isCancellation, log, uuid4 } from '@temporalio/workflow';
+import type { PersistInput } from '../../activities/index.js';
 import { matchingHooks } from '../../src/core/hooks.js';
 import type {
   ChannelBinding, HookTrigger, Observation, ObservationDraft, Participant, RoomEvent, Task, TaskDraft,
 } from '../../src/models/index.js';
 import type { z } from 'zod';
-import { hookOps, persist } from './effects.js';
+import { hookOps, persist, persistBatch } from './effects.js';
+import { writeBehindCommits } from './patches.js';
 import type { RoomState } from './state.js';
 
 export interface CommitParts {
@@ -31,6 +33,36 @@ export interface CommitParts {
  * framework events ride along so they cost no extra round trip.
  */
 export async function commit(rs: RoomState, parts: CommitParts): Promise<Task[]> {
+  const { input, tasks } = stage(rs, parts);
+  await write(rs, input);
+  if (tasks.length && parts.trigger) await announceTasks(rs, tasks, parts.trigger);
+  return tasks;
+}
+
+/**
+ * Write-behind: stage the commit now (indexes, room state) and return at once; `after` runs once
+ * it is durable, after every earlier commit's `after`, so answers and delivery plans keep commit
+ * order. The command loop is free to take the next command meanwhile.
+ */
+export function commitBehind(rs: RoomState, parts: CommitParts, after: () => Promise<void>): void {
+  const { input, tasks } = stage(rs, parts);
+  const durable = write(rs, input);
+  rs.commitsInFlight += 1;
+  rs.afterCommits = rs.afterCommits.then(async () => {
+    try {
+      await durable;
+      if (tasks.length && parts.trigger) await announceTasks(rs, tasks, parts.trigger);
+      await after();
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      log.error('room commit follow-up failed unexpectedly', { roomId: rs.room.id, error: err instanceof Error ? err.message : String(err) });
+    } finally {
+      rs.commitsInFlight -= 1;
+    }
+  });
+}
+
+function stage(rs: RoomState, parts: CommitParts): { input: PersistInput; tasks: Task[] } {
   const now = new Date().toISOString();
   const events = parts.events ?? [];
   if (events.length) rs.assignIndexes(events, now, parts.activity ?? true);
@@ -47,26 +79,55 @@ export async function commit(rs: RoomState, parts: CommitParts): Promise<Task[]>
     ...(o.category !== undefined && { category: o.category }),
     ...(o.channelId !== undefined && { channelId: o.channelId }),
   }));
-  await safely(rs, 'persist', () =>
-    persist({
-      room: rs.room,
-      events: [...events, ...(parts.rewrites ?? [])],
-      tasks,
-      observations,
-      bindings: [...(parts.bindings ?? []), ...rs.takeChangedBindings()],
-      removedBindings: parts.removedBindings,
-      participants: parts.participants,
-      frameworkEvents: rs.takeFramework(),
-    }),
-  );
-  if (tasks.length && parts.trigger) await announceTasks(rs, tasks, parts.trigger);
-  return tasks;
+  const input: PersistInput = {
+    room: rs.room,
+    events: [...events, ...(parts.rewrites ?? [])],
+    tasks,
+    observations,
+    bindings: [...(parts.bindings ?? []), ...rs.takeChangedBindings()],
+    removedBindings: parts.removedBindings,
+    participants: parts.participants,
+    frameworkEvents: rs.takeFramework(),
+  };
+  return { input, tasks };
 }
 
 /** Re-write already indexed events (e.g. to record delivery failures on them). */
 export async function rewrite(rs: RoomState, events: RoomEvent[]): Promise<void> {
   for (const e of events) rs.replaceRecent(e);
-  await safely(rs, 'persist', () => persist({ room: rs.room, events, frameworkEvents: rs.takeFramework() }));
+  await write(rs, { room: rs.room, events, frameworkEvents: rs.takeFramework() });
+}
+
+/** Most commits one persist activity carries. */
+export const MAX_WRITE_BATCH = 50;
+
+/**
+ * One write path per room. Recorded before write-behind, each commit was its own persist activity
+ * awaited by its caller; now commits queue, one persist is in flight at a time, and everything that
+ * queued behind it goes out together when it lands.
+ */
+function write(rs: RoomState, input: PersistInput): Promise<unknown> {
+  const behind = writeBehindCommits();
+  // The recorded path, awaited exactly as before (no extra hop: older histories replay unchanged).
+  if (!behind) return safely(rs, 'persist', () => persist(input));
+  return new Promise<void>((resolve) => {
+    rs.writes.push({ input, done: resolve });
+    if (!rs.writing) void drainWrites(rs);
+  });
+}
+
+async function drainWrites(rs: RoomState): Promise<void> {
+  rs.writing = true;
+  try {
+    while (rs.writes.length) {
+      const batch = rs.writes.splice(0, MAX_WRITE_BATCH);
+      const inputs = batch.map((w) => w.input);
+      await safely(rs, 'persist', () => (inputs.length === 1 ? persist(inputs[0]) : persistBatch(inputs)));
+      for (const w of batch) w.done();
+    }
+  } finally {
+    rs.writing = false;
+  }
 }
 
 async function announceTasks(rs: RoomState, tasks: Task[], trigger: RoomEvent): Promise<void> {

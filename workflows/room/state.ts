@@ -9,6 +9,7 @@ import type {
   ChannelBinding, CommandEnvelope, CommandResult, FrameworkEvent, KitManifest, Participant, Room, RoomEvent,
   RoomWorkflowInput,
 } from '../../src/models/index.js';
+import type { PersistInput } from '../../activities/index.js';
 import type { RoomSnapshot } from './definitions.js';
 import type { Cascade } from './cascade.js';
 import type { Plan } from './lane.js';
@@ -59,6 +60,13 @@ export class RoomState {
   /** Committed events waiting for delivery, in index order (the delivery lane). */
   lane: Plan[] = [];
   laneBusy = false;
+  /** Write-behind (see `commitBehind`): commits staged whose follow-up has not run yet. */
+  commitsInFlight = 0;
+  /** The follow-ups of staged commits, chained in commit order. */
+  afterCommits: Promise<void> = Promise.resolve();
+  /** Commits waiting for the room's writer, and whether its persist is in flight. */
+  writes: { input: PersistInput; done: () => void }[] = [];
+  writing = false;
   /** Continue-as-new is due: new updates are refused until the next run takes over. */
   draining = false;
   /** History length when the server first suggested continue-as-new in this run. */
@@ -118,11 +126,13 @@ export class RoomState {
   /** Nothing queued, nothing being delivered: the only moment the room may continue as new. */
   /** Nobody waits on this run: no update queued, no answer pending, no delivery in flight. */
   readyToContinue(): boolean {
-    return !this.queue.some((q) => q.awaited) && this.reentry.length === 0 && this.lane.length === 0 && !this.laneBusy;
+    return !this.queue.some((q) => q.awaited) && this.reentry.length === 0 && this.lane.length === 0 && !this.laneBusy
+      && this.commitsInFlight === 0 && !this.writing;
   }
 
   idle(): boolean {
-    return this.queue.length === 0 && this.reentry.length === 0 && this.lane.length === 0 && !this.laneBusy;
+    return this.queue.length === 0 && this.reentry.length === 0 && this.lane.length === 0 && !this.laneBusy
+      && this.commitsInFlight === 0 && !this.writing;
   }
 
   refusesWrites(): boolean {

@@ -192,6 +192,8 @@ async function processCommand(rs: RoomState, item: QueuedCommand, settle: Settle
     result = { ok: false, error: { type: 'RoomInternalError', message } };
   }
   rs.processed += 1;
+  // Write-behind: an answer (a duplicate's original, say) waits until what it reports is durable.
+  if (result !== DEFERRED && rs.commitsInFlight > 0) await rs.afterCommits;
   if (result !== DEFERRED) settle(envelope.id, 'delivered', result);
   await flushFramework(rs);
 }
