@@ -8,7 +8,7 @@ import {
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type {
-  CommandEnvelope, CommandResult, KitManifest, Room, RoomCommand, RoomWorkflowInput, WaitStage,
+  CommandEnvelope, CommandOf, CommandResult, CommandResults, KitManifest, Room, RoomCommand, RoomCommandKind, RoomWorkflowInput, WaitStage,
 } from '../models/index.js';
 import {
   commandSignal, commandUpdate, CONTINUING_AS_NEW, roomWorkflowId, stateQuery, type RoomSnapshot,
@@ -39,7 +39,7 @@ export class RoomClient {
       const result = await this.client.workflow.executeUpdateWithStart(commandUpdate, {
         args: [envelope], updateId: envelope.id, startWorkflowOperation: start,
       });
-      return unwrap(result, { roomId: room.id }) as RoomSnapshot;
+      return unwrap(result, { roomId: room.id }) as CommandResults['describe'];
     } catch (err) {
       if (isAlreadyStarted(err)) throw new RoomAlreadyExistsError(room.id);
       throw err;
@@ -47,19 +47,21 @@ export class RoomClient {
   }
 
   /** Run a command on an existing room and return its value (throws the command's error). */
-  async command(roomId: string, command: RoomCommand, options: CommandOptions = {}): Promise<unknown> {
+  async command<K extends RoomCommandKind>(roomId: string, command: CommandOf<K>, options: CommandOptions = {}): Promise<CommandResults[K]> {
     const envelope = this.envelope(command, options);
     try {
       const result = await retryWhileDraining(() =>
         this.handle(roomId).executeUpdate(commandUpdate, { args: [envelope], updateId: envelope.id }));
-      return unwrap(result, { roomId, channelId: channelOf(command) });
+      return unwrap(result, { roomId, channelId: channelOf(command) }) as CommandResults[K];
     } catch (err) {
       throw await this.completedIsClosed(mapError(err, roomId), roomId);
     }
   }
 
   /** Run a command, starting the room first if it does not exist (update-with-start, USE_EXISTING). */
-  async commandWithStart(room: Room, command: RoomCommand, options: CommandOptions & { autoCreated?: boolean } = {}): Promise<unknown> {
+  async commandWithStart<K extends RoomCommandKind>(
+    room: Room, command: CommandOf<K>, options: CommandOptions & { autoCreated?: boolean } = {},
+  ): Promise<CommandResults[K]> {
     const envelope = this.envelope(command, options);
     try {
       // A start operation is single-use, so each attempt gets a fresh one.
@@ -67,7 +69,7 @@ export class RoomClient {
         args: [envelope], updateId: envelope.id,
         startWorkflowOperation: this.startOperation(room, 'USE_EXISTING', options.autoCreated ?? false),
       }));
-      return unwrap(result, { roomId: room.id, channelId: channelOf(command) });
+      return unwrap(result, { roomId: room.id, channelId: channelOf(command) }) as CommandResults[K];
     } catch (err) {
       throw isAlreadyStarted(err) ? new RoomClosedError(room.id) : mapError(err, room.id);
     }

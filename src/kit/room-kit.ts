@@ -27,7 +27,7 @@ import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
-import type { RoomSnapshot } from '../../workflows/room/definitions.js';
+import type { RoomSnapshot } from '../models/index.js';
 import { bindingFor, newRoom, newRoomId } from './builders.js';
 import { FrameworkEventBus, type FrameworkEventHandler } from './framework-events.js';
 import { DefaultInboundRoomRouter, type InboundRoomRouter } from './router.js';
@@ -260,7 +260,7 @@ export class RoomKit {
   /** Close a room (idempotent: closing a closed room returns it). Its workflow then completes. */
   async closeRoom(roomId: string): Promise<Room> {
     try {
-      return (await this.client('closeRoom').command(this.id(roomId), { kind: 'close' })) as Room;
+      return await this.client('closeRoom').command(this.id(roomId), { kind: 'close' });
     } catch (err) {
       if (!(err instanceof RoomClosedError)) throw err;
       return (await this.roomState(roomId)).room;
@@ -269,42 +269,42 @@ export class RoomKit {
 
   async updateRoomMetadata(roomId: string, metadata: Record<string, unknown>): Promise<Room> {
     const parsed = parseInput(JsonRecord, metadata, 'metadata', 'metadata');
-    return (await this.client('updateRoomMetadata').command(this.id(roomId), { kind: 'updateMetadata', metadata: parsed })) as Room;
+    return await this.client('updateRoomMetadata').command(this.id(roomId), { kind: 'updateMetadata', metadata: parsed });
   }
 
   async setRoomTimers(roomId: string, timers: { inactiveAfterSeconds?: number; closedAfterSeconds?: number }): Promise<Room> {
     const parsed = parseInput(RoomTimers.omit({ lastActivityAt: true }).strict(), timers, 'timers', 'timers');
-    return (await this.client('setRoomTimers').command(this.id(roomId), { kind: 'setTimers', timers: parsed })) as Room;
+    return await this.client('setRoomTimers').command(this.id(roomId), { kind: 'setTimers', timers: parsed });
   }
 
   // ── bindings ──────────────────────────────────────────────────────────────
   async attachChannel(roomId: string, channelId: string, options: BindingOptions = {}): Promise<ChannelBinding> {
     const parsed = parseInput(BindingOptions, options, 'binding options');
     const binding = bindingFor(this.channel(channelId), roomId, parsed);
-    return (await this.client('attachChannel').command(this.id(roomId), { kind: 'attach', binding })) as ChannelBinding;
+    return await this.client('attachChannel').command(this.id(roomId), { kind: 'attach', binding });
   }
 
   /** False when the channel was not attached. */
   async detachChannel(roomId: string, channelId: string): Promise<boolean> {
-    return (await this.client('detachChannel').command(this.id(roomId), { kind: 'detach', channelId })) as boolean;
+    return await this.client('detachChannel').command(this.id(roomId), { kind: 'detach', channelId });
   }
 
   async mute(roomId: string, channelId: string): Promise<ChannelBinding> {
-    return (await this.client('mute').command(this.id(roomId), { kind: 'mute', channelId })) as ChannelBinding;
+    return await this.client('mute').command(this.id(roomId), { kind: 'mute', channelId });
   }
 
   async unmute(roomId: string, channelId: string): Promise<ChannelBinding> {
-    return (await this.client('unmute').command(this.id(roomId), { kind: 'unmute', channelId })) as ChannelBinding;
+    return await this.client('unmute').command(this.id(roomId), { kind: 'unmute', channelId });
   }
 
   async setVisibility(roomId: string, channelId: string, visibility: string): Promise<ChannelBinding> {
     const v = parseInput(BindingOptions.shape.visibility.unwrap(), visibility, 'visibility', 'visibility');
-    return (await this.client('setVisibility').command(this.id(roomId), { kind: 'setVisibility', channelId, visibility: v })) as ChannelBinding;
+    return await this.client('setVisibility').command(this.id(roomId), { kind: 'setVisibility', channelId, visibility: v });
   }
 
   async setAccess(roomId: string, channelId: string, access: Access): Promise<ChannelBinding> {
     const a = parseInput(AccessSchema, access, 'access', 'access');
-    return (await this.client('setAccess').command(this.id(roomId), { kind: 'setAccess', channelId, access: a })) as ChannelBinding;
+    return await this.client('setAccess').command(this.id(roomId), { kind: 'setAccess', channelId, access: a });
   }
 
   async listBindings(roomId: string): Promise<ChannelBinding[]> {
@@ -326,7 +326,7 @@ export class RoomKit {
     const opts = parseInput(ProcessInboundOptionsSchema, options, 'processInbound options');
     try {
       const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
-      return (await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated })) as InboundResult;
+      return await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated });
     } catch (err) {
       // A closed room's workflow has completed; RoomKit answers a refusal, not an exception.
       if (err instanceof RoomClosedError) return { blocked: true, reason: 'room_closed', deliveryResults: {} };
@@ -377,7 +377,7 @@ export class RoomKit {
   async sendEvent(roomId: string, channelId: string, content: EventContent, options: SendEventOptions = {}): Promise<RoomEvent> {
     const c = parseInput(EventContent, content, 'content', 'content');
     const o = parseInput(SendEventOptions, options, 'send options');
-    const result = (await this.client('sendEvent').command(this.id(roomId), { kind: 'send', channelId, content: c, options: o })) as InboundResult;
+    const result = await this.client('sendEvent').command(this.id(roomId), { kind: 'send', channelId, content: c, options: o });
     return result.event as RoomEvent;
   }
 

@@ -7,10 +7,11 @@ import { EventContent } from './content.js';
 import { AccessSchema } from './enums.js';
 import { ChannelBinding } from './channel.js';
 import { DeliveryStatus } from './delivery-status.js';
-import { ErrorInfo, InboundMessage, SendEventOptions } from './inbound.js';
+import { ErrorInfo, InboundMessage, type InboundResult, SendEventOptions } from './inbound.js';
 import { HookSpec } from './hook.js';
 import { JsonRecord } from './json.js';
 import { Room, RoomTimers } from './room.js';
+import type { RoomSnapshot } from './snapshot.js';
 
 /**
  * What the room must know of the kit that sends a command: hook registrations (to skip the hook
@@ -72,6 +73,25 @@ export const CommandEnvelope = z.object({
 export type CommandEnvelope = z.infer<typeof CommandEnvelope>;
 
 export type CommandResult = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
+
+/** The value each command kind resolves to (its `CommandResult.value` when `ok`). */
+export interface CommandResults {
+  inbound: InboundResult;
+  send: InboundResult;
+  attach: ChannelBinding;
+  detach: boolean;
+  mute: ChannelBinding;
+  unmute: ChannelBinding;
+  setVisibility: ChannelBinding;
+  setAccess: ChannelBinding;
+  updateMetadata: Room;
+  setTimers: Room;
+  close: Room;
+  deliveryStatus: null;
+  describe: RoomSnapshot;
+}
+/** A command of one kind. */
+export type CommandOf<K extends RoomCommandKind> = Extract<RoomCommand, { kind: K }>;
 
 /** Input of the room workflow; `carried` is set only by continue-as-new. */
 export interface RoomWorkflowInput {

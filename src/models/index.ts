@@ -13,3 +13,4 @@ export * from './hook.js';
 export * from './framework-event.js';
 export * from './channel-output.js';
 export * from './commands.js';
+export * from './snapshot.js';
