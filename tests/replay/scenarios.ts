@@ -104,6 +104,24 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'write-behind',
+    // Recorded with write-behind commits (patch 'write-behind-commits'): a burst whose commits queue
+    // behind one persist and land together (persistBatch), an AI answer re-entering, and a duplicate
+    // answered only once its original is durable.
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
+      await kit.attachChannel(roomId, 'ai-bot');
+      const keyed = (key: string, body: string) =>
+        kit.processInbound({ channelId: 'ws-user', senderId: 'user-1', content: { type: 'text', body }, idempotencyKey: key }, { roomId, wait: 'committed' });
+      await Promise.all([
+        ...Array.from({ length: 3 }, (_, i) => keyed(`burst-${i}`, `burst ${i}`)),
+        keyed('burst-0', 'burst 0, sent again'),
+      ]);
+    },
+  },
+  {
     name: 'continue-as-new',
     // Recorded on a server that suggests continue-as-new after a few dozen events (see record.ts);
     // the saved history is the first run's, which ends in ContinueAsNew.
