@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Channel } from '../src/channels/channel.js';
 import type { HookRegistry } from '../src/hooks/registry.js';
 import type { ToolRegistry } from '../src/tools/registry.js';
-import type { FrameworkEventBus } from '../src/kit/framework-events.js';
+import type { FrameworkEventBus } from '../src/hooks/framework-events.js';
 import type { CircuitBreakerRegistry } from '../src/resilience/circuit-breaker.js';
 import type { ConversationStore } from '../src/store/conversation-store.js';
 

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SyncHookOutcome } from '../src/core/hooks.js';
 import type { HookTrigger, RoomEvent } from '../src/models/index.js';
 import { runObservers, runSyncChain, type HookReport } from '../src/hooks/runner.js';
-import type { FrameworkEventBus } from '../src/kit/framework-events.js';
+import type { FrameworkEventBus } from '../src/hooks/framework-events.js';
 import { DEFAULT_HISTORY_WINDOW, loadRoomContext } from './context.js';
 import type { ActivityDeps } from './deps.js';
 

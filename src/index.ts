@@ -6,7 +6,7 @@ export { RoomKit } from './kit/room-kit.js';
 export type { RoomKitOptions, StartOptions, ProcessInboundOptions } from './kit/room-kit.js';
 export { DefaultInboundRoomRouter } from './kit/router.js';
 export type { InboundRoomRouter, RouteRequest } from './kit/router.js';
-export type { FrameworkEventHandler } from './kit/framework-events.js';
+export type { FrameworkEventHandler } from './hooks/framework-events.js';
 export type { WorkflowBundleOption } from './kit/worker.js';
 export { WORKFLOWS_PATH } from './kit/worker.js';
 export type { HookFn } from './hooks/registry.js';

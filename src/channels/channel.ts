@@ -6,6 +6,7 @@ import type {
   ChannelBinding, ChannelCapabilities, ChannelCategory, ChannelDirection, ChannelOutput, ChannelType,
   ParsedInboundMessage, ProviderResult, RoomEvent,
 } from '../models/index.js';
+import { extractText } from '../models/index.js';
 import type { WebhookHandler } from '../providers/webhook.js';
 import type { RoomContext } from './room-context.js';
 
@@ -60,22 +61,8 @@ export abstract class Channel {
   /** Release provider resources; called by `kit.close()`. */
   async close(): Promise<void> {}
 
-  /** Plain text of an event's content, for providers that only send text. */
+  /** Plain text of an event's content, for providers that only send text. Kept as public API. */
   static extractText(event: Pick<RoomEvent, 'content'>): string {
-    const c = event.content;
-    switch (c.type) {
-      case 'text':
-      case 'rich':
-      case 'system':
-        return c.body;
-      case 'media':
-        return c.caption ?? '';
-      case 'template':
-        return c.body ?? '';
-      case 'composite':
-        return c.parts.map((p) => Channel.extractText({ content: p })).filter(Boolean).join('\n');
-      default:
-        return '';
-    }
+    return extractText(event);
   }
 }

@@ -7,25 +7,13 @@
 import { outboundIdempotencyKey } from '../core/events.js';
 import { ProviderDeliveryError } from '../errors.js';
 import type { ChannelBinding, ChannelCapabilities, ChannelType, ProviderResult, RoomEvent } from '../models/index.js';
+import type { TransportProvider } from '../providers/transport.js';
 import type { WebhookHandler } from '../providers/webhook.js';
 import { Channel, type DeliverOutput } from './channel.js';
 import type { RoomContext } from './room-context.js';
 
-/** What every transport provider is given: the recipient, a retry-stable key, and channel defaults. */
-export interface TransportSendOptions {
-  to: string;
-  idempotencyKey?: string;
-  [option: string]: unknown;
-}
-
-/** The slice of a provider a transport channel needs; `SMSProvider` and friends satisfy it. */
-export interface TransportProvider {
-  readonly name?: string;
-  /** Verifies and parses the vendor's inbound and status webhooks. */
-  readonly webhook?: WebhookHandler;
-  send(event: RoomEvent, options: TransportSendOptions): Promise<ProviderResult>;
-  close?(): Promise<void>;
-}
+// The provider contract lives one layer down; re-exported so existing imports of this module keep working.
+export type { TransportProvider, TransportSendOptions } from '../providers/transport.js';
 
 export interface TransportChannelOptions {
   channelType: ChannelType;

@@ -29,7 +29,7 @@ import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
 import type { RoomSnapshot } from '../models/index.js';
 import { bindingFor, newRoom, newRoomId } from './builders.js';
-import { FrameworkEventBus, type FrameworkEventHandler } from './framework-events.js';
+import { FrameworkEventBus, type FrameworkEventHandler } from '../hooks/framework-events.js';
 import { DefaultInboundRoomRouter, type InboundRoomRouter } from './router.js';
 import { inboundCommand } from './inbound-command.js';
 import { parseInput } from './validate.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { ROOM_WORKFLOW_ID_PREFIX } from '../../workflows/room/definitions.js';
-import type { FrameworkEventBus } from './framework-events.js';
+import type { FrameworkEventBus } from '../hooks/framework-events.js';
 import { TaskFailureLogger, type TaskFailureWatch } from './task-failures.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));

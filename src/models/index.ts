@@ -14,3 +14,5 @@ export * from './framework-event.js';
 export * from './channel-output.js';
 export * from './commands.js';
 export * from './snapshot.js';
+export * from './text.js';
+export * from './ai.js';

@@ -4,7 +4,7 @@
  * `transportProviderContract('twilio sms', setup)` and adds its vendor-specific tests next to it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TransportProvider, TransportSendOptions } from '../../src/channels/transport.js';
+import type { TransportProvider, TransportSendOptions } from '../../src/providers/transport.js';
 import { WebhookSignatureError } from '../../src/errors.js';
 import { InboundMessage, type RoomEvent } from '../../src/models/index.js';
 import type { WebhookHandler, WebhookRequest } from '../../src/providers/webhook.js';

@@ -6,7 +6,7 @@
  */
 import { ActivityFailure, ApplicationFailure, uuid4 } from '@temporalio/workflow';
 import type { ChannelBinding, ResponseDraft, RoomEvent } from '../../src/models/index.js';
-import type { AIMessage, AIToolCall, AIUsage } from '../../src/providers/ai/base.js';
+import type { AIMessage, AIToolCall, AIUsage } from '../../src/models/index.js';
 import type { ToolCallOutcome } from '../../src/tools/execute.js';
 import { isToolCallEvent } from '../../src/core/events.js';
 import { aiGenerate, runTool } from './effects.js';

@@ -4,56 +4,14 @@
  * provider itself, so contexts can be recorded, copied and replayed in tests.
  */
 import { RoomKitError } from '../../errors.js';
-import type { ChannelCapabilities } from '../../models/index.js';
+import type { AIMessage, AIToolCall, AIUsage, ChannelCapabilities } from '../../models/index.js';
 
-export interface AITextPart {
-  type: 'text';
-  text: string;
-}
-
-export interface AIImagePart {
-  type: 'image';
-  /** `https://…` or a `data:` URL. */
-  url: string;
-  mimeType: string;
-}
-
-/** A tool invocation the model asked for, replayed to it as part of an assistant message. */
-export interface AIToolCallPart {
-  type: 'tool_call';
-  id: string;
-  name: string;
-  arguments: Record<string, unknown>;
-  /**
-   * Vendor data to replay with the call, copied from {@link AIToolCall.metadata} (Gemini 3 refuses
-   * a replayed function call without its `thoughtSignature`).
-   */
-  metadata?: Record<string, unknown>;
-}
-
-/** The answer to one tool call, sent back in a `tool` message. */
-export interface AIToolResultPart {
-  type: 'tool_result';
-  toolCallId: string;
-  content: string;
-  isError?: boolean;
-}
-
-/** Model reasoning kept in an assistant message so multi-round tool loops can resume it. */
-export interface AIThinkingPart {
-  type: 'thinking';
-  thinking: string;
-  signature?: string;
-}
-
-export type AIContentPart = AITextPart | AIImagePart | AIToolCallPart | AIToolResultPart | AIThinkingPart;
-
-export type AIRole = 'system' | 'user' | 'assistant' | 'tool';
-
-export interface AIMessage {
-  role: AIRole;
-  content: string | AIContentPart[];
-}
+// The message and tool-call shapes are plain data the workflow needs too, so they live in models;
+// re-exported here so `providers/ai` stays the one import for everything AI.
+export type {
+  AIContentPart, AIImagePart, AIMessage, AIRole, AITextPart,
+  AIThinkingPart, AIToolCall, AIToolCallPart, AIToolResultPart, AIUsage,
+} from '../../models/index.js';
 
 /** A tool the model may call; `parameters` is a JSON Schema object. */
 export interface AITool {
@@ -61,18 +19,6 @@ export interface AITool {
   description: string;
   parameters: Record<string, unknown>;
   tags?: string[];
-}
-
-export interface AIToolCall {
-  id: string;
-  name: string;
-  arguments: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
-}
-
-export interface AIUsage {
-  inputTokens: number;
-  outputTokens: number;
 }
 
 /** One generation request. The system prompt travels apart from `messages` (providers place it). */

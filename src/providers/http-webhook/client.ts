@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { TransportProvider, TransportSendOptions } from '../../channels/transport.js';
+import type { TransportProvider, TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE, httpFailure, unreachable, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import { webhookContent } from './content.js';

@@ -1,5 +1,5 @@
 /** An in-memory HTTP webhook provider for users' tests: records sends, refuses empty text like the real one. */
-import type { TransportProvider, TransportSendOptions } from '../../channels/transport.js';
+import type { TransportProvider, TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import { webhookContent } from './content.js';

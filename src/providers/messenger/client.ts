@@ -3,7 +3,7 @@
  * `recipient.id` (the user's PSID), `messaging_type` and `message`. Answers `{ recipient_id, message_id }`.
  */
 import { createHmac } from 'node:crypto';
-import type { TransportProvider, TransportSendOptions } from '../../channels/transport.js';
+import type { TransportProvider, TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import { graphUrl } from '../meta/config.js';

@@ -2,7 +2,7 @@
  * An in-memory Messenger provider for users' tests: records the Send API messages that would have
  * gone out and refuses like Meta (empty content; untagged sends outside the 24-hour window).
  */
-import type { TransportProvider } from '../../channels/transport.js';
+import type { TransportProvider } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import { isWindowClosed } from '../meta/window.js';

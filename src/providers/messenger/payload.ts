@@ -2,8 +2,7 @@
  * Event content ⇒ Send API `message` objects. Messenger attachments carry no caption, so a media
  * caption becomes a second, text message; locations and templates go as text.
  */
-import { Channel } from '../../channels/channel.js';
-import type { EventContent, RichContent } from '../../models/index.js';
+import { extractText, type EventContent, type RichContent } from '../../models/index.js';
 
 export type MessengerMessage = Record<string, unknown>;
 
@@ -77,7 +76,7 @@ export function messengerMessages(content: EventContent): MessengerMessage[] {
       return content.parts.flatMap(messengerMessages);
     // The Send API cannot edit or unsend a Page's message; say it in the conversation instead.
     case 'edit': {
-      const corrected = Channel.extractText({ content: content.newContent });
+      const corrected = extractText({ content: content.newContent });
       return text(corrected ? `Correction: ${corrected}` : '[Correction]');
     }
     case 'delete':

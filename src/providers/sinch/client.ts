@@ -3,7 +3,7 @@
  * per batch. A media URL makes it an `mt_media` batch (Sinch MMS). The batch id is the message id
  * delivery reports refer to.
  */
-import type { TransportSendOptions } from '../../channels/transport.js';
+import type { TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE, httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import type { WebhookHandler } from '../webhook.js';

@@ -1,4 +1,4 @@
-import type { TransportSendOptions } from '../../channels/transport.js';
+import type { TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE, isRetryableStatus } from '../http.js';
 import { outboundParts } from '../sms/content.js';

@@ -3,8 +3,7 @@
  * `build_inbound_content`: no media ⇒ text; one media ⇒ media (the text as caption); more ⇒ a
  * composite of the text and each media.
  */
-import { Channel } from '../../channels/channel.js';
-import type { EventContent, RoomEvent } from '../../models/index.js';
+import { extractText, type EventContent, type RoomEvent } from '../../models/index.js';
 
 export interface OutboundParts {
   text: string;
@@ -19,7 +18,7 @@ export function outboundParts(event: Pick<RoomEvent, 'content'>): OutboundParts 
     else if (content.type === 'composite') content.parts.forEach(collect);
   };
   collect(event.content);
-  return { text: Channel.extractText(event), mediaUrls };
+  return { text: extractText(event), mediaUrls };
 }
 
 export interface InboundMedia {

@@ -5,7 +5,7 @@
  * else `defaultServiceUrl`. Bot Framework has no idempotency key, so a retried delivery after a lost
  * answer can post twice; Temporal retries only what failed, which keeps that window small.
  */
-import type { TransportProvider, TransportSendOptions } from '../../channels/transport.js';
+import type { TransportProvider, TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE, httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import { AccessTokenCache } from './access-token.js';

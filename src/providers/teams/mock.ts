@@ -3,7 +3,7 @@
  * (empty text refused before any call, unknown conversation ⇒ `ConversationNotFound` when
  * `knownConversations` is given).
  */
-import type { TransportProvider } from '../../channels/transport.js';
+import type { TransportProvider } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import type { TeamsSendOptions } from './client.js';

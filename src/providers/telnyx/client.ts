@@ -2,7 +2,7 @@
  * Telnyx SMS/MMS over Messaging API v2: JSON `POST /v2/messages` with `Authorization: Bearer`.
  * Media URLs make it an MMS. Telnyx SDK not used: one fetch, Temporal owns retries.
  */
-import type { TransportSendOptions } from '../../channels/transport.js';
+import type { TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import type { WebhookHandler } from '../webhook.js';

@@ -7,7 +7,7 @@
  *    `sms_fallback`/`mms_fallback`, so Telnyx falls back if delivery over RCS fails.
  * `metadata.channelUsed` says which channel took the message (RoomKit's `RCSDeliveryResult`).
  */
-import type { TransportSendOptions } from '../../channels/transport.js';
+import type { TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import type { WebhookHandler } from '../webhook.js';

@@ -5,7 +5,7 @@
  * media is one MMS with the first media URL. VoiceMeUp answers HTTP 200 even when it refuses:
  * `response_details.response_status` says which.
  */
-import type { TransportSendOptions } from '../../channels/transport.js';
+import type { TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE, httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import { parseVoiceMeUpConfig, type VoiceMeUpConfig, type VoiceMeUpConfigInput } from './config.js';

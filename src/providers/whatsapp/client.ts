@@ -2,7 +2,7 @@
  * WhatsApp Cloud API client: `POST {graph}/{version}/{phoneNumberId}/messages` with a bearer token.
  * Refusals come back as data (`ProviderResult`), never thrown; Temporal decides on retries.
  */
-import type { TransportProvider, TransportSendOptions } from '../../channels/transport.js';
+import type { TransportProvider, TransportSendOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent, TemplateContent } from '../../models/index.js';
 import { EMPTY_MESSAGE, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import { graphUrl } from '../meta/config.js';

@@ -2,7 +2,7 @@
  * An in-memory WhatsApp provider for users' tests: records what would have been posted and refuses
  * like Meta does (empty content, the 24-hour window when `lastInboundAt` says it is closed).
  */
-import type { TransportProvider } from '../../channels/transport.js';
+import type { TransportProvider } from '../transport.js';
 import type { ProviderResult, RoomEvent, TemplateContent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import type { WhatsAppSendOptions } from './client.js';

@@ -2,8 +2,7 @@
  * Event content ⇒ Cloud API message bodies (without `messaging_product`/`to`). One content may need
  * several messages (a composite); an empty list means there is nothing to send.
  */
-import { Channel } from '../../channels/channel.js';
-import type { EventContent, MediaContent, RichContent } from '../../models/index.js';
+import { extractText, type EventContent, type MediaContent, type RichContent } from '../../models/index.js';
 import { templateBody, templateFromContent } from './template.js';
 
 export type WhatsAppMessageBody = Record<string, unknown> & { type: string };
@@ -101,7 +100,7 @@ export function messageBodies(content: EventContent, options: PayloadOptions): W
     // The Cloud API cannot edit or delete a sent message; say it in the conversation instead
     // (what RoomKit's transcoder does for channels without edit/delete).
     case 'edit': {
-      const corrected = Channel.extractText({ content: content.newContent });
+      const corrected = extractText({ content: content.newContent });
       return text(corrected ? `Correction: ${corrected}` : '[Correction]', options);
     }
     case 'delete':

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities/index.js';
 import { HookRegistry } from '../../../src/hooks/registry.js';
 import { ToolRegistry } from '../../../src/tools/registry.js';
-import { FrameworkEventBus } from '../../../src/kit/framework-events.js';
+import { FrameworkEventBus } from '../../../src/hooks/framework-events.js';
 import { AIChannel, InMemoryStore, MockAIProvider } from '../../../src/index.js';
 import { makeBinding, makeEvent, makeRoom } from '../../support/factories.js';
 
