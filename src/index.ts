@@ -9,6 +9,7 @@ export type { InboundRoomRouter, RouteRequest } from './kit/router.js';
 export type { FrameworkEventHandler } from './hooks/framework-events.js';
 export type { WorkflowBundleOption } from './kit/worker.js';
 export { WORKFLOWS_PATH } from './kit/worker.js';
+export { TaskFailureLogger, type WorkflowTaskFailure } from './kit/task-failures.js';
 export type { HookFn } from './hooks/registry.js';
 export { HookAlreadyRegisteredError } from './hooks/registry.js';
 

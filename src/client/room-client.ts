@@ -11,7 +11,7 @@ import type {
   CommandEnvelope, CommandOf, CommandResult, CommandResults, KitManifest, Room, RoomCommand, RoomCommandKind, RoomWorkflowInput, WaitStage,
 } from '../models/index.js';
 import {
-  commandSignal, commandUpdate, CONTINUING_AS_NEW, roomWorkflowId, stateQuery, type RoomSnapshot,
+  commandSignal, commandUpdate, CONTINUING_AS_NEW, readUpdate, roomWorkflowId, stateQuery, type RoomSnapshot,
 } from '../../workflows/room/definitions.js';
 import { errorFromInfo, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomNotFoundError } from '../errors.js';
 
@@ -105,7 +105,17 @@ export class RoomClient {
     return envelope.id;
   }
 
+  /**
+   * A running room answers a read-only update (see `readUpdate` for why not a query); a closed
+   * room, whose workflow completed, is queried (it has no task that could be pending).
+   */
   async state(roomId: string): Promise<RoomSnapshot> {
+    try {
+      return await this.handle(roomId).executeUpdate(readUpdate, { args: [] });
+    } catch (err) {
+      const mapped = mapError(err, roomId);
+      if (!(mapped instanceof RoomNotFoundError)) throw mapped;
+    }
     try {
       return await this.handle(roomId).query(stateQuery);
     } catch (err) {

@@ -8,8 +8,16 @@ export type { RoomSnapshot };
 export const commandUpdate = defineUpdate<CommandResult, [CommandEnvelope]>('roomkit.command');
 /** Fire-and-forget commands (webhook ingress): acknowledged once persisted in history. */
 export const commandSignal = defineSignal<[CommandEnvelope]>('roomkit.command');
-/** Room state for readers. */
+/** Room state for readers of a closed (completed) room. */
 export const stateQuery = defineQuery<RoomSnapshot>('roomkit.state');
+/**
+ * Room state for readers of a running room: a read-only update, answered at once (not queued).
+ * A query reaching a room whose workflow task is scheduled but not yet started makes the SDK apply
+ * the pending events in a task of their own, and the commands they produce are then recorded ahead
+ * of the next update's acceptance, an order replay does not reproduce (README «A room that cannot
+ * replay»). An update is ordered with everything else.
+ */
+export const readUpdate = defineUpdate<RoomSnapshot, []>('roomkit.read');
 
 
 export const ROOM_WORKFLOW_ID_PREFIX = 'room:';

@@ -10,7 +10,7 @@ import {
 import { dueTransition, msUntilNextTimer } from '../../src/core/timers.js';
 import { CommandEnvelope, type CommandResult, type RoomWorkflowInput } from '../../src/models/index.js';
 import { closeRoom, handleAdmin, lifecycleEvent, pauseRoom } from './admin.js';
-import { commandSignal, commandUpdate, CONTINUING_AS_NEW, stateQuery } from './definitions.js';
+import { commandSignal, commandUpdate, CONTINUING_AS_NEW, readUpdate, stateQuery } from './definitions.js';
 import { emitFrameworkEvents } from './effects.js';
 import { DEFERRED, handleInbound, handleSend } from './inbound.js';
 import { release } from './cascade.js';
@@ -57,6 +57,7 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
     rs.queue.push({ envelope, awaited: false });
   });
   setHandler(stateQuery, () => rs.snapshot());
+  setHandler(readUpdate, () => rs.snapshot());
 
   const settle = (id: string, stage: 'committed' | 'delivered', result: CommandResult): void => {
     const wanted = waiting[id];
