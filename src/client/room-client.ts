@@ -50,7 +50,7 @@ export class RoomClient {
   async command<K extends RoomCommandKind>(roomId: string, command: CommandOf<K>, options: CommandOptions = {}): Promise<CommandResults[K]> {
     const envelope = this.envelope(command, options);
     try {
-      const result = await retryWhileDraining(() =>
+      const result = await retryRefused(() =>
         this.handle(roomId).executeUpdate(commandUpdate, { args: [envelope], updateId: envelope.id }));
       return unwrap(result, { roomId, channelId: channelOf(command) }) as CommandResults[K];
     } catch (err) {
@@ -65,7 +65,7 @@ export class RoomClient {
     const envelope = this.envelope(command, options);
     try {
       // A start operation is single-use, so each attempt gets a fresh one.
-      const result = await retryWhileDraining(() => this.client.workflow.executeUpdateWithStart(commandUpdate, {
+      const result = await retryRefused(() => this.client.workflow.executeUpdateWithStart(commandUpdate, {
         args: [envelope], updateId: envelope.id,
         startWorkflowOperation: this.startOperation(room, 'USE_EXISTING', options.autoCreated ?? false),
       }));
@@ -111,7 +111,7 @@ export class RoomClient {
    */
   async state(roomId: string): Promise<RoomSnapshot> {
     try {
-      return await this.handle(roomId).executeUpdate(readUpdate, { args: [] });
+      return await retryRefused(() => this.handle(roomId).executeUpdate(readUpdate, { args: [] }));
     } catch (err) {
       const mapped = mapError(err, roomId);
       if (!(mapped instanceof RoomNotFoundError)) throw mapped;
@@ -164,15 +164,31 @@ const REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY' as const;
  * A room about to continue as new refuses new updates in its validator (nothing is recorded); the
  * next run takes them. Retry with the same update id until it does.
  */
-async function retryWhileDraining<T>(call: () => Promise<T>, deadlineMs = 60_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
+/**
+ * The server turns an update away, recording nothing, while the room's last workflow task failed
+ * and waits for its retry: typically a signal raced the task's completion (UnhandledCommand) and the
+ * retry lands within milliseconds. A room whose task keeps failing (wedged) still answers this after
+ * the budget runs out, and the kit reports it as `room_task_failed`.
+ */
+const TASK_FAILED_STATE = 'Workflow Task in failed state';
+const TASK_FAILED_BUDGET_MS = 10_000;
+
+function taskFailedState(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e.message.includes(TASK_FAILED_STATE)) return true;
+  return false;
+}
+
+/** Retries what the room refused without recording anything: a drain for continue-as-new, a failed task. */
+async function retryRefused<T>(call: () => Promise<T>, deadlineMs = 60_000): Promise<T> {
+  const start = Date.now();
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
     try {
       return await call();
     } catch (err) {
       const draining = err instanceof WorkflowUpdateFailedError
         && err.cause instanceof Error && err.cause.message.includes(CONTINUING_AS_NEW);
-      if (!draining || Date.now() + delay > deadline) throw err;
+      const budget = draining ? deadlineMs : taskFailedState(err) ? TASK_FAILED_BUDGET_MS : 0;
+      if (Date.now() + delay > start + budget) throw err;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
