@@ -1,14 +1,8 @@
 /** A bounded per-room window of idempotency keys (JSON: carried across continue-as-new). Pure. */
 
-export interface IdempotencyWindow {
-  /** key → index of the committed event */
-  keys: Record<string, number>;
-  /** insertion order, oldest first */
-  order: string[];
-  limit: number;
-  /** True once a key was forgotten: a miss may then be a key the store still knows. */
-  evicted?: boolean;
-}
+import type { IdempotencyWindow } from '../models/carried.js';
+
+export type { IdempotencyWindow };
 
 export function newWindow(limit = 5000): IdempotencyWindow {
   return { keys: {}, order: [], limit };

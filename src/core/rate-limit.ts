@@ -9,12 +9,9 @@
  * `acquire` always fails; here a rate below 1/s admits one message per period (1/rate seconds).
  */
 import type { RateLimit } from '../models/channel.js';
+import type { TokenBucket } from '../models/carried.js';
 
-export interface TokenBucket {
-  /** Tokens available at `atMs`; negative ⇒ reserved by deliveries still waiting. */
-  tokens: number;
-  atMs: number;
-}
+export type { TokenBucket };
 
 /** Tokens per second of a binding's limit (the first of per-second, per-minute, per-hour). */
 export function ratePerSecond(limit: RateLimit): number {

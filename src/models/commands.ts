@@ -12,6 +12,7 @@ import { HookSpec } from './hook.js';
 import { JsonRecord } from './json.js';
 import { Room, RoomTimers } from './room.js';
 import type { RoomSnapshot } from './snapshot.js';
+import type { CarriedState } from './carried.js';
 
 /**
  * What the room must know of the kit that sends a command: hook registrations (to skip the hook
@@ -99,5 +100,5 @@ export interface RoomWorkflowInput {
   manifest: KitManifest;
   /** True when the room was created by routing an inbound message rather than `createRoom`. */
   autoCreated?: boolean;
-  carried?: unknown;
+  carried?: CarriedState;
 }

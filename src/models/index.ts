@@ -14,5 +14,6 @@ export * from './framework-event.js';
 export * from './channel-output.js';
 export * from './commands.js';
 export * from './snapshot.js';
+export type { CarriedState, IdempotencyWindow, QueuedCommand, TokenBucket } from './carried.js';
 export * from './text.js';
 export * from './ai.js';

@@ -33,7 +33,7 @@ describe('golden histories', () => {
       const wf = path.join(tmp, 'workflows/room/workflow.ts');
       const source = await readFile(wf, 'utf8');
       const changed = source
-        .replace("import {\n  allHandlersFinished,", "import {\n  sleep,\n  allHandlersFinished,")
+        .replace("import { condition, isCancellation,", "import { sleep, condition, isCancellation,")
         .replace('  if (!input.carried) await started(rs, input.autoCreated ?? false);', '  await sleep(1);\n  if (!input.carried) await started(rs, input.autoCreated ?? false);');
       expect(changed).not.toBe(source);
       await writeFile(wf, changed);

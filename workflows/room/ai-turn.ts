@@ -11,7 +11,7 @@ import type { ToolCallOutcome } from '../../src/tools/execute.js';
 import { isToolCallEvent } from '../../src/core/events.js';
 import { aiGenerate, runTool } from './effects.js';
 import type { RoomState } from './state.js';
-import { aiFailure, type TargetOutcome } from './targets.js';
+import { aiFailure, type TargetOutcome } from './outcomes.js';
 
 type LoopEnd = 'completed' | 'max_rounds' | 'timeout' | 'error';
 

@@ -12,20 +12,11 @@ import type {
 import type { z } from 'zod';
 import { hold, release, type Cascade } from './cascade.js';
 import { commit, fireObservers, rewrite } from './side-effects.js';
-import { deliverBare, deliverBatchTo, failed, runTarget, type TargetOutcome } from './targets.js';
+import { failed, type TargetOutcome } from './outcomes.js';
+import type { Plan } from './plan.js';
+import { deliverBare, deliverBatchTo, runTarget } from './targets.js';
 import type { RoomState } from './state.js';
 
-export interface Plan {
-  event: RoomEvent;
-  source: ChannelBinding | undefined;
-  /** Resolved at commit time, from the bindings of that moment (RoomKit plans under the lock). */
-  targets: ChannelBinding[];
-  injected: { targets: string[]; event: RoomEvent }[];
-  cascade: Cascade;
-  root: boolean;
-  /** False for blocked events and binding-less sources: only injected events go out. */
-  broadcast: boolean;
-}
 
 export async function executePlan(rs: RoomState, plan: Plan): Promise<void> {
   const { event, source, cascade } = plan;

@@ -38,6 +38,8 @@ export const PATCHES = {
    * commit (its `committed` answer, observers, the delivery plan) waits until it is durable.
    */
   writeBehindCommits: 'write-behind-commits',
+  /** The command loop is a list of named steps (`loop.ts`); older runs keep `legacy-loop.ts`. */
+  loopOfSteps: 'loop-of-steps',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -52,3 +54,4 @@ export const drainForContinueAsNew = (): boolean => patched(PATCHES.drainForCont
 export const closedRoomCompletes = (): boolean => patched(PATCHES.closedRoomCompletes);
 export const rateLimitTimers = (): boolean => patched(PATCHES.rateLimitTimers);
 export const writeBehindCommits = (): boolean => patched(PATCHES.writeBehindCommits);
+export const loopOfSteps = (): boolean => patched(PATCHES.loopOfSteps);

@@ -2,42 +2,23 @@
  * The room's state: plain JSON (carried across continue-as-new) plus the run's transient
  * bookkeeping of waiting callers. Only the workflow loop mutates it.
  */
-import { newWindow, remember, type IdempotencyWindow } from '../../src/core/idempotency.js';
-import type { TokenBucket } from '../../src/core/rate-limit.js';
+import { newWindow, remember } from '../../src/core/idempotency.js';
 import { jsonBytes } from '../../src/models/json.js';
 import type {
-  ChannelBinding, CommandEnvelope, CommandResult, FrameworkEvent, KitManifest, Participant, Room, RoomEvent,
-  RoomWorkflowInput,
+  CarriedState, ChannelBinding, CommandResult, FrameworkEvent, IdempotencyWindow, KitManifest, Participant,
+  QueuedCommand, Room, RoomEvent, RoomWorkflowInput, TokenBucket,
 } from '../../src/models/index.js';
 import type { PersistInput } from '../../activities/index.js';
 import type { RoomSnapshot } from './definitions.js';
 import type { Cascade } from './cascade.js';
-import type { Plan } from './lane.js';
+import type { Plan } from './plan.js';
 
 const RECENT_LIMIT = 50;
 /** The recent window is carried across continue-as-new, whose input must stay well under 2 MB. */
 const RECENT_BYTES = 512 * 1024;
 export const DETACHED_KEY = 'roomkit:detached_channels';
 
-export interface QueuedCommand {
-  envelope: CommandEnvelope;
-  /** An update caller waits for a result; a signal has nobody to answer. */
-  awaited: boolean;
-}
 
-/** What continue-as-new carries to the next run. */
-export interface CarriedState {
-  room: Room;
-  bindings: ChannelBinding[];
-  participants: Participant[];
-  idempotency: IdempotencyWindow;
-  recent: RoomEvent[];
-  queue: QueuedCommand[];
-  processed: number;
-  rejectedSignals: number;
-  /** Rate-limit buckets by channel id (absent in runs recorded before rate limits existed). */
-  buckets?: Record<string, TokenBucket>;
-}
 
 export class RoomState {
   room: Room;
@@ -75,7 +56,7 @@ export class RoomState {
   reentry: { event: RoomEvent; cascade: Cascade }[] = [];
 
   constructor(input: RoomWorkflowInput) {
-    const carried = input.carried as CarriedState | undefined;
+    const carried = input.carried;
     this.manifest = input.manifest;
     this.room = carried?.room ?? input.room;
     this.bindings = carried?.bindings ?? [];

@@ -7,20 +7,15 @@ import { isSolicited } from '../../src/core/addressing.js';
 import { takeToken } from '../../src/core/rate-limit.js';
 import { contentForTarget } from '../../src/core/transcode.js';
 import type {
-  ChannelBinding, ChannelOutput, DeliveryResult, ErrorInfo, RoomEvent,
+  ChannelBinding, DeliveryResult, RoomEvent,
 } from '../../src/models/index.js';
 import { deliverOps, respond } from './effects.js';
 import { aiTurn } from './ai-turn.js';
+import { aiFailure, failed, type TargetOutcome } from './outcomes.js';
 import { rateLimitTimers } from './patches.js';
 import type { DeliverOutcome } from '../../activities/index.js';
 import type { RoomState } from './state.js';
 
-export type TargetOutcome =
-  | { kind: 'skipped'; binding: ChannelBinding }
-  | { kind: 'delivered'; binding: ChannelBinding; result: DeliveryResult }
-  | { kind: 'failed'; binding: ChannelBinding; result: DeliveryResult }
-  | { kind: 'responded'; binding: ChannelBinding; output: ChannelOutput }
-  | { kind: 'ai_failed'; binding: ChannelBinding; result: DeliveryResult; error: ErrorInfo };
 
 export async function runTarget(
   rs: RoomState, event: RoomEvent, target: ChannelBinding, source: ChannelBinding | undefined,
@@ -113,17 +108,6 @@ async function rateLimited(rs: RoomState, target: ChannelBinding): Promise<void>
  * delivery result stored on the event gets only its code, so provider text never lands in the room
  * (a RoomKit 0.38 fix: error strings leaked into rooms).
  */
-export function aiFailure(target: ChannelBinding, error: ErrorInfo, retryable = false): TargetOutcome {
-  return {
-    kind: 'ai_failed', binding: target, error,
-    result: failed(target, { code: error.type, message: `AI generation failed (${error.type})`, retryable }),
-  };
-}
-
-export function failed(target: ChannelBinding, error: { code: string; message: string; retryable: boolean }): DeliveryResult {
-  return { channelId: target.channelId, status: 'failed', error };
-}
-
 /** An activity failure as RoomKit's DeliveryError: code = the failure type, retryable unless permanent. */
 function describe(err: unknown): { code: string; message: string; retryable: boolean } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
