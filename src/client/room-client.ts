@@ -166,12 +166,13 @@ const REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY' as const;
  */
 /**
  * The server turns an update away, recording nothing, while the room's last workflow task failed
- * and waits for its retry: typically a signal raced the task's completion (UnhandledCommand) and the
- * retry lands within milliseconds. A room whose task keeps failing (wedged) still answers this after
- * the budget runs out, and the kit reports it as `room_task_failed`.
+ * and waits for its retry: a signal raced the task's completion (UnhandledCommand), or the worker
+ * that held it stopped, and the retry waits for a worker (one that just restarted may spend seconds
+ * per room replaying cold histories). A room whose task keeps failing (wedged) still answers this
+ * after the budget runs out, and the kit reports it as `room_task_failed`.
  */
 const TASK_FAILED_STATE = 'Workflow Task in failed state';
-const TASK_FAILED_BUDGET_MS = 10_000;
+const TASK_FAILED_BUDGET_MS = 60_000;
 
 function taskFailedState(err: unknown): boolean {
   for (let e: unknown = err; e instanceof Error; e = e.cause) if (e.message.includes(TASK_FAILED_STATE)) return true;
