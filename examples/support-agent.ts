@@ -7,9 +7,8 @@
  * model scripted for this conversation. This file is a composition root: the only place that reads
  * the environment.
  */
-import {
-  createAnthropicProvider, RoomKit, WebSocketChannel, temporalConfigFromEnv, type AIProvider, type RoomEvent,
-} from '../src/index.js';
+import { RoomKit, WebSocketChannel, temporalConfigFromEnv, type AIProvider, type RoomEvent } from '../src/index.js';
+import { createAnthropicProvider } from '../src/providers/anthropic/index.js';
 import { buildSupportAgent, mockSupportProvider } from './support-agent-kit.js';
 
 function providerFromEnv(env: NodeJS.ProcessEnv): AIProvider {

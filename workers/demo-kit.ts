@@ -4,8 +4,9 @@
  * `examples/support-agent-kit.ts` (Claude when ANTHROPIC_API_KEY is configured, else a scripted mock).
  */
 import {
-  createAnthropicProvider, HookResult, HookTrigger, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel, type AIProvider,
+  HookResult, HookTrigger, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel, type AIProvider,
 } from '../src/index.js';
+import { createAnthropicProvider } from '../src/providers/anthropic/index.js';
 import { buildSupportAgent, mockSupportProvider } from '../examples/support-agent-kit.js';
 import type { ServiceConfig } from './config.js';
 

@@ -4,10 +4,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  AIProviderError, AnthropicAIProvider, GeminiAIProvider, MockAIProvider, OpenAIAIProvider, createAnthropicProvider,
-  createGeminiProvider, createOpenAIProvider, createVLLMProvider, isContextOverflow, parseRetryAfter, toAIProviderError,
+  AIProviderError, MockAIProvider, isContextOverflow, parseRetryAfter, toAIProviderError,
   type AIContext, type AIProvider, type AIResponse,
 } from '../../src/providers/ai/index.js';
+import { AnthropicAIProvider, createAnthropicProvider } from '../../src/providers/anthropic/index.js';
+import { GeminiAIProvider, createGeminiProvider } from '../../src/providers/gemini/index.js';
+import { OpenAIAIProvider, createOpenAIProvider, createVLLMProvider } from '../../src/providers/openai/index.js';
 import { RoomKitValidationError } from '../../src/errors.js';
 import { readAnthropicRequest, startAnthropicServer } from '../fixtures/ai-servers/anthropic.js';
 import { readGeminiRequest, startGeminiServer } from '../fixtures/ai-servers/gemini.js';

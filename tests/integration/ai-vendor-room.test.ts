@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AIChannel, WebSocketChannel, createAnthropicProvider, type RoomKit } from '../../src/index.js';
+import { AIChannel, WebSocketChannel, type RoomKit } from '../../src/index.js';
+import { createAnthropicProvider } from '../../src/providers/anthropic/index.js';
 import { startAnthropicServer } from '../fixtures/ai-servers/anthropic.js';
 import type { FakeAIServer } from '../fixtures/ai-servers/shared.js';
 import { roomId, startTestKit } from '../support/kit.js';

@@ -7,9 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createApp, EmailChannel, SMTPEmailProvider, signEmailWebhook, WebSocketChannel, type RoomKit,
-} from '../../src/index.js';
+import { createApp, EmailChannel, WebSocketChannel, type RoomKit } from '../../src/index.js';
+import { SMTPEmailProvider, signEmailWebhook } from '../../src/providers/email/index.js';
 import { LoopbackSMTPServer } from '../support/smtp-server.js';
 import { eventually, startTestKit } from '../support/kit.js';
 

@@ -6,9 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import {
-  EVICT_AFTER_FAILURES, SMSChannel, WebSocketChannel, attachWebSocket, type RoomKit, type WebSocketEventFrame,
-} from '../../src/index.js';
+import { SMSChannel, WebSocketChannel, attachWebSocket, type RoomKit } from '../../src/index.js';
+import { EVICT_AFTER_FAILURES, type WebSocketEventFrame } from '../../src/channels/websocket.js';
 import { eventually, roomId, startTestKit } from '../support/kit.js';
 
 const text = (body: string) => ({ type: 'text' as const, body });

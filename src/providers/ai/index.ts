@@ -9,7 +9,4 @@ export {
   isContextOverflow, malformedResponse, parseRetryAfter, toAIProviderError,
   type ClassifyOptions, type FailureFacts,
 } from './classify.js';
-// Vendor providers load their SDK on first `generate`, so these re-exports stay cheap to import.
-export * from '../anthropic/index.js';
-export * from '../openai/index.js';
-export * from '../gemini/index.js';
+// Vendors are on their own subpaths: providers/anthropic, providers/openai, providers/gemini.
