@@ -122,6 +122,26 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'loop-of-steps',
+    // Recorded with the command loop of named steps (patch 'loop-of-steps'): a message, an
+    // inactivity pause and the message that reopens the room, an AI answer, then close, which
+    // completes the workflow.
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId, timers: { inactiveAfterSeconds: 1 } });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'ai-bot');
+      await say(kit, roomId, 'then silence');
+      const deadline = Date.now() + 15_000;
+      while ((await kit.getRoom(roomId)).status !== 'paused') {
+        if (Date.now() > deadline) throw new Error('room did not pause');
+        await new Promise((r) => setTimeout(r, 1000)); // each read is an update: poll gently
+      }
+      await say(kit, roomId, 'back again');
+      await kit.closeRoom(roomId);
+      await new Promise((r) => setTimeout(r, 1000));
+    },
+  },
+  {
     name: 'continue-as-new',
     // Recorded on a server that suggests continue-as-new after a few dozen events (see record.ts);
     // the saved history is the first run's, which ends in ContinueAsNew.
