@@ -124,3 +124,14 @@ export class WebhookPayloadError extends RoomKitError {
     this.name = 'WebhookPayloadError';
   }
 }
+
+/**
+ * No webhook is served for this channel id: no channel is registered under it, or the channel
+ * receives no webhooks. `processWebhook` answers both with the same 404.
+ */
+export class WebhookNotSupportedError extends Error {
+  constructor(readonly channelId: string) {
+    super(`channel ${channelId} does not receive webhooks`);
+    this.name = 'WebhookNotSupportedError';
+  }
+}

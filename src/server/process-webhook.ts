@@ -7,24 +7,19 @@
  * channel); nothing is signalled when any of them happens. Anything else (Temporal unreachable…)
  * is thrown, so the vendor gets a 5xx and retries later.
  */
-import { ChannelNotRegisteredError, RoomClosedError, RoomKitValidationError, WebhookPayloadError, WebhookSignatureError } from '../errors.js';
+import { RoomClosedError, WebhookNotSupportedError } from '../errors.js';
 import type { RoomKit } from '../kit/room-kit.js';
 import { parseInput } from '../kit/validate.js';
 import { DeliveryStatus, InboundMessage } from '../models/index.js';
 import type { WebhookOutcome, WebhookReply, WebhookRequest } from '../providers/webhook.js';
+import { httpStatusOf, type HttpErrorBody } from './http-errors.js';
 import { SenderAffinity, type RoomResolver, type SenderAffinityOptions } from './sender-affinity.js';
+
+export { WebhookNotSupportedError };
 
 export interface ProcessWebhookOptions extends SenderAffinityOptions {
   /** Picks each message's room (passed to `signalInbound` as `roomId`); `undefined` ⇒ the kit's router. */
   roomFor?: RoomResolver;
-}
-
-/** The channel exists but receives no webhooks. */
-export class WebhookNotSupportedError extends Error {
-  constructor(readonly channelId: string) {
-    super(`channel ${channelId} does not receive webhooks`);
-    this.name = 'WebhookNotSupportedError';
-  }
 }
 
 // One affinity table per kit, shared by every router and direct caller in this process.
@@ -53,9 +48,8 @@ export async function processWebhook(
   options: ProcessWebhookOptions = {},
 ): Promise<WebhookReply> {
   try {
-    const channel = kit.getChannel(channelId);
-    if (!channel) throw new ChannelNotRegisteredError(channelId);
-    const handler = channel.webhook;
+    // No channel by that id, or one without a handler: the same 404 either way.
+    const handler = kit.getChannel(channelId)?.webhook;
     if (!handler) throw new WebhookNotSupportedError(channelId);
 
     await handler.verify(request);
@@ -100,17 +94,15 @@ function checked(outcome: WebhookOutcome): WebhookOutcome {
   return outcome;
 }
 
-/** The answer for an expected refusal; `undefined` for anything else. */
+/**
+ * The answer for an expected refusal (a 4xx in the table of `http-errors.ts`, read for a webhook);
+ * `undefined` for anything else, which the caller throws so the vendor gets a 5xx and retries.
+ */
 export function webhookErrorReply(err: unknown): WebhookReply | undefined {
-  if (err instanceof WebhookSignatureError) return json(err.status, { error: err.message });
-  if (err instanceof WebhookPayloadError) return json(400, { error: err.message, field: err.field });
-  if (err instanceof RoomKitValidationError) return json(400, { error: err.message, field: err.field });
-  if (err instanceof ChannelNotRegisteredError || err instanceof WebhookNotSupportedError) {
-    return json(404, { error: `no webhook for channel ${err.channelId}` });
-  }
-  return undefined;
+  const { status, body } = httpStatusOf(err, 'webhook');
+  return status < 500 ? json(status, body) : undefined;
 }
 
-function json(status: number, body: Record<string, unknown>): WebhookReply {
+function json(status: number, body: HttpErrorBody): WebhookReply {
   return { status, contentType: 'application/json', body: JSON.stringify(body) };
 }

@@ -7,6 +7,7 @@ import { RoomKitError } from '../errors.js';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { RoomKit } from '../kit/room-kit.js';
 import type { WebhookReply, WebhookRequest } from '../providers/webhook.js';
+import { httpStatusOf } from './http-errors.js';
 import { processWebhook } from './process-webhook.js';
 import type { RoomResolver } from './sender-affinity.js';
 
@@ -76,19 +77,12 @@ function send(res: Response, reply: WebhookReply): void {
   else res.send(reply.body);
 }
 
-/** Body-parser refusals keep their status (413 too large, 415 bad encoding); the rest is a 500 without internals. */
+/**
+ * Body-parser refusals keep their status (413 too large, 415 bad encoding), a setup mistake is a
+ * 500 saying so, the rest is a 500 without internals: the webhook rows of `http-errors.ts`.
+ */
 const webhookErrors: ErrorRequestHandler = (err, _req, res, _next) => {
-  const status = (err as { status?: unknown }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    const type = (err as { type?: string }).type;
-    res.status(status).json({ error: type === 'entity.too.large' ? 'request body too large' : (err as Error).message });
-    return;
-  }
-  if (err instanceof RoomKitError && err.name === 'RoomKitError') {
-    // A setup mistake of ours to report plainly (e.g. a body parser mounted before this router).
-    res.status(500).json({ error: err.message });
-    return;
-  }
-  console.error('[roomkit] webhook failed', err);
-  res.status(500).json({ error: 'internal error' });
+  const { status, body } = httpStatusOf(err, 'webhook');
+  if (status >= 500) console.error('[roomkit] webhook failed', err);
+  res.status(status).json(body);
 };
