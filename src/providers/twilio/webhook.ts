@@ -1,14 +1,15 @@
 /**
  * Twilio's messaging webhooks: inbound messages and status callbacks, both form-encoded and signed
  * with `X-Twilio-Signature` = base64(HMAC-SHA1(authToken, url + sorted params)). Verification is
- * the SDK's own `validateRequest` (constant-time compare; tries the URL with and without the
- * default port, as Twilio's back ends differ).
+ * `./signature.ts`, a `node:crypto` mirror of the SDK's `validateRequest` (constant-time compare;
+ * tries the URL with and without the default port, as Twilio's back ends differ), so receiving a
+ * webhook does not load the SDK.
  */
 import { WebhookPayloadError, WebhookSignatureError } from '../../errors.js';
 import type { DeliveryStatus, InboundMessage } from '../../models/index.js';
 import type { WebhookHandler, WebhookOutcome, WebhookReply, WebhookRequest } from '../webhook.js';
 import { buildInboundContent, MAX_INBOUND_MEDIA, type InboundMedia } from './content.js';
-import { loadTwilio } from './sdk.js';
+import { verifyTwilioRequest, verifyTwilioRequestWithBody } from './signature.js';
 
 /** What Twilio expects back from a messaging webhook when we have nothing to say: empty TwiML. */
 export const EMPTY_TWIML: WebhookReply = {
@@ -40,12 +41,11 @@ export class TwilioWebhookHandler implements WebhookHandler {
   async verify(request: WebhookRequest): Promise<void> {
     const signature = request.headers['x-twilio-signature'];
     if (!signature) throw new WebhookSignatureError(this.provider, 'missing X-Twilio-Signature header', 401);
-    const twilio = await loadTwilio();
     const url = request.url;
     const valid = url.includes('bodySHA256=')
       // JSON-bodied webhooks sign the URL (which carries the body's SHA-256), not form params.
-      ? twilio.validateRequestWithBody(this.options.authToken, signature, url, request.rawBody.toString('utf8'))
-      : twilio.validateRequest(this.options.authToken, signature, url, request.method === 'GET' ? {} : formParams(request.rawBody));
+      ? verifyTwilioRequestWithBody(this.options.authToken, signature, url, request.rawBody.toString('utf8'))
+      : verifyTwilioRequest(this.options.authToken, signature, url, request.method === 'GET' ? {} : formParams(request.rawBody));
     if (!valid) throw new WebhookSignatureError(this.provider, 'X-Twilio-Signature does not match', 403);
   }
 
@@ -125,7 +125,7 @@ function inboundMedia(params: TwilioParams): InboundMedia[] {
   return media;
 }
 
-/** Form fields; a repeated field becomes an array (the SDK's signature code handles both). */
+/** Form fields; a repeated field becomes an array (the signature code handles both). */
 export function formParams(body: Buffer): TwilioParams {
   return collect(new URLSearchParams(body.toString('utf8')));
 }
