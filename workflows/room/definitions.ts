@@ -12,10 +12,10 @@ export const commandSignal = defineSignal<[CommandEnvelope]>('roomkit.command');
 export const stateQuery = defineQuery<RoomSnapshot>('roomkit.state');
 /**
  * Room state for readers of a running room: a read-only update, answered at once (not queued).
- * A query reaching a room whose workflow task is scheduled but not yet started makes the SDK apply
- * the pending events in a task of their own, and the commands they produce are then recorded ahead
- * of the next update's acceptance, an order replay does not reproduce (README «A room that cannot
- * replay»). An update is ordered with everything else.
+ * A query reaching a room whose workflow task is scheduled but not yet started appears to make the
+ * SDK apply the pending events in a task of their own, whose commands are then recorded ahead of the
+ * next update's acceptance, an order replay does not reproduce (README «A room that cannot replay»).
+ * An update is ordered with everything else.
  */
 export const readUpdate = defineUpdate<RoomSnapshot, []>('roomkit.read');
 
