@@ -5,99 +5,51 @@
  * `Idempotency-Key` header are the same on every retry of one delivery, so the receiver can drop
  * duplicates; `timestamp` is fresh per attempt and signed, so it can refuse replays.
  */
-import http from 'node:http';
-import https from 'node:https';
-import type { TransportProvider, TransportSendOptions } from '../transport.js';
-import type { ProviderResult, RoomEvent } from '../../models/index.js';
-import { EMPTY_MESSAGE, httpFailure, unreachable, VendorUnreachableError, type HttpAnswer } from '../http.js';
-import { webhookContent } from './content.js';
-import { parseHttpWebhookConfig, type HttpWebhookConfig, type HttpWebhookConfigInput } from './config.js';
-import { assertPublicHost, PrivateNetworkError, systemLookup, type LookupFn } from './private-network.js';
+import type http from 'node:http';
+import type { ProviderResult } from '../../models/index.js';
+import { httpFailure, unreachable, VendorUnreachableError, type HttpAnswer } from '../http.js';
+import type { HttpWebhookConfig } from './config.js';
+import { assertPublicHost, PrivateNetworkError, type LookupFn } from './private-network.js';
 import { guardedRequest } from './request.js';
-import { roomKitSignature } from './signature.js';
-import { HttpWebhookHandler } from './webhook.js';
 
-export interface HttpWebhookProviderOptions {
-  /** Name resolution for the SSRF check (tests resolve names without DNS). Default `dns.lookup`. */
-  lookup?: LookupFn;
-  now?: () => number;
+/** Where deliveries go and how: the parsed config, its URL, the SSRF lookup and the keep-alive agent. */
+export interface HttpWebhookTarget {
+  config: HttpWebhookConfig;
+  url: URL;
+  lookup: LookupFn;
+  agent: http.Agent;
 }
 
 /**
- * @example
- * const hook = createHttpWebhookProvider({ url: 'https://hooks.example.com/roomkit', secret: '…' });
- * kit.registerChannel(new HTTPChannel('hook', { provider: hook }));
- * await kit.attachChannel('room-1', 'hook', { metadata: { recipientId: 'crm-42' } });
+ * One signed delivery POST (body and headers already built). `fallbackId` (the event id) stands in
+ * as the message id when the receiver answers without one.
  */
-export class WebhookHTTPProvider implements TransportProvider {
-  readonly name = 'http-webhook';
-  /** Verifies inbound posts with the same secret; absent without a secret. */
-  readonly webhook: HttpWebhookHandler | undefined;
-  readonly config: HttpWebhookConfig;
-  private readonly url: URL;
-  private readonly lookup: LookupFn;
-  private readonly agent: http.Agent;
-
-  constructor(config: HttpWebhookConfigInput, options: HttpWebhookProviderOptions = {}) {
-    this.config = parseHttpWebhookConfig(config);
-    this.url = new URL(this.config.url);
-    this.lookup = options.lookup ?? systemLookup;
-    this.agent = this.url.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-    this.webhook = this.config.secret
-      ? new HttpWebhookHandler({
-        secret: this.config.secret, timestampToleranceSeconds: this.config.timestampToleranceSeconds,
-        requireTimestamp: this.config.requireTimestamp, now: options.now,
-      })
-      : undefined;
-  }
-
-  async send(event: RoomEvent, options: TransportSendOptions): Promise<ProviderResult> {
-    const content = webhookContent(event.content);
-    if (!content) return EMPTY_MESSAGE;
-    const body = JSON.stringify({
-      recipient_id: options.to,
-      channel_id: event.source.channelId,
-      room_id: event.roomId,
-      event_id: event.id,
-      content,
-      metadata: event.metadata,
-      timestamp: new Date().toISOString(),
+export async function postDelivery(
+  target: HttpWebhookTarget, body: string, headers: Record<string, string>, fallbackId: string,
+): Promise<ProviderResult> {
+  let answer: HttpAnswer;
+  try {
+    if (!target.config.allowPrivateNetwork) await assertPublicHost(target.url.hostname, target.lookup);
+    answer = await guardedRequest('http-webhook', target.url, {
+      method: 'POST', headers, body, timeoutMs: target.config.timeoutMs, agent: target.agent,
+      ...(!target.config.allowPrivateNetwork && { guard: { lookup: target.lookup } }),
     });
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'roomkit-ts',
-      ...this.config.headers,
-      ...(this.config.secret && { 'x-roomkit-signature': roomKitSignature(this.config.secret, body) }),
-      ...(options.idempotencyKey && { 'idempotency-key': options.idempotencyKey }),
-    };
-    let answer: HttpAnswer;
-    try {
-      if (!this.config.allowPrivateNetwork) await assertPublicHost(this.url.hostname, this.lookup);
-      answer = await guardedRequest(this.name, this.url, {
-        method: 'POST', headers, body, timeoutMs: this.config.timeoutMs, agent: this.agent,
-        ...(!this.config.allowPrivateNetwork && { guard: { lookup: this.lookup } }),
-      });
-    } catch (err) {
-      if (err instanceof PrivateNetworkError) {
-        return { success: false, error: err.message, metadata: { code: 'private_network_target', retryable: false } };
-      }
-      if (err instanceof VendorUnreachableError) return unreachable(err);
-      // A DNS failure in the pre-check: the name may resolve later.
-      return unreachable(new VendorUnreachableError(this.name, String((err as Error).message ?? err), { cause: err }));
+  } catch (err) {
+    if (err instanceof PrivateNetworkError) {
+      return { success: false, error: err.message, metadata: { code: 'private_network_target', retryable: false } };
     }
-    if (answer.status >= 200 && answer.status < 300) {
-      const data = (answer.body && typeof answer.body === 'object' ? answer.body : {}) as { message_id?: unknown; id?: unknown };
-      const id = data.message_id ?? data.id;
-      // A receiver that answers without an id (204) still accepted the event: our event id stands in.
-      const providerMessageId = typeof id === 'string' || typeof id === 'number' ? String(id) : event.id;
-      return { success: true, providerMessageId };
-    }
-    return refusal(answer);
+    if (err instanceof VendorUnreachableError) return unreachable(err);
+    // A DNS failure in the pre-check: the name may resolve later.
+    return unreachable(new VendorUnreachableError('http-webhook', String((err as Error).message ?? err), { cause: err }));
   }
-
-  async close(): Promise<void> {
-    this.agent.destroy();
+  if (answer.status >= 200 && answer.status < 300) {
+    const data = (answer.body && typeof answer.body === 'object' ? answer.body : {}) as { message_id?: unknown; id?: unknown };
+    const id = data.message_id ?? data.id;
+    // A receiver that answers without an id (204) still accepted the event: our event id stands in.
+    const providerMessageId = typeof id === 'string' || typeof id === 'number' ? String(id) : fallbackId;
+    return { success: true, providerMessageId };
   }
+  return refusal(answer);
 }
 
 /** Receivers are ours to define; read the common shapes `{ error: { code, message } }`, `{ code, message }`, `{ error: "…" }`. */
@@ -108,8 +60,4 @@ function refusal(answer: HttpAnswer): ProviderResult {
   const code = pick(nested?.code, body.code, typeof body.error === 'string' ? body.error : undefined);
   const message = pick(nested?.message, body.message, typeof answer.body === 'string' ? answer.body.slice(0, 500) : undefined);
   return httpFailure(answer, { code, message: message === undefined ? undefined : String(message) });
-}
-
-export function createHttpWebhookProvider(config: HttpWebhookConfigInput, options: HttpWebhookProviderOptions = {}): WebhookHTTPProvider {
-  return new WebhookHTTPProvider(config, options);
 }

@@ -1,4 +1,4 @@
-export { createHttpWebhookProvider, WebhookHTTPProvider, type HttpWebhookProviderOptions } from './client.js';
+export { createHttpWebhookProvider, WebhookHTTPProvider, type HttpWebhookProviderOptions } from './provider.js';
 export {
   HttpWebhookConfigSchema, parseHttpWebhookConfig, type HttpWebhookConfig, type HttpWebhookConfigInput,
 } from './config.js';

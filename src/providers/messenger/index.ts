@@ -1,6 +1,5 @@
-export {
-  createMessengerProvider, FacebookMessengerProvider, MESSENGER_RETRYABLE_CODES, type MessengerSendOptions,
-} from './client.js';
+export { createMessengerProvider, FacebookMessengerProvider, type MessengerSendOptions } from './provider.js';
+export { MESSENGER_RETRYABLE_CODES } from './client.js';
 export {
   MessengerConfigSchema, parseMessengerConfig, type MessengerConfig, type MessengerConfigInput,
 } from './config.js';

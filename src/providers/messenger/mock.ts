@@ -6,7 +6,7 @@ import type { TransportProvider } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import { isWindowClosed } from '../meta/window.js';
-import type { MessengerSendOptions } from './client.js';
+import type { MessengerSendOptions } from './provider.js';
 import { messengerMessages, type MessengerMessage } from './payload.js';
 import { messengerWindowClosedResult } from './window.js';
 

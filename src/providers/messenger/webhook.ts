@@ -6,7 +6,7 @@
  */
 import { WebhookPayloadError } from '../../errors.js';
 import type { DeliveryStatus, InboundMessage, JsonRecord } from '../../models/index.js';
-import { arrayAt, createMetaWebhookHandler, isoTime, objectAt, stringAt } from '../meta/webhook-handler.js';
+import { arrayAt, createMetaWebhookHandler, isoTime, objectAt, stringAt } from '../meta/webhook.js';
 import type { WebhookHandler, WebhookOutcome } from '../webhook.js';
 
 const PROVIDER = 'messenger';

@@ -1,4 +1,5 @@
-export { SinchSMSProvider, sinchError } from './client.js';
+export { SinchSMSProvider } from './provider.js';
+export { sinchError } from './client.js';
 export { parseSinchConfig, SinchConfigSchema } from './config.js';
 export type { SinchConfig, SinchConfigInput } from './config.js';
 export { sinchLegacySignature, sinchSignature } from './signature.js';
@@ -8,7 +9,7 @@ export type { SinchWebhookOptions } from './webhook.js';
 export { MockSinchSMSProvider } from './mock.js';
 export type { MockSinchCall, MockSinchFailure } from './mock.js';
 
-import { SinchSMSProvider } from './client.js';
+import { SinchSMSProvider } from './provider.js';
 import type { SinchConfigInput } from './config.js';
 
 /** @example const sinch = createSinchProvider({ servicePlanId, apiToken, fromNumber: '+15550000000' }); */

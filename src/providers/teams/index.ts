@@ -1,4 +1,4 @@
-export { BotFrameworkTeamsProvider, createTeamsProvider, type TeamsProviderOptions, type TeamsSendOptions } from './client.js';
+export { BotFrameworkTeamsProvider, createTeamsProvider, type TeamsProviderOptions, type TeamsSendOptions } from './provider.js';
 export {
   BOT_FRAMEWORK_ISSUER, BOT_FRAMEWORK_OPENID_METADATA_URL, BOT_FRAMEWORK_SCOPE, BOT_FRAMEWORK_TOKEN_URL,
   Jwk as BotFrameworkJwk, parseTeamsConfig, TeamsConfigSchema, type TeamsConfig, type TeamsConfigInput,

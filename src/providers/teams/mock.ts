@@ -6,7 +6,7 @@
 import type { TransportProvider } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
-import type { TeamsSendOptions } from './client.js';
+import type { TeamsSendOptions } from './provider.js';
 import { outboundText, type OutboundText } from './outbound.js';
 
 export interface MockTeamsCall {

@@ -1,6 +1,5 @@
-export { TelnyxSMSProvider } from './client.js';
-export { TelnyxRCSProvider } from './rcs-client.js';
-export type { RCSCapability } from './rcs-client.js';
+export { TelnyxRCSProvider, TelnyxSMSProvider } from './provider.js';
+export type { RCSCapability } from './provider.js';
 export {
   parseTelnyxRCSConfig, parseTelnyxSMSConfig, TelnyxRCSConfigSchema, TelnyxSMSConfigSchema,
 } from './config.js';
@@ -10,9 +9,8 @@ export type { TelnyxWebhookOptions } from './webhook.js';
 export { MockTelnyxSMSProvider } from './mock.js';
 export type { MockTelnyxCall, MockTelnyxFailure } from './mock.js';
 
-import { TelnyxSMSProvider } from './client.js';
+import { TelnyxRCSProvider, TelnyxSMSProvider } from './provider.js';
 import type { TelnyxRCSConfigInput, TelnyxSMSConfigInput } from './config.js';
-import { TelnyxRCSProvider } from './rcs-client.js';
 
 /** @example const telnyx = createTelnyxProvider({ apiKey, fromNumber: '+15550000000', publicKey }); */
 export function createTelnyxProvider(config: TelnyxSMSConfigInput): TelnyxSMSProvider {

@@ -58,3 +58,17 @@ function failure(err: unknown, scope: CallScope): ProviderResult {
   const cause = err as { code?: string; message?: string };
   return unreachable(new VendorUnreachableError('twilio', cause.code ?? cause.message ?? String(err), { cause: err }));
 }
+
+/** Twilio's accepted Message as a success: its sid is the message id; `extra` joins the metadata. */
+export function success(message: TwilioMessage, extra: Record<string, string | boolean> = {}): ProviderResult {
+  return {
+    success: true,
+    providerMessageId: message.sid,
+    metadata: {
+      status: message.status,
+      to: message.to,
+      ...(message.numSegments != null && { numSegments: Number(message.numSegments) }),
+      ...extra,
+    },
+  };
+}

@@ -7,15 +7,13 @@ export {
 export { buildInboundContent, outboundParts } from './content.js';
 export { MockTwilioSMSProvider, signedTwilioRequest } from './mock.js';
 export type { MockTwilioCall, MockTwilioFailure, MockTwilioProviderOptions } from './mock.js';
-export { createTwilioRCSProvider, TwilioRCSProvider } from './rcs.js';
-export type { TwilioRCSSendOptions } from './rcs.js';
-export { createTwilioSMSProvider, TwilioSMSProvider } from './sms.js';
-export type { TwilioSendOptions } from './sms.js';
+export { createTwilioRCSProvider, createTwilioSMSProvider, TwilioRCSProvider, TwilioSMSProvider } from './provider.js';
+export type { TwilioRCSSendOptions, TwilioSendOptions } from './provider.js';
 export { EMPTY_TWIML, TwilioWebhookHandler } from './webhook.js';
 export type { TwilioParams, TwilioWebhookOptions } from './webhook.js';
 
 import type { TwilioConfigInput } from './config.js';
-import { TwilioSMSProvider } from './sms.js';
+import { TwilioSMSProvider } from './provider.js';
 
 /** The Twilio SMS provider (`createTwilioRCSProvider` for RCS). */
 export function createTwilioProvider(config: TwilioConfigInput): TwilioSMSProvider {

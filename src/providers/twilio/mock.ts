@@ -8,7 +8,7 @@ import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import type { WebhookHandler, WebhookRequest } from '../webhook.js';
 import { outboundParts } from './content.js';
 import { loadTwilio } from './sdk.js';
-import type { TwilioSendOptions } from './sms.js';
+import type { TwilioSendOptions } from './provider.js';
 import { TwilioWebhookHandler } from './webhook.js';
 
 export interface MockTwilioCall {

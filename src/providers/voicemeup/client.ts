@@ -5,13 +5,9 @@
  * media is one MMS with the first media URL. VoiceMeUp answers HTTP 200 even when it refuses:
  * `response_details.response_status` says which.
  */
-import type { TransportSendOptions } from '../transport.js';
-import type { ProviderResult, RoomEvent } from '../../models/index.js';
-import { EMPTY_MESSAGE, httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
-import { parseVoiceMeUpConfig, type VoiceMeUpConfig, type VoiceMeUpConfigInput } from './config.js';
-import { outboundParts } from '../sms/content.js';
-import { splitMessage } from './split.js';
-import { VoiceMeUpWebhookHandler } from './webhook.js';
+import type { ProviderResult } from '../../models/index.js';
+import { httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
+import type { VoiceMeUpConfig } from './config.js';
 
 interface VoiceMeUpMessage {
   code?: unknown;
@@ -39,82 +35,39 @@ export function voiceMeUpError(body: unknown): { code?: string; message?: string
   return { code, message: typeof first._content === 'string' ? first._content : code };
 }
 
-const stripPlus = (number: string): string => number.replace(/^\+/, '');
+export const stripPlus = (number: string): string => number.replace(/^\+/, '');
 
-/**
- * @example
- * const vmu = new VoiceMeUpSMSProvider({ username, authToken, fromNumber: '+15145550000', webhookSecret });
- * vmu.webhook?.configureMms({ onTimeout: (message) => kit.processInbound(message) });
- */
-export class VoiceMeUpSMSProvider {
-  readonly name = 'voicemeup';
-  readonly webhook: VoiceMeUpWebhookHandler | undefined;
-  readonly config: VoiceMeUpConfig;
-
-  constructor(config: VoiceMeUpConfigInput) {
-    this.config = parseVoiceMeUpConfig(config);
-    this.webhook = this.config.webhookSecret
-      ? new VoiceMeUpWebhookHandler({
-        secret: this.config.webhookSecret,
-        tokenParam: this.config.webhookTokenParam,
-        tokenHeader: this.config.webhookTokenHeader,
-        mmsTimeoutMs: this.config.mmsTimeoutMs,
-      })
-      : undefined;
-  }
-
-  async send(event: RoomEvent, options: TransportSendOptions): Promise<ProviderResult> {
-    const { text, mediaUrls } = outboundParts(event);
-    if (!text && mediaUrls.length === 0) return EMPTY_MESSAGE;
-    const from = stripPlus(typeof options.from === 'string' && options.from ? options.from : this.config.fromNumber);
-    const to = stripPlus(options.to);
-    if (mediaUrls.length > 0) return this.queue(from, to, text, mediaUrls[0]);
-    // VoiceMeUp has no idempotency key: a retry after a partial success sends the earlier parts again.
-    const parts = splitMessage(text);
-    const ids: string[] = [];
-    let last: ProviderResult | undefined;
-    for (const part of parts) {
-      last = await this.queue(from, to, part);
-      if (!last.success) return parts.length > 1 ? { ...last, metadata: { ...last.metadata, partsSent: ids.length } } : last;
-      if (last.providerMessageId) ids.push(last.providerMessageId);
-    }
-    if (parts.length === 1) return last!;
-    return { ...last!, metadata: { ...last!.metadata, parts: parts.length, messageIds: ids } };
-  }
-
-  async close(): Promise<void> {
-    this.webhook?.close();
-  }
-
-  private async queue(from: string, to: string, message: string, attachment?: string): Promise<ProviderResult> {
-    const form = new URLSearchParams({
-      username: this.config.username,
-      auth_token: this.config.authToken,
-      source_number: from,
-      destination_number: to,
+/** One `queue_sms` form POST: a message (or one MMS with `attachment`) from `from` to `to`, numbers without '+'. */
+export async function queueSms(
+  config: VoiceMeUpConfig, from: string, to: string, message: string, attachment?: string,
+): Promise<ProviderResult> {
+  const form = new URLSearchParams({
+    username: config.username,
+    auth_token: config.authToken,
+    source_number: from,
+    destination_number: to,
+  });
+  if (message) form.set('message', message);
+  if (attachment) form.set('attachment', attachment);
+  let answer: HttpAnswer;
+  try {
+    answer = await vendorRequest('voicemeup', `${config.baseUrl}queue_sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: form.toString(),
+      timeoutMs: config.timeoutMs,
     });
-    if (message) form.set('message', message);
-    if (attachment) form.set('attachment', attachment);
-    let answer: HttpAnswer;
-    try {
-      answer = await vendorRequest('voicemeup', `${this.config.baseUrl}queue_sms`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: form.toString(),
-        timeoutMs: this.config.timeoutMs,
-      });
-    } catch (err) {
-      if (err instanceof VendorUnreachableError) return unreachable(err);
-      throw err;
-    }
-    if (answer.status < 200 || answer.status >= 300 || statusOf(answer.body) !== 'success') {
-      // A 200 carrying `response_status: "error"` is a permanent refusal (httpFailure: 2xx ⇒ not retryable).
-      return httpFailure(answer, voiceMeUpError(answer.body));
-    }
-    const hash = messagesOf(answer.body).find((m) => m.code === 'queued_sms_hash')?._content;
-    if (typeof hash !== 'string' || hash === '') {
-      return { success: false, error: 'voicemeup queued the message but returned no queued_sms_hash', metadata: { code: 'invalid_response', retryable: false } };
-    }
-    return { success: true, providerMessageId: hash };
+  } catch (err) {
+    if (err instanceof VendorUnreachableError) return unreachable(err);
+    throw err;
   }
+  if (answer.status < 200 || answer.status >= 300 || statusOf(answer.body) !== 'success') {
+    // A 200 carrying `response_status: "error"` is a permanent refusal (httpFailure: 2xx ⇒ not retryable).
+    return httpFailure(answer, voiceMeUpError(answer.body));
+  }
+  const hash = messagesOf(answer.body).find((m) => m.code === 'queued_sms_hash')?._content;
+  if (typeof hash !== 'string' || hash === '') {
+    return { success: false, error: 'voicemeup queued the message but returned no queued_sms_hash', metadata: { code: 'invalid_response', retryable: false } };
+  }
+  return { success: true, providerMessageId: hash };
 }

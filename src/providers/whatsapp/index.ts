@@ -1,4 +1,5 @@
-export { createWhatsAppProvider, WhatsAppProvider, WHATSAPP_RETRYABLE_CODES, type WhatsAppSendOptions } from './client.js';
+export { WHATSAPP_RETRYABLE_CODES } from './client.js';
+export { createWhatsAppProvider, WhatsAppProvider, type WhatsAppSendOptions } from './provider.js';
 export {
   parseWhatsAppConfig, WhatsAppConfigSchema, type WhatsAppConfig, type WhatsAppConfigInput,
 } from './config.js';

@@ -5,7 +5,7 @@
 import type { TransportProvider } from '../transport.js';
 import type { ProviderResult, RoomEvent, TemplateContent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
-import type { WhatsAppSendOptions } from './client.js';
+import type { WhatsAppSendOptions } from './provider.js';
 import { messageBodies, type WhatsAppMessageBody } from './payload.js';
 import { templateBody, templateFromContent, type WhatsAppTemplate } from './template.js';
 import { isWindowClosed, windowClosedResult } from './window.js';

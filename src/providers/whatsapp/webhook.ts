@@ -13,7 +13,7 @@ import { jsonBytes } from '../../models/json.js';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL, graphUrl } from '../meta/config.js';
 import {
   arrayAt, createMetaWebhookHandler, isoTime, objectAt, stringAt,
-} from '../meta/webhook-handler.js';
+} from '../meta/webhook.js';
 import type { WebhookHandler, WebhookOutcome } from '../webhook.js';
 import { WINDOW_CLOSED_CODE, WINDOW_CLOSED_MESSAGE } from './window.js';
 
