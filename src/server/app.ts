@@ -4,7 +4,7 @@
  * library errors to statuses without leaking internals.
  */
 import express, { type Express } from 'express';
-import type { RoomKit } from '../kit/room-kit.js';
+import type { RoomIngress } from './ingress.js';
 import { chatPage } from './chat-page.js';
 import { errorHandler } from './error-handler.js';
 import { createRestApi, type RestApiOptions } from './rest-api.js';
@@ -19,7 +19,7 @@ export interface AppOptions {
   restApi?: RestApiOptions | false;
 }
 
-export function createApp(kit: RoomKit, options: AppOptions = {}): Express {
+export function createApp(kit: RoomIngress, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => {

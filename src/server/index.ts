@@ -2,6 +2,7 @@ export { createApp, errorHandler } from './app.js';
 export type { AppOptions } from './app.js';
 export { HTTP_ERRORS, httpErrorRuleOf, httpStatusOf } from './http-errors.js';
 export type { HttpErrorAnswer, HttpErrorBody, HttpErrorRule, HttpSurface } from './http-errors.js';
+export type { IngressStore, RoomIngress } from './ingress.js';
 export { KeyedMutex } from './keyed-mutex.js';
 export { processWebhook, webhookErrorReply, WebhookNotSupportedError } from './process-webhook.js';
 export type { ProcessWebhookOptions } from './process-webhook.js';

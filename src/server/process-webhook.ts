@@ -8,7 +8,7 @@
  * is thrown, so the vendor gets a 5xx and retries later.
  */
 import { RoomClosedError, WebhookNotSupportedError } from '../errors.js';
-import type { RoomKit } from '../kit/room-kit.js';
+import type { RoomIngress } from './ingress.js';
 import { parseInput } from '../kit/validate.js';
 import { DeliveryStatus, InboundMessage } from '../models/index.js';
 import type { WebhookOutcome, WebhookReply, WebhookRequest } from '../providers/webhook.js';
@@ -23,8 +23,8 @@ export interface ProcessWebhookOptions extends SenderAffinityOptions {
 }
 
 // One affinity table per kit, shared by every router and direct caller in this process.
-const affinities = new WeakMap<RoomKit, SenderAffinity>();
-function affinityOf(kit: RoomKit, options: SenderAffinityOptions): SenderAffinity {
+const affinities = new WeakMap<RoomIngress, SenderAffinity>();
+function affinityOf(kit: RoomIngress, options: SenderAffinityOptions): SenderAffinity {
   let affinity = affinities.get(kit);
   if (!affinity) {
     affinity = new SenderAffinity(kit, options);
@@ -42,7 +42,7 @@ function affinityOf(kit: RoomKit, options: SenderAffinityOptions): SenderAffinit
  * res.writeHead(reply.status, reply.contentType ? { 'content-type': reply.contentType } : {}).end(reply.body);
  */
 export async function processWebhook(
-  kit: RoomKit,
+  kit: RoomIngress,
   channelId: string,
   request: WebhookRequest,
   options: ProcessWebhookOptions = {},

@@ -8,7 +8,7 @@
  */
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import type { RoomKit } from '../kit/room-kit.js';
+import type { RoomIngress } from './ingress.js';
 import { parseInput } from '../kit/validate.js';
 import { BindingOptions, CreateRoomOptions, InboundMessage, RoomId, WaitStage } from '../models/index.js';
 import { errorHandler } from './error-handler.js';
@@ -33,7 +33,7 @@ const EventsQuery = z
  * // POST /api/rooms {"roomId":"r1"} → 201 room
  * // POST /api/rooms/r1/messages {"channelId":"sms","senderId":"+1555…","content":{"type":"text","body":"hi"}}
  */
-export function createRestApi(kit: RoomKit, options: RestApiOptions = {}): Router {
+export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): Router {
   const router = express.Router();
   router.use(express.json({ limit: options.limit ?? '1mb' }));
 

@@ -15,7 +15,7 @@
  * `inboundRouter` over a store with a unique constraint) so every replica picks the same room.
  */
 import { RoomClosedError } from '../errors.js';
-import type { RoomKit } from '../kit/room-kit.js';
+import type { RoomIngress } from './ingress.js';
 import type { InboundMessage } from '../models/index.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
@@ -40,7 +40,7 @@ export class SenderAffinity {
   private readonly affinityMs: number;
   private readonly now: () => number;
 
-  constructor(private readonly kit: RoomKit, options: SenderAffinityOptions = {}) {
+  constructor(private readonly kit: RoomIngress, options: SenderAffinityOptions = {}) {
     this.affinityMs = options.affinityMs ?? 15_000;
     this.now = options.now ?? Date.now;
   }

@@ -5,7 +5,7 @@
  */
 import { RoomKitError } from '../errors.js';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { RoomKit } from '../kit/room-kit.js';
+import type { RoomIngress } from './ingress.js';
 import type { WebhookReply, WebhookRequest } from '../providers/webhook.js';
 import { httpStatusOf } from './http-errors.js';
 import { processWebhook } from './process-webhook.js';
@@ -31,7 +31,7 @@ export interface WebhookRouterOptions {
  * app.use('/webhooks', createWebhookRouter(kit, { publicUrl: 'https://hooks.example.com' }));
  * // Twilio's messaging webhook: https://hooks.example.com/webhooks/sms-twilio
  */
-export function createWebhookRouter(kit: RoomKit, options: WebhookRouterOptions = {}): Router {
+export function createWebhookRouter(kit: RoomIngress, options: WebhookRouterOptions = {}): Router {
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: options.limit ?? '1mb' });
   const publicBase = options.publicUrl?.replace(/\/+$/, '');

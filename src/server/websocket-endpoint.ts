@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { attachWebSocket } from '../channels/websocket-connection.js';
 import { WebSocketChannel } from '../channels/websocket.js';
-import type { RoomKit } from '../kit/room-kit.js';
+import type { RoomIngress } from './ingress.js';
 import { RoomId } from '../models/index.js';
 
 const ClientFrame = z.object({ type: z.literal('message'), body: z.string().min(1).max(10_000), idempotencyKey: z.string().max(200).optional() });
@@ -17,7 +17,7 @@ export interface WebSocketEndpointOptions {
   channelId: string;
 }
 
-export function attachWebSocketEndpoint(server: Server, kit: RoomKit, options: WebSocketEndpointOptions): WebSocketServer {
+export function attachWebSocketEndpoint(server: Server, kit: RoomIngress, options: WebSocketEndpointOptions): WebSocketServer {
   const channel = kit.getChannel(options.channelId);
   if (!(channel instanceof WebSocketChannel)) throw new Error(`${options.channelId} is not a registered WebSocketChannel`);
   const wss = new WebSocketServer({ server, path: options.path, maxPayload: 64 * 1024 });
@@ -35,7 +35,7 @@ export function attachWebSocketEndpoint(server: Server, kit: RoomKit, options: W
   return wss;
 }
 
-async function onFrame(kit: RoomKit, socket: WebSocket, channelId: string, roomId: string, senderId: string, raw: string): Promise<void> {
+async function onFrame(kit: RoomIngress, socket: WebSocket, channelId: string, roomId: string, senderId: string, raw: string): Promise<void> {
   let frame: z.infer<typeof ClientFrame>;
   try {
     frame = ClientFrame.parse(JSON.parse(raw));

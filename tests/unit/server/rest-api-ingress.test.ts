@@ -1,0 +1,202 @@
+/**
+ * The REST API over a real HTTP server, but in front of a small in-memory `RoomIngress` instead of
+ * a `RoomKit`: no Temporal. Checks what the HTTP layer itself does — parse and validate, call the
+ * ingress with the parsed values, answer with the right status (the table in `http-errors.ts`).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RoomAlreadyExistsError, RoomNotFoundError } from '../../../src/errors.js';
+import type { ChannelBinding, InboundMessage, InboundResult, Room, RoomEvent, RoomSnapshot } from '../../../src/models/index.js';
+import { createApp } from '../../../src/server/app.js';
+import type { RoomIngress } from '../../../src/server/ingress.js';
+
+/** Records every call; knows the rooms in `rooms` and nothing else. */
+class FakeIngress implements RoomIngress {
+  readonly temporalAddress = 'fake:7233';
+  readonly taskQueue = 'fake-queue';
+  readonly rooms = new Set<string>();
+  readonly calls: Array<[string, ...unknown[]]> = [];
+  readonly events: RoomEvent[] = [];
+
+  private known(roomId: string): void {
+    if (!this.rooms.has(roomId)) throw new RoomNotFoundError(roomId);
+  }
+
+  readonly store: RoomIngress['store'] = {
+    getRoom: async (roomId) => (this.rooms.has(roomId) ? ({ id: roomId, status: 'active' } as unknown as Room) : undefined),
+    listEvents: async (roomId, options) => {
+      this.calls.push(['store.listEvents', roomId, options]);
+      return this.events;
+    },
+    getEventByIdempotencyKey: async () => undefined,
+    getBinding: async () => undefined,
+  };
+
+  getChannel: RoomIngress['getChannel'] = () => undefined;
+
+  createRoom: RoomIngress['createRoom'] = async (options = {}) => {
+    this.calls.push(['createRoom', options]);
+    const id = options.roomId ?? 'generated';
+    if (this.rooms.has(id)) throw new RoomAlreadyExistsError(id);
+    this.rooms.add(id);
+    return { id, status: 'active', metadata: options.metadata ?? {} } as unknown as Room;
+  };
+
+  roomState: RoomIngress['roomState'] = async (roomId) => {
+    this.calls.push(['roomState', roomId]);
+    this.known(roomId);
+    return { room: { id: roomId, status: 'active' }, bindings: [] } as unknown as RoomSnapshot;
+  };
+
+  attachChannel: RoomIngress['attachChannel'] = async (roomId, channelId, options = {}) => {
+    this.calls.push(['attachChannel', roomId, channelId, options]);
+    this.known(roomId);
+    return { roomId, channelId, channelType: 'sms', ...options } as unknown as ChannelBinding;
+  };
+
+  processInbound: RoomIngress['processInbound'] = async (message, options = {}) => {
+    this.calls.push(['processInbound', message, options]);
+    if (options.roomId) this.known(options.roomId);
+    return {
+      blocked: false,
+      event: { id: 'evt-1', roomId: options.roomId, content: message.content, idempotencyKey: message.idempotencyKey },
+      deliveryResults: {},
+    } as unknown as InboundResult;
+  };
+
+  signalInbound: RoomIngress['signalInbound'] = async (_message, options = {}) => ({ roomId: options.roomId ?? 'routed' });
+  processDeliveryStatus: RoomIngress['processDeliveryStatus'] = async () => ({});
+}
+
+describe('REST API over a fake RoomIngress (no Temporal)', () => {
+  let ingress: FakeIngress;
+  let server: Server;
+  let origin: string;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => app(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  // A fresh fake and app per test, behind the one listening server.
+  let app: ReturnType<typeof createApp>;
+  beforeEach(() => {
+    ingress = new FakeIngress();
+    app = createApp(ingress);
+  });
+
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const r = await fetch(`${origin}/api${path}`, {
+      method,
+      ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    return { status: r.status, body: (await r.json()) as T };
+  }
+
+  it('POST /rooms/:id/messages hands the parsed message to processInbound and answers its result with 200', async () => {
+    ingress.rooms.add('r1');
+    const message = { channelId: 'sms-rest', senderId: '+14155550100', content: { type: 'text', body: 'hello over REST' }, idempotencyKey: 'rest-1' };
+    const posted = await call<InboundResult>('POST', '/rooms/r1/messages?wait=committed', message);
+
+    expect(posted.status).toBe(200);
+    expect(posted.body).toMatchObject({ blocked: false, event: { id: 'evt-1', roomId: 'r1', content: { type: 'text', body: 'hello over REST' }, idempotencyKey: 'rest-1' } });
+    const inbound = ingress.calls.filter(([name]) => name === 'processInbound');
+    expect(inbound).toHaveLength(1);
+    const [, received, options] = inbound[0] as [string, InboundMessage, unknown];
+    expect(received).toMatchObject(message);
+    expect(options).toEqual({ roomId: 'r1', wait: 'committed' });
+    // The room is checked first, so a wrong id is a 404 rather than a new room.
+    expect(ingress.calls.map(([name]) => name)).toEqual(['roomState', 'processInbound']);
+  });
+
+  it('POST /rooms answers 201 with the created room; the same id again is 409', async () => {
+    const created = await call<Room>('POST', '/rooms', { roomId: 'r2', metadata: { team: 'support' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: 'r2', metadata: { team: 'support' } });
+    expect(ingress.calls[0]).toEqual(['createRoom', { roomId: 'r2', metadata: { team: 'support' } }]);
+
+    const again = await call('POST', '/rooms', { roomId: 'r2' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toContain('r2');
+  });
+
+  it('POST /rooms/:id/channels answers 201 with the binding from attachChannel', async () => {
+    ingress.rooms.add('r3');
+    const attached = await call<ChannelBinding>('POST', '/rooms/r3/channels', { channelId: 'sms-rest', metadata: { phoneNumber: '+14155550100' } });
+    expect(attached.status).toBe(201);
+    expect(attached.body).toMatchObject({ roomId: 'r3', channelId: 'sms-rest', metadata: { phoneNumber: '+14155550100' } });
+    expect(ingress.calls[0]).toEqual(['attachChannel', 'r3', 'sms-rest', { metadata: { phoneNumber: '+14155550100' } }]);
+  });
+
+  it('GET /rooms/:id/events pages through the store with the parsed offset and limit', async () => {
+    ingress.rooms.add('r4');
+    const events = await call<{ roomId: string; offset: number; limit: number; events: unknown[] }>('GET', '/rooms/r4/events?offset=1&limit=10');
+    expect(events.status).toBe(200);
+    expect(events.body).toEqual({ roomId: 'r4', offset: 1, limit: 10, events: [] });
+    expect(ingress.calls).toEqual([['store.listEvents', 'r4', { offset: 1, limit: 10 }]]);
+  });
+
+  it('400 for malformed JSON, and 400 naming the field for an invalid body or query, without calling the ingress', async () => {
+    ingress.rooms.add('r5');
+    const malformed = await call('POST', '/rooms', '{"roomId":');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toEqual({ error: 'malformed JSON body' });
+
+    const noBody = await call<{ field: string }>('POST', '/rooms/r5/messages', { channelId: 'sms-rest', senderId: 'u', content: { type: 'text' } });
+    expect(noBody.status).toBe(400);
+    expect(noBody.body.field).toBe('content.body');
+
+    const badLimit = await call<{ field: string }>('GET', '/rooms/r5/events?limit=0');
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.field).toBe('limit');
+
+    const badRoom = await call<{ field: string }>('POST', '/rooms', { roomId: 'has space' });
+    expect(badRoom.status).toBe(400);
+    expect(badRoom.body.field).toBe('roomId');
+
+    expect(ingress.calls).toEqual([]);
+  });
+
+  it('404 when the ingress throws RoomNotFoundError, and nothing is posted', async () => {
+    const state = await call('GET', '/rooms/ghost');
+    expect(state.status).toBe(404);
+    expect(state.body).toEqual({ error: 'room not found: ghost' });
+
+    const msg = await call('POST', '/rooms/ghost/messages', { channelId: 'sms-rest', senderId: 'u', content: { type: 'text', body: 'hi' } });
+    expect(msg.status).toBe(404);
+    expect(ingress.calls.some(([name]) => name === 'processInbound')).toBe(false);
+
+    expect((await call('GET', '/rooms/ghost/events')).status).toBe(404);
+    expect((await call('POST', '/rooms/ghost/channels', { channelId: 'sms-rest' })).status).toBe(404);
+  });
+
+  it('an unexpected error from the ingress is a 500 without internals', async () => {
+    ingress.roomState = async () => {
+      throw new Error('secret connection string');
+    };
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      const r = await call('GET', '/rooms/r6');
+      expect(r.status).toBe(500);
+      expect(r.body).toEqual({ error: 'internal error' });
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toHaveLength(1);
+  });
+
+  it('GET /health reports the ingress address and task queue', async () => {
+    const r = await fetch(`${origin}/health`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: 'ok', temporal: { address: 'fake:7233', taskQueue: 'fake-queue' } });
+  });
+});
