@@ -35,6 +35,14 @@ const EventsQuery = z
  */
 export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): Router {
   const router = express.Router();
+  /**
+   * RoomNotFoundError (a 404) unless the room exists. The store answers for the rooms it holds; only
+   * an id it lacks (or does not hold yet: it may trail the workflow by a moment) costs a read of the
+   * room itself, which is an update, so it is kept off the path of every message.
+   */
+  const roomMustExist = async (roomId: string): Promise<void> => {
+    if (!(await kit.store.getRoom(roomId))) await kit.roomState(roomId);
+  };
   router.use(express.json({ limit: options.limit ?? '1mb' }));
 
   router.post('/rooms', async (req, res) => {
@@ -57,15 +65,14 @@ export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): R
     const { wait } = parseInput(MessageQuery, { ...req.query }, 'query');
     const message = parseInput(InboundMessage, req.body, 'inbound message') as InboundMessage;
     // processInbound would create a missing room; over HTTP a wrong id is a 404 instead.
-    await kit.roomState(roomId);
+    await roomMustExist(roomId);
     res.json(await kit.processInbound(message, { roomId, ...(wait && { wait }) }));
   });
 
   router.get('/rooms/:roomId/events', async (req, res) => {
     const roomId = roomIdOf(req);
     const { offset, limit } = parseInput(EventsQuery, { ...req.query }, 'query');
-    // The store may trail the room workflow by a moment: ask the room itself before saying 404.
-    if (!(await kit.store.getRoom(roomId))) await kit.roomState(roomId);
+    await roomMustExist(roomId);
     res.json({ roomId, offset, limit, events: await kit.store.listEvents(roomId, { offset, limit }) });
   });
 
