@@ -21,24 +21,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AIChannel, InMemoryStore, MockAIProvider, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel, roomWorkflowId,
 } from '../../src/index.js';
+import { seeded } from '../support/seeded.js';
 
 /** Rooms per round (the restart round is smaller), unique messages per room, keys in flight at once. */
 const ROOMS = 40;
 const RESTART_ROOMS = 24;
 const MESSAGES = 24;
 const IN_FLIGHT = 40;
-
-/** mulberry32: a tiny seeded generator, so a failing interleaving's workload can be re-run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Harness {
   taskQueue: string;

@@ -11,20 +11,9 @@ import {
   twilioSignature, verifyTwilioBody, verifyTwilioRequest, verifyTwilioRequestWithBody, type TwilioSignedParams,
 } from '../../../src/providers/twilio/signature.js';
 import { TwilioWebhookHandler } from '../../../src/providers/twilio/webhook.js';
+import { seeded as rng } from '../../support/seeded.js';
 
 type Params = Record<string, string | string[]>;
-
-/** mulberry32: small, seeded, good enough to pick test cases. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = rng(0x7711_0a5e);
 const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
