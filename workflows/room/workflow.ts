@@ -14,8 +14,6 @@ import { batchedDelivery, loopOfSteps } from './patches.js';
 import { flushFramework, guarded, started } from './serve.js';
 import { RoomState } from './state.js';
 
-export { DRAIN_AFTER_EVENTS } from './loop-rules.js';
-
 export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   // Runs recorded before the loop of named steps keep the loop they were recorded with.
   const steps = loopOfSteps();

@@ -24,6 +24,11 @@ import { NO_MESSAGE_ID, telnyxCall, telnyxMessageId } from './client.js';
 import { rcsAgentMessage } from './rcs-message.js';
 import { TelnyxWebhookHandler } from './webhook.js';
 
+/** Present only when `publicKey` is configured: Telnyx webhooks cannot be trusted without it. */
+function webhookFor(config: { publicKey?: string; toleranceSeconds: number }): WebhookHandler | undefined {
+  return config.publicKey ? new TelnyxWebhookHandler({ publicKey: config.publicKey, toleranceSeconds: config.toleranceSeconds }) : undefined;
+}
+
 /**
  * @example
  * const telnyx = new TelnyxSMSProvider({ apiKey, fromNumber: '+15550000000', publicKey: 'base64…' });
@@ -37,9 +42,7 @@ export class TelnyxSMSProvider implements SMSProvider, TransportProvider {
 
   constructor(config: TelnyxSMSConfigInput) {
     this.config = parseTelnyxSMSConfig(config);
-    this.webhook = this.config.publicKey
-      ? new TelnyxWebhookHandler({ publicKey: this.config.publicKey, toleranceSeconds: this.config.toleranceSeconds })
-      : undefined;
+    this.webhook = webhookFor(this.config);
   }
 
   async send(event: RoomEvent, options: TransportSendOptions): Promise<ProviderResult> {
@@ -82,9 +85,7 @@ export class TelnyxRCSProvider implements TransportProvider {
 
   constructor(config: TelnyxRCSConfigInput) {
     this.config = parseTelnyxRCSConfig(config);
-    this.webhook = this.config.publicKey
-      ? new TelnyxWebhookHandler({ publicKey: this.config.publicKey, toleranceSeconds: this.config.toleranceSeconds })
-      : undefined;
+    this.webhook = webhookFor(this.config);
   }
 
   async send(event: RoomEvent, options: TransportSendOptions): Promise<ProviderResult> {
