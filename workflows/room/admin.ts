@@ -1,74 +1,82 @@
 /** Admin commands: bindings, metadata, timers, close. Each goes through the room's queue. */
 import { systemEvent } from '../../src/core/events.js';
-import type { ChannelBinding, CommandResult, HookTrigger, RoomCommand, RoomEvent } from '../../src/models/index.js';
+import type {
+  ChannelBinding, CommandOf, CommandResults, ErrorInfo, HookTrigger, RoomCommand, RoomCommandKind, RoomEvent,
+} from '../../src/models/index.js';
 import { stamp } from './pipeline.js';
 import { commit, fireObservers } from './side-effects.js';
 import type { RoomState } from './state.js';
 
-const ok = (value: unknown): CommandResult => ({ ok: true, value });
-const closed = (rs: RoomState): CommandResult => ({ ok: false, error: { type: 'RoomClosedError', message: `room is closed: ${rs.room.id}` } });
-const unbound = (rs: RoomState, channelId: string): CommandResult => ({
+type Answer<K extends RoomCommandKind> = { ok: true; value: CommandResults[K] } | { ok: false; error: ErrorInfo };
+const ok = <K extends RoomCommandKind>(value: CommandResults[K]): Answer<K> => ({ ok: true, value });
+const unbound = (rs: RoomState, channelId: string): { ok: false; error: ErrorInfo } => ({
   ok: false, error: { type: 'ChannelNotFoundError', message: `channel ${channelId} is not attached to room ${rs.room.id}` },
 });
 
-export async function handleAdmin(rs: RoomState, cmd: RoomCommand): Promise<CommandResult> {
-  switch (cmd.kind) {
-    case 'describe':
-      return ok(rs.snapshot());
-    case 'updateMetadata':
-      rs.room = { ...rs.room, metadata: { ...rs.room.metadata, ...cmd.metadata }, updatedAt: new Date().toISOString() };
-      await commit(rs, {});
-      return ok(rs.room);
-    case 'setTimers':
-      rs.room = {
-        ...rs.room,
-        timers: { ...cmd.timers, lastActivityAt: rs.room.timers.lastActivityAt ?? new Date().toISOString() },
-        updatedAt: new Date().toISOString(),
-      };
-      await commit(rs, {});
-      return ok(rs.room);
-    case 'close':
-      await closeRoom(rs, { reason: 'api' });
-      return ok(rs.room);
-    case 'deliveryStatus':
-      // An observation about the past: closed rooms still hear it; RoomKit applies no source filter.
-      await fireObservers(rs, 'on_delivery_status', deliveryStatusEvent(rs, cmd.status), { ignoreSourceFilters: true });
-      return ok(null);
-    default:
-      break;
-  }
-  if (rs.refusesWrites()) return closed(rs);
-  switch (cmd.kind) {
-    case 'attach':
-      return ok(await attach(rs, { ...cmd.binding, roomId: rs.room.id }));
-    case 'detach':
-      return ok(await detach(rs, cmd.channelId));
-    case 'mute':
-    case 'unmute': {
-      const b = rs.binding(cmd.channelId);
-      if (!b) return unbound(rs, cmd.channelId);
-      const muted = cmd.kind === 'mute';
-      return ok(await change(rs, { ...b, muted }, muted ? 'channel_muted' : 'channel_unmuted',
-        `Channel ${b.channelId} ${muted ? 'muted' : 'unmuted'}`, { channel_id: b.channelId },
-        muted ? 'on_channel_muted' : 'on_channel_unmuted'));
-    }
-    case 'setVisibility': {
-      const b = rs.binding(cmd.channelId);
-      if (!b) return unbound(rs, cmd.channelId);
-      return ok(await change(rs, { ...b, visibility: cmd.visibility }, 'channel_visibility_changed',
-        `Channel ${b.channelId} visibility changed to ${cmd.visibility}`,
-        { channel_id: b.channelId, old_visibility: b.visibility, visibility: cmd.visibility }));
-    }
-    case 'setAccess': {
-      const b = rs.binding(cmd.channelId);
-      if (!b) return unbound(rs, cmd.channelId);
-      return ok(await change(rs, { ...b, access: cmd.access }, 'channel_access_changed',
-        `Channel ${b.channelId} access changed to ${cmd.access}`,
-        { channel_id: b.channelId, old_access: b.access, access: cmd.access }));
-    }
-    default:
-      return { ok: false, error: { type: 'RoomKitError', message: `unknown command ${(cmd as { kind: string }).kind}` } };
-  }
+/**
+ * One function per admin command kind. The dispatch table (`handlers.ts`) says which of them a
+ * closed room refuses; these run only once that check has passed.
+ */
+export const describe = async (rs: RoomState): Promise<Answer<'describe'>> => ok<'describe'>(rs.snapshot());
+
+export async function updateMetadata(rs: RoomState, cmd: CommandOf<'updateMetadata'>): Promise<Answer<'updateMetadata'>> {
+  rs.room = { ...rs.room, metadata: { ...rs.room.metadata, ...cmd.metadata }, updatedAt: new Date().toISOString() };
+  await commit(rs, {});
+  return ok<'updateMetadata'>(rs.room);
+}
+
+export async function setTimers(rs: RoomState, cmd: CommandOf<'setTimers'>): Promise<Answer<'setTimers'>> {
+  rs.room = {
+    ...rs.room,
+    timers: { ...cmd.timers, lastActivityAt: rs.room.timers.lastActivityAt ?? new Date().toISOString() },
+    updatedAt: new Date().toISOString(),
+  };
+  await commit(rs, {});
+  return ok<'setTimers'>(rs.room);
+}
+
+export async function close(rs: RoomState): Promise<Answer<'close'>> {
+  await closeRoom(rs, { reason: 'api' });
+  return ok<'close'>(rs.room);
+}
+
+/** An observation about the past: closed rooms still hear it; RoomKit applies no source filter. */
+export async function deliveryStatus(rs: RoomState, cmd: CommandOf<'deliveryStatus'>): Promise<Answer<'deliveryStatus'>> {
+  await fireObservers(rs, 'on_delivery_status', deliveryStatusEvent(rs, cmd.status), { ignoreSourceFilters: true });
+  return ok<'deliveryStatus'>(null);
+}
+
+export async function attachCommand(rs: RoomState, cmd: CommandOf<'attach'>): Promise<Answer<'attach'>> {
+  return ok<'attach'>(await attach(rs, { ...cmd.binding, roomId: rs.room.id }));
+}
+
+export async function detachCommand(rs: RoomState, cmd: CommandOf<'detach'>): Promise<Answer<'detach'>> {
+  return ok<'detach'>(await detach(rs, cmd.channelId));
+}
+
+export async function mute(rs: RoomState, cmd: CommandOf<'mute' | 'unmute'>): Promise<Answer<'mute'>> {
+  const b = rs.binding(cmd.channelId);
+  if (!b) return unbound(rs, cmd.channelId);
+  const muted = cmd.kind === 'mute';
+  return ok<'mute'>(await change(rs, { ...b, muted }, muted ? 'channel_muted' : 'channel_unmuted',
+    `Channel ${b.channelId} ${muted ? 'muted' : 'unmuted'}`, { channel_id: b.channelId },
+    muted ? 'on_channel_muted' : 'on_channel_unmuted'));
+}
+
+export async function setVisibility(rs: RoomState, cmd: CommandOf<'setVisibility'>): Promise<Answer<'setVisibility'>> {
+  const b = rs.binding(cmd.channelId);
+  if (!b) return unbound(rs, cmd.channelId);
+  return ok<'setVisibility'>(await change(rs, { ...b, visibility: cmd.visibility }, 'channel_visibility_changed',
+    `Channel ${b.channelId} visibility changed to ${cmd.visibility}`,
+    { channel_id: b.channelId, old_visibility: b.visibility, visibility: cmd.visibility }));
+}
+
+export async function setAccess(rs: RoomState, cmd: CommandOf<'setAccess'>): Promise<Answer<'setAccess'>> {
+  const b = rs.binding(cmd.channelId);
+  if (!b) return unbound(rs, cmd.channelId);
+  return ok<'setAccess'>(await change(rs, { ...b, access: cmd.access }, 'channel_access_changed',
+    `Channel ${b.channelId} access changed to ${cmd.access}`,
+    { channel_id: b.channelId, old_access: b.access, access: cmd.access }));
 }
 
 /** Attach (or re-attach, overwriting) a binding; clears the detach tombstone; stores CHANNEL_ATTACHED. */
@@ -144,7 +152,6 @@ export async function pauseRoom(rs: RoomState, elapsedSeconds: number, threshold
   await fireObservers(rs, 'on_room_paused', event);
 }
 
-/** Synthetic (unstored) SYSTEM event used as the payload of lifecycle hooks. */
 /** The hook payload of ON_DELIVERY_STATUS: the status rides in `metadata.deliveryStatus`. */
 function deliveryStatusEvent(rs: RoomState, status: Extract<RoomCommand, { kind: 'deliveryStatus' }>['status']): RoomEvent {
   const event = systemEvent(stamp(rs), 'delivery_receipt', {
@@ -155,6 +162,7 @@ function deliveryStatusEvent(rs: RoomState, status: Extract<RoomCommand, { kind:
   return { ...event, metadata: { deliveryStatus: status } };
 }
 
+/** Synthetic (unstored) SYSTEM event used as the payload of lifecycle hooks. */
 export function lifecycleEvent(rs: RoomState, code: string, body: string): RoomEvent {
   return systemEvent(stamp(rs), 'system', { body, code, data: { room_id: rs.room.id } });
 }

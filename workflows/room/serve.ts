@@ -5,9 +5,10 @@
 import { isCancellation, log } from '@temporalio/workflow';
 import { dueTransition } from '../../src/core/timers.js';
 import type { CommandResult, QueuedCommand } from '../../src/models/index.js';
-import { closeRoom, handleAdmin, lifecycleEvent, pauseRoom } from './admin.js';
+import { closeRoom, lifecycleEvent, pauseRoom } from './admin.js';
 import { emitFrameworkEvents } from './effects.js';
-import { DEFERRED, handleInbound, handleSend } from './inbound.js';
+import { dispatch } from './handlers.js';
+import { DEFERRED } from './inbound.js';
 import { commit, fireObservers, safely } from './side-effects.js';
 import type { RoomState } from './state.js';
 
@@ -42,9 +43,7 @@ export async function processCommand(rs: RoomState, item: QueuedCommand, settle:
   };
   let result: CommandResult | typeof DEFERRED;
   try {
-    if (cmd.kind === 'inbound') result = await handleInbound(rs, cmd, settlers);
-    else if (cmd.kind === 'send') result = await handleSend(rs, cmd, settlers);
-    else result = await handleAdmin(rs, cmd);
+    result = await dispatch(rs, cmd, settlers);
   } catch (err) {
     if (isCancellation(err)) throw err;
     // A bug must not wedge the room: report it to the caller and keep serving.

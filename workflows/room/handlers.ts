@@ -1,0 +1,50 @@
+/**
+ * The room's commands as data: each kind names its handler and whether a closed room refuses it.
+ * A kit verb is two hops from its handler: `RoomKit.<verb>` → `RoomClient.command(kind)` → this table.
+ */
+import type { CommandOf, CommandResult, RoomCommand, RoomCommandKind } from '../../src/models/index.js';
+import * as admin from './admin.js';
+import { DEFERRED, handleInbound, handleSend, type Settlers } from './inbound.js';
+import type { RoomState } from './state.js';
+
+type Handler<K extends RoomCommandKind> = (
+  rs: RoomState, cmd: CommandOf<K>, settle: Settlers,
+) => Promise<CommandResult | typeof DEFERRED>;
+
+interface Entry<K extends RoomCommandKind> {
+  run: Handler<K>;
+  /**
+   * Refused with RoomClosedError once the room is closed. Messages answer a closed room with a
+   * `room_closed` refusal of their own; reads, close and delivery reports (observations about the
+   * past) are served in any state.
+   */
+  writes: boolean;
+}
+
+export const COMMAND_HANDLERS: { readonly [K in RoomCommandKind]: Entry<K> } = {
+  inbound: { run: handleInbound, writes: false },
+  send: { run: handleSend, writes: false },
+  describe: { run: admin.describe, writes: false },
+  updateMetadata: { run: admin.updateMetadata, writes: false },
+  setTimers: { run: admin.setTimers, writes: false },
+  close: { run: admin.close, writes: false },
+  deliveryStatus: { run: admin.deliveryStatus, writes: false },
+  attach: { run: admin.attachCommand, writes: true },
+  detach: { run: admin.detachCommand, writes: true },
+  mute: { run: admin.mute, writes: true },
+  unmute: { run: admin.mute, writes: true },
+  setVisibility: { run: admin.setVisibility, writes: true },
+  setAccess: { run: admin.setAccess, writes: true },
+};
+
+export async function dispatch(rs: RoomState, cmd: RoomCommand, settle: Settlers): Promise<CommandResult | typeof DEFERRED> {
+  // The one cast: TypeScript cannot correlate `cmd.kind` with the entry it selects.
+  const entry = COMMAND_HANDLERS[cmd.kind] as Entry<RoomCommandKind> | undefined;
+  if (!entry) {
+    return { ok: false, error: { type: 'RoomKitError', message: `unknown command ${(cmd as { kind: string }).kind}` } };
+  }
+  if (entry.writes && rs.refusesWrites()) {
+    return { ok: false, error: { type: 'RoomClosedError', message: `room is closed: ${rs.room.id}` } };
+  }
+  return entry.run(rs, cmd, settle);
+}
