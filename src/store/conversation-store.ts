@@ -25,6 +25,18 @@ export interface ListEventsOptions {
   newestFirst?: boolean;
 }
 
+/**
+ * Where a vendor's message id leads: the stored event whose delivery to `channelId` the vendor
+ * acknowledged with that id (`event.deliveryResults[channelId].providerMessageId`). Status callbacks
+ * and replies quote the vendor's id, never ours.
+ */
+export interface ProviderMessageRef {
+  roomId: string;
+  eventId: string;
+  index: number;
+  channelId: string;
+}
+
 export interface ConversationStore {
   /** True when the data lives in this process only (InMemoryStore). */
   readonly isProcessLocal: boolean;
@@ -48,6 +60,12 @@ export interface ConversationStore {
   /** Ascending by index. */
   listEvents(roomId: string, options?: ListEventsOptions): Promise<RoomEvent[]>;
   getEventCount(roomId: string): Promise<number>;
+  /**
+   * The event a provider message id was delivered as, optionally on one channel only. Follows
+   * replacements: an event rewritten without that delivery result is no longer found. When several
+   * deliveries carry the id (a vendor reusing ids), the most recently written wins.
+   */
+  findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined>;
 
   // Bindings
   putBinding(binding: ChannelBinding): Promise<void>;

@@ -7,7 +7,7 @@
 import type {
   ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
-import type { ConversationStore, ListEventsOptions } from './conversation-store.js';
+import type { ConversationStore, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 
 /** One room's timeline: events by index, plus the lookups that must follow replacements. */
 interface Timeline {
@@ -36,6 +36,11 @@ export class InMemoryStore implements ConversationStore {
   private readonly participants = new Map<string, Map<string, Participant>>();
   private readonly tasks = new Map<string, Task>();
   private readonly observations = new Map<string, Observation>();
+  /**
+   * providerMessageId → `roomId␀index␀channelId` → where it leads. Insertion order is write order
+   * (a rewrite deletes, then sets), so the last matching entry is the most recently written.
+   */
+  private readonly deliveries = new Map<string, Map<string, ProviderMessageRef>>();
 
   // Rooms
 
@@ -93,11 +98,20 @@ export class InMemoryStore implements ConversationStore {
     for (const event of events) {
       const timeline = this.timeline(event.roomId);
       const previous = timeline.byIndex.get(event.index);
-      if (previous) forget(timeline, previous);
+      if (previous) {
+        forget(timeline, previous);
+        this.forgetDeliveries(previous);
+      }
       const stored = copy(event);
       timeline.byIndex.set(stored.index, stored);
       timeline.indexById.set(stored.id, stored.index);
       if (stored.idempotencyKey !== undefined) timeline.indexByKey.set(stored.idempotencyKey, stored.index);
+      for (const [channelId, result] of Object.entries(stored.deliveryResults ?? {})) {
+        if (result.providerMessageId === undefined) continue;
+        let refs = this.deliveries.get(result.providerMessageId);
+        if (!refs) this.deliveries.set(result.providerMessageId, (refs = new Map()));
+        refs.set(deliveryKey(stored, channelId), { roomId: stored.roomId, eventId: stored.id, index: stored.index, channelId });
+      }
     }
   }
 
@@ -146,6 +160,12 @@ export class InMemoryStore implements ConversationStore {
 
   async getEventCount(roomId: string): Promise<number> {
     return this.timelines.get(roomId)?.byIndex.size ?? 0;
+  }
+
+  async findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined> {
+    const matching = [...(this.deliveries.get(providerMessageId)?.values() ?? [])]
+      .filter((ref) => channelId === undefined || ref.channelId === channelId);
+    return copyOrUndefined(matching.at(-1));
   }
 
   // Bindings
@@ -203,6 +223,16 @@ export class InMemoryStore implements ConversationStore {
   /** Nothing to release: the data lives as long as this object. */
   async close(): Promise<void> {}
 
+  /** Drop the provider message ids of an event about to be replaced. */
+  private forgetDeliveries(event: RoomEvent): void {
+    for (const [channelId, result] of Object.entries(event.deliveryResults ?? {})) {
+      if (result.providerMessageId === undefined) continue;
+      const refs = this.deliveries.get(result.providerMessageId);
+      refs?.delete(deliveryKey(event, channelId));
+      if (refs?.size === 0) this.deliveries.delete(result.providerMessageId);
+    }
+  }
+
   private timeline(roomId: string): Timeline {
     let timeline = this.timelines.get(roomId);
     if (!timeline) {
@@ -219,6 +249,10 @@ function forget(timeline: Timeline, event: RoomEvent): void {
   if (event.idempotencyKey !== undefined && timeline.indexByKey.get(event.idempotencyKey) === event.index) {
     timeline.indexByKey.delete(event.idempotencyKey);
   }
+}
+
+function deliveryKey(event: RoomEvent, channelId: string): string {
+  return `${event.roomId}\u0000${event.index}\u0000${channelId}`;
 }
 
 /** Oldest `createdAt` first, then id; instants are compared, so offsets and precision do not matter. */

@@ -1,3 +1,3 @@
-export type { ConversationStore, ListEventsOptions } from './conversation-store.js';
+export type { ConversationStore, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 export { InMemoryStore } from './in-memory.js';
 export { SQLiteStore, SQLITE_SCHEMA_VERSION, type SQLiteStoreOptions } from './sqlite.js';

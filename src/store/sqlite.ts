@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import type {
   ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
-import type { ConversationStore, ListEventsOptions } from './conversation-store.js';
+import type { ConversationStore, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 
 export interface SQLiteStoreOptions {
   /** How long a write waits for another connection's lock before failing, in ms. Default 5000. */
@@ -91,6 +91,27 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX observations_by_room ON observations (room_id);
   `,
+  // 2: delivery results by (room, index, channel), so a vendor's message id leads back to its event.
+  // Rewritten with their event (deleted, then inserted: rowid order is write order). Backfilled from
+  // the events already stored.
+  `
+  CREATE TABLE delivery_results (
+    room_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    channel_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    provider_message_id TEXT,
+    PRIMARY KEY (room_id, idx, channel_id)
+  );
+  CREATE INDEX delivery_results_by_provider_message_id
+    ON delivery_results (provider_message_id, channel_id) WHERE provider_message_id IS NOT NULL;
+
+  INSERT INTO delivery_results (room_id, idx, channel_id, event_id, status, provider_message_id)
+  SELECT e.room_id, e.idx, d.key, e.id, json_extract(d.value, '$.status'), json_extract(d.value, '$.providerMessageId')
+  FROM events e, json_each(e.json, '$.deliveryResults') d
+  ORDER BY e.room_id, e.idx;
+  `,
 ];
 
 /** The `user_version` this code writes and reads. */
@@ -128,7 +149,7 @@ export class SQLiteStore implements ConversationStore {
   private readonly sql: Record<
     | 'putRoom' | 'getRoom' | 'listRooms' | 'listRoomsByStatus' | 'findRoomIdsByChannel' | 'findLatestRoom'
     | 'putEvent' | 'getEvent' | 'getEventByIndex' | 'getEventByIdempotencyKey' | 'listEventsAsc' | 'listEventsDesc'
-    | 'getEventCount' | 'putBinding' | 'removeBinding' | 'getBinding' | 'listBindings'
+    | 'getEventCount' | 'clearDeliveryResults' | 'putDeliveryResult' | 'findByProviderMessageId' | 'putBinding' | 'removeBinding' | 'getBinding' | 'listBindings'
     | 'putParticipant' | 'listParticipants' | 'putTask' | 'listTasks' | 'putObservation' | 'listObservations',
     Statement
   >;
@@ -149,13 +170,20 @@ export class SQLiteStore implements ConversationStore {
       this.db.close();
       throw err;
     }
-    const putEvent = this.sql.putEvent;
+    const { putEvent, clearDeliveryResults, putDeliveryResult } = this.sql;
     this.putEventsTx = this.db.transaction((events: RoomEvent[]) => {
       for (const event of events) {
         putEvent.run({
           roomId: event.roomId, idx: event.index, id: event.id, idempotencyKey: event.idempotencyKey ?? null,
           type: event.type, visibility: event.visibility, json: JSON.stringify(event),
         });
+        clearDeliveryResults.run(event.roomId, event.index);
+        for (const [channelId, result] of Object.entries(event.deliveryResults ?? {})) {
+          putDeliveryResult.run({
+            roomId: event.roomId, idx: event.index, channelId, eventId: event.id, status: result.status,
+            providerMessageId: result.providerMessageId ?? null,
+          });
+        }
       }
     });
   }
@@ -244,6 +272,12 @@ export class SQLiteStore implements ConversationStore {
 
   async getEventCount(roomId: string): Promise<number> {
     return (this.sql.getEventCount.get(roomId) as { n: number }).n;
+  }
+
+  async findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined> {
+    const row = this.sql.findByProviderMessageId.get({ providerMessageId, channelId: channelId ?? null }) as
+      { room_id: string; event_id: string; idx: number; channel_id: string } | undefined;
+    return row && { roomId: row.room_id, eventId: row.event_id, index: row.idx, channelId: row.channel_id };
   }
 
   // Bindings
@@ -353,6 +387,15 @@ function prepareAll(db: Database.Database): SQLiteStore['sql'] {
     listEventsAsc: p(`SELECT json FROM events WHERE ${EVENT_FILTER} ORDER BY idx LIMIT @limit OFFSET @offset`),
     listEventsDesc: p(`SELECT json FROM events WHERE ${EVENT_FILTER} ORDER BY idx DESC LIMIT @limit OFFSET @offset`),
     getEventCount: p('SELECT count(*) AS n FROM events WHERE room_id = ?'),
+    clearDeliveryResults: p('DELETE FROM delivery_results WHERE room_id = ? AND idx = ?'),
+    putDeliveryResult: p(`
+      INSERT INTO delivery_results (room_id, idx, channel_id, event_id, status, provider_message_id)
+      VALUES (@roomId, @idx, @channelId, @eventId, @status, @providerMessageId)`),
+    // The newest row is the most recently written delivery (see migration 2).
+    findByProviderMessageId: p(`
+      SELECT room_id, event_id, idx, channel_id FROM delivery_results
+      WHERE provider_message_id = @providerMessageId AND (@channelId IS NULL OR channel_id = @channelId)
+      ORDER BY rowid DESC LIMIT 1`),
 
     // An upsert keeps the row (and its rowid), so listing by rowid is first-write order.
     putBinding: p(`

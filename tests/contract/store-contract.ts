@@ -3,6 +3,7 @@
  * Each case gets a fresh, empty store from `make` and releases it with `cleanup`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeliveryResult } from '../../src/models/index.js';
 import type { ConversationStore } from '../../src/store/index.js';
 import {
   makeBinding, makeEvent, makeObservation, makeParticipant, makeRoom, makeTask,
@@ -90,6 +91,56 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         expect(await store.getEventByIndex('room-1', 3)).toEqual(event);
         expect(await store.getEventByIndex('room-1', 4)).toBeUndefined();
         expect(await store.getEventByIdempotencyKey('room-1', 'nope')).toBeUndefined();
+      });
+    });
+
+    describe('findEventByProviderMessageId', () => {
+      const sent = (channelId: string, providerMessageId?: string): Record<string, DeliveryResult> => ({
+        [channelId]: { channelId, status: 'sent', ...(providerMessageId !== undefined && { providerMessageId }) },
+      });
+
+      it('finds the event and channel a vendor message id was delivered as', async () => {
+        await store.putEvents([
+          makeEvent({ index: 0 }),
+          makeEvent({
+            index: 1,
+            deliveryResults: {
+              ...sent('sms-main', 'SM-1'),
+              ...sent('email-main', 'mail-1'),
+              'ws-user': { channelId: 'ws-user', status: 'failed', error: { code: 'x', message: 'y', retryable: true } },
+            },
+          }),
+        ]);
+        expect(await store.findEventByProviderMessageId('SM-1'))
+          .toEqual({ roomId: 'room-1', eventId: 'room-1-evt-1', index: 1, channelId: 'sms-main' });
+        expect(await store.findEventByProviderMessageId('mail-1', 'email-main'))
+          .toEqual({ roomId: 'room-1', eventId: 'room-1-evt-1', index: 1, channelId: 'email-main' });
+        expect(await store.findEventByProviderMessageId('SM-1', 'email-main')).toBeUndefined();
+        expect(await store.findEventByProviderMessageId('SM-unknown')).toBeUndefined();
+      });
+
+      it('follows a replaced event: a dropped id is forgotten, a new one is found', async () => {
+        await store.putEvents([makeEvent({ index: 0, deliveryResults: sent('sms-main', 'SM-old') })]);
+        await store.putEvents([makeEvent({ index: 0, deliveryResults: sent('sms-main', 'SM-new') })]);
+        expect(await store.findEventByProviderMessageId('SM-old')).toBeUndefined();
+        expect((await store.findEventByProviderMessageId('SM-new'))?.index).toBe(0);
+
+        await store.putEvents([makeEvent({ index: 0, id: 'other' })]);
+        expect(await store.findEventByProviderMessageId('SM-new')).toBeUndefined();
+        await store.putEvents([makeEvent({ index: 0, id: 'other', deliveryResults: sent('sms-main') })]);
+        expect(await store.findEventByProviderMessageId('SM-new')).toBeUndefined();
+      });
+
+      it('treats a retried write as a no-op and picks the most recently written of a reused id', async () => {
+        const first = makeEvent({ index: 0, deliveryResults: { ...sent('sms-main', 'dup'), ...sent('sms-backup', 'dup') } });
+        await store.putEvents([first]);
+        await store.putEvents([first]);
+        expect((await store.findEventByProviderMessageId('dup', 'sms-main'))?.roomId).toBe('room-1');
+
+        await store.putEvents([makeEvent({ roomId: 'room-2', index: 5, deliveryResults: sent('sms-main', 'dup') })]);
+        expect(await store.findEventByProviderMessageId('dup'))
+          .toEqual({ roomId: 'room-2', eventId: 'room-2-evt-5', index: 5, channelId: 'sms-main' });
+        expect((await store.findEventByProviderMessageId('dup', 'sms-backup'))?.roomId).toBe('room-1');
       });
     });
 

@@ -134,10 +134,25 @@ describe('SQLiteStore', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['bindings', 'events', 'observations', 'participants', 'rooms', 'tasks']);
+      expect(tables).toEqual(['bindings', 'delivery_results', 'events', 'observations', 'participants', 'rooms', 'tasks']);
     } finally {
       db.close();
     }
+  });
+
+  it('indexes the delivery results of events stored before schema version 2', async () => {
+    const file = newFile();
+    const sent = makeEvent({ index: 0, deliveryResults: { 'sms-main': { channelId: 'sms-main', status: 'sent', providerMessageId: 'SM-1' } } });
+    await openStore(file).putEvents([sent]);
+    // Take the file back to version 1: the table is gone and the event is only JSON.
+    const db = new Database(file);
+    db.exec('DROP TABLE delivery_results');
+    db.pragma('user_version = 1');
+    db.close();
+
+    const migrated = openStore(file);
+    expect(await migrated.findEventByProviderMessageId('SM-1'))
+      .toEqual({ roomId: 'room-1', eventId: 'room-1-evt-0', index: 0, channelId: 'sms-main' });
   });
 
   it('refuses a file written by a newer schema', () => {
