@@ -7,8 +7,8 @@ import { httpFailure, EMPTY_MESSAGE } from '../http.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import type { WebhookHandler, WebhookRequest } from '../webhook.js';
 import { outboundParts } from './content.js';
-import { loadTwilio } from './sdk.js';
 import type { TwilioSendOptions } from './provider.js';
+import { twilioSignature } from './signature.js';
 import { TwilioWebhookHandler } from './webhook.js';
 
 export interface MockTwilioCall {
@@ -74,15 +74,17 @@ export class MockTwilioSMSProvider {
   }
 }
 
-/** A form-encoded webhook request signed with `authToken` exactly as Twilio signs it. */
+/**
+ * A form-encoded webhook request signed with `authToken` exactly as Twilio signs it (on
+ * `node:crypto`, see `./signature.ts`; async only to keep its original signature).
+ */
 export async function signedTwilioRequest(authToken: string, url: string, params: Record<string, string>): Promise<WebhookRequest> {
-  const twilio = await loadTwilio();
   return {
     method: 'POST',
     url,
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
+      'x-twilio-signature': twilioSignature(authToken, url, params),
     },
     rawBody: Buffer.from(new URLSearchParams(params).toString()),
   };
