@@ -4,7 +4,7 @@ export { parseSinchConfig, SinchConfigSchema } from './config.js';
 export type { SinchConfig, SinchConfigInput } from './config.js';
 export { sinchLegacySignature, sinchSignature } from './signature.js';
 export type { SinchSignatureScheme } from './signature.js';
-export { SinchWebhookHandler } from './webhook.js';
+export { parseSinchWebhook, SinchWebhookHandler, verifySinchWebhook } from './webhook.js';
 export type { SinchWebhookOptions } from './webhook.js';
 export { MockSinchSMSProvider } from './mock.js';
 export type { MockSinchCall, MockSinchFailure } from './mock.js';

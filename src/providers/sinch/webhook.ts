@@ -25,6 +25,43 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**
+ * Checks the signature on the raw body (and its freshness, for the `webhook` scheme). Throws
+ * `WebhookSignatureError`: 401 when a header is missing, 403 when wrong or stale.
+ *
+ * @example
+ * verifySinchWebhook(request, { secret: config.sinchWebhookSecret });
+ */
+export function verifySinchWebhook(request: WebhookRequest, options: SinchWebhookOptions): void {
+  verifySinchSignature(request, {
+    secret: options.secret,
+    scheme: options.scheme ?? 'webhook',
+    toleranceSeconds: options.toleranceSeconds ?? 300,
+    now: options.now,
+  });
+}
+
+/**
+ * A verified callback as data: inbound `mo_*` ⇒ `messages`, delivery reports ⇒ `statuses`, the rest
+ * ⇒ `ignored`. Throws `WebhookPayloadError` naming the offending field.
+ *
+ * @example
+ * const outcome = parseSinchWebhook(request, 'sms-main');
+ */
+export function parseSinchWebhook(request: WebhookRequest, channelId: string): WebhookOutcome {
+  const raw = parseBody(request.rawBody);
+  const type = text(raw.type);
+  if (!type) throw new WebhookPayloadError('sinch', 'type', 'must be a string');
+  if (type === 'mo_text' || type === 'mo_media') return { kind: 'messages', messages: [inbound(raw, type, channelId)] };
+  if (type === 'recipient_delivery_report_sms' || type === 'recipient_delivery_report_mms') {
+    return { kind: 'statuses', statuses: [recipientReport(raw, channelId)] };
+  }
+  if (type === 'delivery_report_sms' || type === 'delivery_report_mms') {
+    return { kind: 'statuses', statuses: batchReport(raw, channelId) };
+  }
+  return { kind: 'ignored', reason: `sinch callback ${type} is not handled` };
+}
+
+/**
  * @example
  * const handler = new SinchWebhookHandler({ secret: config.sinchWebhookSecret });
  * await handler.verify(request);
@@ -36,26 +73,11 @@ export class SinchWebhookHandler implements WebhookHandler {
   constructor(private readonly options: SinchWebhookOptions) {}
 
   verify(request: WebhookRequest): void {
-    verifySinchSignature(request, {
-      secret: this.options.secret,
-      scheme: this.options.scheme ?? 'webhook',
-      toleranceSeconds: this.options.toleranceSeconds ?? 300,
-      now: this.options.now,
-    });
+    verifySinchWebhook(request, this.options);
   }
 
   parse(request: WebhookRequest, channelId: string): WebhookOutcome {
-    const raw = parseBody(request.rawBody);
-    const type = text(raw.type);
-    if (!type) throw new WebhookPayloadError('sinch', 'type', 'must be a string');
-    if (type === 'mo_text' || type === 'mo_media') return { kind: 'messages', messages: [inbound(raw, type, channelId)] };
-    if (type === 'recipient_delivery_report_sms' || type === 'recipient_delivery_report_mms') {
-      return { kind: 'statuses', statuses: [recipientReport(raw, channelId)] };
-    }
-    if (type === 'delivery_report_sms' || type === 'delivery_report_mms') {
-      return { kind: 'statuses', statuses: batchReport(raw, channelId) };
-    }
-    return { kind: 'ignored', reason: `sinch callback ${type} is not handled` };
+    return parseSinchWebhook(request, channelId);
   }
 }
 

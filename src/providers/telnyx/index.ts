@@ -4,8 +4,8 @@ export {
   parseTelnyxRCSConfig, parseTelnyxSMSConfig, TelnyxRCSConfigSchema, TelnyxSMSConfigSchema,
 } from './config.js';
 export type { TelnyxRCSConfig, TelnyxRCSConfigInput, TelnyxSMSConfig, TelnyxSMSConfigInput } from './config.js';
-export { TelnyxWebhookHandler } from './webhook.js';
-export type { TelnyxWebhookOptions } from './webhook.js';
+export { parseTelnyxWebhook, TelnyxWebhookHandler, verifyTelnyxWebhook } from './webhook.js';
+export type { TelnyxVerifyOptions, TelnyxWebhookOptions } from './webhook.js';
 export { MockTelnyxSMSProvider } from './mock.js';
 export type { MockTelnyxCall, MockTelnyxFailure } from './mock.js';
 

@@ -4,6 +4,7 @@
  * outbound message ⇒ a delivery status. SMS text is `payload.text` with `payload.media[]`; RCS puts
  * it under `payload.body` (`text`, `user_file`, `suggestion_response`, `location`).
  */
+import type { KeyObject } from 'node:crypto';
 import { WebhookPayloadError } from '../../errors.js';
 import type { DeliveryStatus, EventContent, InboundMessage } from '../../models/index.js';
 import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
@@ -26,6 +27,60 @@ const STATUS_EVENTS = new Set(['message.sent', 'message.delivered', 'message.fai
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** `TelnyxWebhookOptions` with the key already decoded, or as text (then decoded on each call). */
+export type TelnyxVerifyOptions = Omit<TelnyxWebhookOptions, 'publicKey'> & { publicKey: KeyObject | string };
+
+function decodeKey(publicKey: KeyObject | string): KeyObject {
+  if (typeof publicKey !== 'string') return publicKey;
+  const key = telnyxPublicKey(publicKey);
+  if (!key) throw new TypeError('telnyx publicKey must be the Ed25519 public key (base64 of 32 bytes, or PEM)');
+  return key;
+}
+
+/**
+ * Checks the Ed25519 signature of `${telnyx-timestamp}|${rawBody}` and the timestamp's freshness.
+ * Throws `WebhookSignatureError` (401 missing headers, 403 wrong or stale); a `publicKey` that is
+ * not an Ed25519 key is a `TypeError`.
+ *
+ * @example
+ * verifyTelnyxWebhook(request, { publicKey: config.telnyxPublicKey });
+ */
+export function verifyTelnyxWebhook(request: WebhookRequest, options: TelnyxVerifyOptions): void {
+  verifyTelnyxSignature(request, {
+    publicKey: decodeKey(options.publicKey),
+    toleranceSeconds: options.toleranceSeconds ?? 300,
+    now: options.now,
+  });
+}
+
+/**
+ * A verified SMS/MMS/RCS webhook as data: `message.received` ⇒ `messages`, a status event on an
+ * outbound message ⇒ `statuses`, the rest ⇒ `ignored`. Throws `WebhookPayloadError`.
+ *
+ * @example
+ * const outcome = parseTelnyxWebhook(request, 'sms-main');
+ */
+export function parseTelnyxWebhook(request: WebhookRequest, channelId: string): WebhookOutcome {
+  const raw = parseBody(request.rawBody);
+  const data = raw.data;
+  if (!isObject(data)) throw new WebhookPayloadError('telnyx', 'data', 'must be an object');
+  const eventType = text(data.event_type);
+  if (!eventType) throw new WebhookPayloadError('telnyx', 'data.event_type', 'must be a string');
+  const payload = data.payload;
+  if (!isObject(payload)) throw new WebhookPayloadError('telnyx', 'data.payload', 'must be an object');
+
+  if (eventType === 'message.received') {
+    if (payload.direction !== undefined && payload.direction !== 'inbound') {
+      return { kind: 'ignored', reason: `telnyx message.received with direction ${String(payload.direction)}` };
+    }
+    return { kind: 'messages', messages: [inbound(raw, data, payload, channelId)] };
+  }
+  if (STATUS_EVENTS.has(eventType) && payload.direction !== 'inbound') {
+    return { kind: 'statuses', statuses: [status(raw, data, eventType, payload, channelId)] };
+  }
+  return { kind: 'ignored', reason: `telnyx event ${eventType} is not a message or a delivery status` };
+}
+
 /**
  * @example
  * const handler = new TelnyxWebhookHandler({ publicKey: config.telnyxPublicKey });
@@ -34,41 +89,19 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  */
 export class TelnyxWebhookHandler implements WebhookHandler {
   readonly provider = 'telnyx';
-  private readonly key;
-  private readonly toleranceSeconds: number;
-  private readonly now: (() => number) | undefined;
+  private readonly options: TelnyxVerifyOptions;
 
   constructor(options: TelnyxWebhookOptions) {
-    const key = telnyxPublicKey(options.publicKey);
-    if (!key) throw new TypeError('telnyx publicKey must be the Ed25519 public key (base64 of 32 bytes, or PEM)');
-    this.key = key;
-    this.toleranceSeconds = options.toleranceSeconds ?? 300;
-    this.now = options.now;
+    // Decoded once, so a bad key fails at construction rather than on the first webhook.
+    this.options = { ...options, publicKey: decodeKey(options.publicKey) };
   }
 
   verify(request: WebhookRequest): void {
-    verifyTelnyxSignature(request, { publicKey: this.key, toleranceSeconds: this.toleranceSeconds, now: this.now });
+    verifyTelnyxWebhook(request, this.options);
   }
 
   parse(request: WebhookRequest, channelId: string): WebhookOutcome {
-    const raw = parseBody(request.rawBody);
-    const data = raw.data;
-    if (!isObject(data)) throw new WebhookPayloadError('telnyx', 'data', 'must be an object');
-    const eventType = text(data.event_type);
-    if (!eventType) throw new WebhookPayloadError('telnyx', 'data.event_type', 'must be a string');
-    const payload = data.payload;
-    if (!isObject(payload)) throw new WebhookPayloadError('telnyx', 'data.payload', 'must be an object');
-
-    if (eventType === 'message.received') {
-      if (payload.direction !== undefined && payload.direction !== 'inbound') {
-        return { kind: 'ignored', reason: `telnyx message.received with direction ${String(payload.direction)}` };
-      }
-      return { kind: 'messages', messages: [inbound(raw, data, payload, channelId)] };
-    }
-    if (STATUS_EVENTS.has(eventType) && payload.direction !== 'inbound') {
-      return { kind: 'statuses', statuses: [status(raw, data, eventType, payload, channelId)] };
-    }
-    return { kind: 'ignored', reason: `telnyx event ${eventType} is not a message or a delivery status` };
+    return parseTelnyxWebhook(request, channelId);
   }
 }
 

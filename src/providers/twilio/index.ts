@@ -9,7 +9,7 @@ export { MockTwilioSMSProvider, signedTwilioRequest } from './mock.js';
 export type { MockTwilioCall, MockTwilioFailure, MockTwilioProviderOptions } from './mock.js';
 export { createTwilioRCSProvider, createTwilioSMSProvider, TwilioRCSProvider, TwilioSMSProvider } from './provider.js';
 export type { TwilioRCSSendOptions, TwilioSendOptions } from './provider.js';
-export { EMPTY_TWIML, TwilioWebhookHandler } from './webhook.js';
+export { EMPTY_TWIML, parseTwilioWebhook, TwilioWebhookHandler, verifyTwilioWebhook } from './webhook.js';
 export type { TwilioParams, TwilioWebhookOptions } from './webhook.js';
 
 import type { TwilioConfigInput } from './config.js';

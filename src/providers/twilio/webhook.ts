@@ -27,6 +27,45 @@ export interface TwilioWebhookOptions {
 }
 
 /**
+ * Checks `X-Twilio-Signature` over the URL and the form params (or, for a JSON body, the URL and
+ * its `bodySHA256`). Throws `WebhookSignatureError`: 401 when the header is missing, 403 when wrong.
+ *
+ * @example
+ * verifyTwilioWebhook(request, { authToken });
+ */
+export function verifyTwilioWebhook(request: WebhookRequest, options: Pick<TwilioWebhookOptions, 'authToken'>): void {
+  const signature = request.headers['x-twilio-signature'];
+  if (!signature) throw new WebhookSignatureError('twilio', 'missing X-Twilio-Signature header', 401);
+  const url = request.url;
+  const valid = url.includes('bodySHA256=')
+    // JSON-bodied webhooks sign the URL (which carries the body's SHA-256), not form params.
+    ? verifyTwilioRequestWithBody(options.authToken, signature, url, request.rawBody.toString('utf8'))
+    : verifyTwilioRequest(options.authToken, signature, url, request.method === 'GET' ? {} : formParams(request.rawBody));
+  if (!valid) throw new WebhookSignatureError('twilio', 'X-Twilio-Signature does not match', 403);
+}
+
+/**
+ * A verified webhook as data: a status callback (it carries `MessageStatus`) ⇒ `statuses`, else
+ * an inbound message ⇒ `messages`. With `rcs`, the `rcs:` prefix is dropped from addresses.
+ * Throws `WebhookPayloadError` naming the field.
+ *
+ * @example
+ * const outcome = parseTwilioWebhook(request, 'sms');
+ */
+export function parseTwilioWebhook(
+  request: WebhookRequest,
+  channelId: string,
+  options: Pick<TwilioWebhookOptions, 'rcs'> = {},
+): WebhookOutcome {
+  const params = request.method === 'GET' ? queryParams(request.url) : formParams(request.rawBody);
+  const rcs = options.rcs ?? false;
+  const status = one(params, 'MessageStatus');
+  // Status callbacks carry MessageStatus; inbound messages carry none (or `received`).
+  if (status && status !== 'received') return { kind: 'statuses', statuses: [statusOf(params, channelId, status, rcs)] };
+  return { kind: 'messages', messages: [messageOf(params, channelId, rcs)] };
+}
+
+/**
  * @example
  * const handler = new TwilioWebhookHandler({ authToken });
  * await handler.verify(request); // throws WebhookSignatureError
@@ -39,72 +78,61 @@ export class TwilioWebhookHandler implements WebhookHandler {
   constructor(private readonly options: TwilioWebhookOptions) {}
 
   async verify(request: WebhookRequest): Promise<void> {
-    const signature = request.headers['x-twilio-signature'];
-    if (!signature) throw new WebhookSignatureError(this.provider, 'missing X-Twilio-Signature header', 401);
-    const url = request.url;
-    const valid = url.includes('bodySHA256=')
-      // JSON-bodied webhooks sign the URL (which carries the body's SHA-256), not form params.
-      ? verifyTwilioRequestWithBody(this.options.authToken, signature, url, request.rawBody.toString('utf8'))
-      : verifyTwilioRequest(this.options.authToken, signature, url, request.method === 'GET' ? {} : formParams(request.rawBody));
-    if (!valid) throw new WebhookSignatureError(this.provider, 'X-Twilio-Signature does not match', 403);
+    verifyTwilioWebhook(request, this.options);
   }
 
   parse(request: WebhookRequest, channelId: string): WebhookOutcome {
-    const params = request.method === 'GET' ? queryParams(request.url) : formParams(request.rawBody);
-    const status = one(params, 'MessageStatus');
-    // Status callbacks carry MessageStatus; inbound messages carry none (or `received`).
-    if (status && status !== 'received') return { kind: 'statuses', statuses: [this.status(params, channelId, status)] };
-    return { kind: 'messages', messages: [this.message(params, channelId)] };
+    return parseTwilioWebhook(request, channelId, this.options);
   }
+}
 
-  private message(params: TwilioParams, channelId: string): InboundMessage {
-    const sid = required(params, 'MessageSid');
-    const from = this.address(required(params, 'From'));
-    const to = one(params, 'To');
-    const metadata: Record<string, string | number | boolean> = { provider: this.provider };
-    if (to) metadata.recipient = this.address(to);
-    for (const [field, key] of [['FromCity', 'fromCity'], ['FromState', 'fromState'], ['FromCountry', 'fromCountry']] as const) {
-      const value = one(params, field);
-      if (value) metadata[key] = value;
-    }
-    if (this.options.rcs) {
-      metadata.channel = 'rcs';
-      const button = one(params, 'ButtonPayload');
-      if (button) metadata.buttonPayload = button;
-    }
-    const media = inboundMedia(params);
-    if (media.length) metadata.numMedia = media.length;
-    return {
-      channelId,
-      senderId: from,
-      content: buildInboundContent(one(params, 'Body') ?? '', media),
-      externalId: sid,
-      providerMessageId: sid,
-      idempotencyKey: sid,
-      rawPayload: params,
-      metadata,
-    };
+function messageOf(params: TwilioParams, channelId: string, rcs: boolean): InboundMessage {
+  const sid = required(params, 'MessageSid');
+  const from = address(required(params, 'From'), rcs);
+  const to = one(params, 'To');
+  const metadata: Record<string, string | number | boolean> = { provider: 'twilio' };
+  if (to) metadata.recipient = address(to, rcs);
+  for (const [field, key] of [['FromCity', 'fromCity'], ['FromState', 'fromState'], ['FromCountry', 'fromCountry']] as const) {
+    const value = one(params, field);
+    if (value) metadata[key] = value;
   }
+  if (rcs) {
+    metadata.channel = 'rcs';
+    const button = one(params, 'ButtonPayload');
+    if (button) metadata.buttonPayload = button;
+  }
+  const media = inboundMedia(params);
+  if (media.length) metadata.numMedia = media.length;
+  return {
+    channelId,
+    senderId: from,
+    content: buildInboundContent(one(params, 'Body') ?? '', media),
+    externalId: sid,
+    providerMessageId: sid,
+    idempotencyKey: sid,
+    rawPayload: params,
+    metadata,
+  };
+}
 
-  private status(params: TwilioParams, channelId: string, status: string): DeliveryStatus {
-    const errorCode = one(params, 'ErrorCode');
-    const errorMessage = one(params, 'ErrorMessage');
-    return {
-      channelId,
-      provider: this.provider,
-      messageId: required(params, 'MessageSid'),
-      status: status.toLowerCase(),
-      recipient: this.address(one(params, 'To') ?? ''),
-      sender: this.address(one(params, 'From') ?? ''),
-      ...(errorCode && { errorCode }),
-      ...(errorMessage && { errorMessage }),
-      raw: params,
-    };
-  }
+function statusOf(params: TwilioParams, channelId: string, status: string, rcs: boolean): DeliveryStatus {
+  const errorCode = one(params, 'ErrorCode');
+  const errorMessage = one(params, 'ErrorMessage');
+  return {
+    channelId,
+    provider: 'twilio',
+    messageId: required(params, 'MessageSid'),
+    status: status.toLowerCase(),
+    recipient: address(one(params, 'To') ?? '', rcs),
+    sender: address(one(params, 'From') ?? '', rcs),
+    ...(errorCode && { errorCode }),
+    ...(errorMessage && { errorMessage }),
+    raw: params,
+  };
+}
 
-  private address(value: string): string {
-    return this.options.rcs ? value.replace(/^rcs:/, '') : value;
-  }
+function address(value: string, rcs: boolean): string {
+  return rcs ? value.replace(/^rcs:/, '') : value;
 }
 
 /** `NumMedia` (0–20) pairs of `MediaUrl{i}` / `MediaContentType{i}`. */
