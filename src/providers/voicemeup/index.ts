@@ -3,8 +3,8 @@ export { voiceMeUpError } from './client.js';
 export { parseVoiceMeUpConfig, VoiceMeUpConfigSchema } from './config.js';
 export type { VoiceMeUpConfig, VoiceMeUpConfigInput } from './config.js';
 export { splitMessage, VOICEMEUP_MAX_LENGTH } from './split.js';
-export { VoiceMeUpWebhookHandler } from './webhook.js';
-export type { VoiceMeUpWebhookOptions } from './webhook.js';
+export { parseVoiceMeUpWebhook, verifyVoiceMeUpWebhook, VoiceMeUpWebhookHandler } from './webhook.js';
+export type { SplitMmsBuffer, VoiceMeUpWebhookOptions } from './webhook.js';
 export { MockVoiceMeUpSMSProvider } from './mock.js';
 export type { MockVoiceMeUpCall } from './mock.js';
 

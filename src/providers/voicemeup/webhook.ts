@@ -52,23 +52,94 @@ function isMmsWrapper({ url, mimeType }: { url: string; mimeType: string }): boo
 
 const correlationKey = (p: Json): string => `${str(p.source_number)}:${str(p.destination_number)}:${str(p.datetime_transmission)}`;
 
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/**
+ * Checks the shared token from the `tokenHeader` header or the `tokenParam` query parameter.
+ * Throws `WebhookSignatureError`: 401 when absent, 403 when wrong.
+ *
+ * @example
+ * verifyVoiceMeUpWebhook(request, { secret: config.webhookSecret });
+ */
+export function verifyVoiceMeUpWebhook(
+  request: WebhookRequest,
+  options: Pick<VoiceMeUpWebhookOptions, 'secret' | 'tokenParam' | 'tokenHeader'>,
+): void {
+  const tokenParam = options.tokenParam ?? 'token';
+  const tokenHeader = (options.tokenHeader ?? 'x-webhook-token').toLowerCase();
+  let token = request.headers[tokenHeader];
+  if (!token) {
+    try {
+      token = new URL(request.url).searchParams.get(tokenParam) ?? undefined;
+    } catch {
+      token = undefined;
+    }
+  }
+  if (!token) throw new WebhookSignatureError('voicemeup', `missing ${tokenParam} query parameter or ${tokenHeader} header`, 401);
+  // Digests first, so the comparison neither fails on length nor leaks it.
+  if (!timingSafeEqual(sha256(token), sha256(options.secret))) {
+    throw new WebhookSignatureError('voicemeup', 'webhook token does not match', 403);
+  }
+}
+
+/** Where the first half of a split MMS waits for its media; the handler keeps one in memory. */
+export interface SplitMmsBuffer {
+  /** Keeps a first half under `key` (a later one with the same key replaces it). */
+  hold(key: string, payload: Json, channelId: string): void;
+  /** Removes and returns the first half waiting under `key`. */
+  take(key: string): Json | undefined;
+}
+
+/**
+ * A verified webhook as data: an inbound SMS/MMS ⇒ `messages`, another direction ⇒ `ignored`.
+ * The first half of a split MMS is `ignored` too; with a `splitMms` buffer it is held there and
+ * merged into the second half, without one its text is dropped (the function keeps no state).
+ * Throws `WebhookPayloadError` naming the field.
+ *
+ * @example
+ * const outcome = parseVoiceMeUpWebhook(request, 'sms-main');
+ */
+export function parseVoiceMeUpWebhook(request: WebhookRequest, channelId: string, splitMms?: SplitMmsBuffer): WebhookOutcome {
+  const payload = parseBody(request);
+  if (!str(payload.source_number)) throw new WebhookPayloadError('voicemeup', 'source_number', 'must be a non-empty string');
+  if (!str(payload.sms_hash)) throw new WebhookPayloadError('voicemeup', 'sms_hash', 'must be a non-empty string');
+  if (payload.direction !== undefined && payload.direction !== 'inbound') {
+    return { kind: 'ignored', reason: `voicemeup message with direction ${str(payload.direction)}` };
+  }
+  const key = correlationKey(payload);
+  if (isMmsWrapper(attachmentOf(payload))) {
+    splitMms?.hold(key, payload, channelId);
+    return { kind: 'ignored', reason: 'first part of a split MMS, waiting for its media' };
+  }
+  const first = splitMms?.take(key);
+  if (first) {
+    const merged = { ...payload, message: first.message ?? '', sms_hash: `${str(first.sms_hash)}+${str(payload.sms_hash)}` };
+    return { kind: 'messages', messages: [toInbound(merged, { parts: [first, payload] }, channelId)] };
+  }
+  return { kind: 'messages', messages: [toInbound(payload, payload, channelId)] };
+}
+
 /**
  * @example
  * const handler = new VoiceMeUpWebhookHandler({ secret, onTimeout: (m) => kit.processInbound(m) });
  */
 export class VoiceMeUpWebhookHandler implements WebhookHandler {
   readonly provider = 'voicemeup';
-  private readonly secretDigest: Buffer;
-  private readonly tokenParam: string;
-  private readonly tokenHeader: string;
   private mmsTimeoutMs: number;
   private onTimeout: VoiceMeUpWebhookOptions['onTimeout'];
   private readonly pending = new Map<string, PendingPart>();
+  private readonly splitMms: SplitMmsBuffer = {
+    hold: (key, payload, channelId) => this.buffer(key, payload, channelId),
+    take: (key) => {
+      const part = this.pending.get(key);
+      if (!part) return undefined;
+      clearTimeout(part.timer);
+      this.pending.delete(key);
+      return part.payload;
+    },
+  };
 
-  constructor(options: VoiceMeUpWebhookOptions) {
-    this.secretDigest = createHash('sha256').update(options.secret).digest();
-    this.tokenParam = options.tokenParam ?? 'token';
-    this.tokenHeader = (options.tokenHeader ?? 'x-webhook-token').toLowerCase();
+  constructor(private readonly options: VoiceMeUpWebhookOptions) {
     this.mmsTimeoutMs = options.mmsTimeoutMs ?? 5_000;
     this.onTimeout = options.onTimeout;
   }
@@ -85,41 +156,11 @@ export class VoiceMeUpWebhookHandler implements WebhookHandler {
   }
 
   verify(request: WebhookRequest): void {
-    let token = request.headers[this.tokenHeader];
-    if (!token) {
-      try {
-        token = new URL(request.url).searchParams.get(this.tokenParam) ?? undefined;
-      } catch {
-        token = undefined;
-      }
-    }
-    if (!token) throw new WebhookSignatureError('voicemeup', `missing ${this.tokenParam} query parameter or ${this.tokenHeader} header`, 401);
-    // Digests first, so the comparison neither fails on length nor leaks it.
-    if (!timingSafeEqual(createHash('sha256').update(token).digest(), this.secretDigest)) {
-      throw new WebhookSignatureError('voicemeup', 'webhook token does not match', 403);
-    }
+    verifyVoiceMeUpWebhook(request, this.options);
   }
 
   parse(request: WebhookRequest, channelId: string): WebhookOutcome {
-    const payload = parseBody(request);
-    if (!str(payload.source_number)) throw new WebhookPayloadError('voicemeup', 'source_number', 'must be a non-empty string');
-    if (!str(payload.sms_hash)) throw new WebhookPayloadError('voicemeup', 'sms_hash', 'must be a non-empty string');
-    if (payload.direction !== undefined && payload.direction !== 'inbound') {
-      return { kind: 'ignored', reason: `voicemeup message with direction ${str(payload.direction)}` };
-    }
-    const key = correlationKey(payload);
-    if (isMmsWrapper(attachmentOf(payload))) {
-      this.buffer(key, payload, channelId);
-      return { kind: 'ignored', reason: 'first part of a split MMS, waiting for its media' };
-    }
-    const first = this.pending.get(key);
-    if (first) {
-      clearTimeout(first.timer);
-      this.pending.delete(key);
-      const merged = { ...payload, message: first.payload.message ?? '', sms_hash: `${str(first.payload.sms_hash)}+${str(payload.sms_hash)}` };
-      return { kind: 'messages', messages: [toInbound(merged, { parts: [first.payload, payload] }, channelId)] };
-    }
-    return { kind: 'messages', messages: [toInbound(payload, payload, channelId)] };
+    return parseVoiceMeUpWebhook(request, channelId, this.splitMms);
   }
 
   /** Drops buffered halves and their timers (provider `close`). */
