@@ -5,7 +5,9 @@ export {
 } from './config.js';
 export { MockMessengerProvider, type MockMessengerCall, type MockMessengerFailure } from './mock.js';
 export { attachmentType, messengerMessages, type MessengerMessage } from './payload.js';
-export { createMessengerWebhook, parseMessengerPayload, type MessengerWebhookOptions } from './webhook.js';
+export {
+  createMessengerWebhook, parseMessengerPayload, parseMessengerWebhook, verifyMessengerWebhook, type MessengerWebhookOptions,
+} from './webhook.js';
 export {
   MESSENGER_WINDOW_CLOSED_MESSAGE, MESSENGER_WINDOW_CODE, MESSENGER_WINDOW_SUBCODE, messengerWindowClosedResult,
 } from './window.js';

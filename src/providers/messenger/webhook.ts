@@ -6,8 +6,10 @@
  */
 import { WebhookPayloadError } from '../../errors.js';
 import type { DeliveryStatus, InboundMessage, JsonRecord } from '../../models/index.js';
-import { arrayAt, createMetaWebhookHandler, isoTime, objectAt, stringAt } from '../meta/webhook.js';
-import type { WebhookHandler, WebhookOutcome } from '../webhook.js';
+import {
+  arrayAt, createMetaWebhookHandler, isoTime, objectAt, parseMetaWebhook, stringAt, verifyMetaWebhook, type MetaVerifyOptions,
+} from '../meta/webhook.js';
+import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
 
 const PROVIDER = 'messenger';
 
@@ -25,6 +27,28 @@ export function createMessengerWebhook(options: MessengerWebhookOptions): Webhoo
     verifyToken: options.verifyToken,
     parseBody: parseMessengerPayload,
   });
+}
+
+/**
+ * GET: the verify-token handshake; POST: `X-Hub-Signature-256` with the app secret. Throws
+ * `WebhookSignatureError` (401 missing, 403 wrong).
+ *
+ * @example
+ * verifyMessengerWebhook(request, { appSecret, verifyToken });
+ */
+export function verifyMessengerWebhook(request: WebhookRequest, options: MetaVerifyOptions): void {
+  verifyMetaWebhook(PROVIDER, request, options);
+}
+
+/**
+ * A verified request as data: the handshake's `reply`, or the body's text messages and delivery
+ * receipts.
+ *
+ * @example
+ * const outcome = parseMessengerWebhook(request, 'messenger-main');
+ */
+export function parseMessengerWebhook(request: WebhookRequest, channelId: string): WebhookOutcome {
+  return parseMetaWebhook(PROVIDER, request, channelId, parseMessengerPayload);
 }
 
 export function parseMessengerPayload(payload: Obj, channelId: string): WebhookOutcome {

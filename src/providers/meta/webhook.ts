@@ -18,19 +18,36 @@ export interface MetaWebhookOptions {
 /** Meta wants a 200 quickly; any body will do. */
 export const META_ACK = { status: 200, contentType: 'text/plain', body: 'EVENT_RECEIVED' } as const;
 
+/** What verifying a Meta webhook needs: the app secret (POST) and the verify token (GET handshake). */
+export type MetaVerifyOptions = Pick<MetaWebhookOptions, 'appSecret' | 'verifyToken'>;
+
+/**
+ * GET is the verify-token handshake, POST must carry `X-Hub-Signature-256` over the raw body.
+ * Throws `WebhookSignatureError` (401 missing, 403 wrong).
+ */
+export function verifyMetaWebhook(provider: string, request: WebhookRequest, options: MetaVerifyOptions): void {
+  if (isHandshake(request)) verifyHandshake(provider, request, options.verifyToken);
+  else verifyHubSignature(provider, request, options.appSecret);
+}
+
+/** The handshake's challenge reply, or the JSON body handed to the vendor's `parseBody`. */
+export function parseMetaWebhook(
+  provider: string,
+  request: WebhookRequest,
+  channelId: string,
+  parseBody: MetaWebhookOptions['parseBody'],
+): WebhookOutcome {
+  if (isHandshake(request)) return handshakeReply(provider, request);
+  return parseBody(parseJsonObject(provider, request.rawBody), channelId);
+}
+
 export function createMetaWebhookHandler(options: MetaWebhookOptions): WebhookHandler {
   const { provider } = options;
   return {
     provider,
     ack: META_ACK,
-    verify(request: WebhookRequest): void {
-      if (isHandshake(request)) verifyHandshake(provider, request, options.verifyToken);
-      else verifyHubSignature(provider, request, options.appSecret);
-    },
-    parse(request: WebhookRequest, channelId: string): WebhookOutcome {
-      if (isHandshake(request)) return handshakeReply(provider, request);
-      return options.parseBody(parseJsonObject(provider, request.rawBody), channelId);
-    },
+    verify: (request: WebhookRequest): void => verifyMetaWebhook(provider, request, options),
+    parse: (request: WebhookRequest, channelId: string): WebhookOutcome => parseMetaWebhook(provider, request, channelId, options.parseBody),
   };
 }
 

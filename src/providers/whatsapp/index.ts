@@ -9,6 +9,8 @@ export {
   componentsFromParameters, templateBody, templateFromContent,
   type WhatsAppTemplate, type WhatsAppTemplateComponent, type WhatsAppTemplateParameter,
 } from './template.js';
-export { createWhatsAppWebhook, parseWhatsAppPayload, type WhatsAppWebhookOptions } from './webhook.js';
+export {
+  createWhatsAppWebhook, parseWhatsAppPayload, parseWhatsAppWebhook, verifyWhatsAppWebhook, type WhatsAppWebhookOptions,
+} from './webhook.js';
 // The generic window helpers (isWindowClosed, SERVICE_WINDOW_MS) are exported by providers/meta.
 export { LEGACY_WINDOW_CLOSED_CODE, WINDOW_CLOSED_CODE, WINDOW_CLOSED_MESSAGE, windowClosedResult } from './window.js';

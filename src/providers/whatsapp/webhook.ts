@@ -12,9 +12,9 @@ import type { DeliveryStatus, EventContent, InboundMessage, JsonRecord } from '.
 import { jsonBytes } from '../../models/json.js';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL, graphUrl } from '../meta/config.js';
 import {
-  arrayAt, createMetaWebhookHandler, isoTime, objectAt, stringAt,
+  arrayAt, createMetaWebhookHandler, isoTime, objectAt, parseMetaWebhook, stringAt, verifyMetaWebhook, type MetaVerifyOptions,
 } from '../meta/webhook.js';
-import type { WebhookHandler, WebhookOutcome } from '../webhook.js';
+import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
 import { WINDOW_CLOSED_CODE, WINDOW_CLOSED_MESSAGE } from './window.js';
 
 const PROVIDER = 'whatsapp';
@@ -31,14 +31,42 @@ export interface WhatsAppWebhookOptions {
 
 type Obj = Record<string, unknown>;
 
+const META_GRAPH = { graphBaseUrl: GRAPH_BASE_URL, apiVersion: GRAPH_API_VERSION };
+
 export function createWhatsAppWebhook(options: WhatsAppWebhookOptions): WebhookHandler {
-  const graph = options.config ?? { graphBaseUrl: GRAPH_BASE_URL, apiVersion: GRAPH_API_VERSION };
+  const graph = options.config ?? META_GRAPH;
   return createMetaWebhookHandler({
     provider: PROVIDER,
     appSecret: options.appSecret,
     verifyToken: options.verifyToken,
     parseBody: (payload, channelId) => parseWhatsAppPayload(payload, channelId, graph),
   });
+}
+
+/**
+ * GET: the verify-token handshake; POST: `X-Hub-Signature-256` with the app secret. Throws
+ * `WebhookSignatureError` (401 missing, 403 wrong).
+ *
+ * @example
+ * verifyWhatsAppWebhook(request, { appSecret, verifyToken });
+ */
+export function verifyWhatsAppWebhook(request: WebhookRequest, options: MetaVerifyOptions): void {
+  verifyMetaWebhook(PROVIDER, request, options);
+}
+
+/**
+ * A verified request as data: the handshake's `reply`, or the body's messages and statuses.
+ * `graph` is where media ids resolve (Meta's Graph URL by default).
+ *
+ * @example
+ * const outcome = parseWhatsAppWebhook(request, 'whatsapp-main');
+ */
+export function parseWhatsAppWebhook(
+  request: WebhookRequest,
+  channelId: string,
+  graph: { graphBaseUrl: string; apiVersion: string } = META_GRAPH,
+): WebhookOutcome {
+  return parseMetaWebhook(PROVIDER, request, channelId, (payload, channel) => parseWhatsAppPayload(payload, channel, graph));
 }
 
 /** Parses a verified webhook body; when Meta batched messages and statuses in one POST, both are kept. */
