@@ -8,5 +8,7 @@ export {
 } from './conversation-store.js';
 export { Activity as TeamsActivity, parseActivity as parseTeamsActivity, readActivity as readTeamsActivity } from './activity.js';
 export { SigningKeySource, SigningKeysUnavailableError } from './signing-keys.js';
-export { TeamsWebhookHandler, type TeamsWebhookOptions } from './webhook.js';
+export {
+  parseTeamsWebhook, readTeamsToken, TeamsWebhookHandler, verifyTeamsWebhook, type TeamsVerifyOptions, type TeamsWebhookOptions,
+} from './webhook.js';
 export { MockTeamsProvider, type MockTeamsCall, type MockTeamsFailure, type MockTeamsProviderOptions } from './mock.js';
