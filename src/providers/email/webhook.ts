@@ -31,42 +31,68 @@ export function signEmailWebhook(secret: string, rawBody: Buffer | string): stri
 }
 
 /**
+ * Checks the hex HMAC-SHA256 of the raw body in `signatureHeader` (an optional `sha256=` prefix is
+ * accepted). Throws `WebhookSignatureError`: 401 when the header is missing, 403 when wrong.
+ *
+ * @example
+ * verifyEmailWebhook(request, { secret: config.emailWebhookSecret });
+ */
+export function verifyEmailWebhook(
+  request: WebhookRequest,
+  options: Pick<EmailWebhookOptions, 'secret' | 'signatureHeader' | 'provider'>,
+): void {
+  const provider = options.provider ?? 'email';
+  const header = (options.signatureHeader ?? DEFAULT_EMAIL_SIGNATURE_HEADER).toLowerCase();
+  const given = request.headers[header]?.trim().replace(/^sha256=/i, '');
+  if (!given) throw new WebhookSignatureError(provider, `missing ${header} header`, 401);
+  const expected = Buffer.from(signEmailWebhook(options.secret, request.rawBody), 'hex');
+  const actual = /^[0-9a-f]+$/i.test(given) ? Buffer.from(given, 'hex') : Buffer.alloc(0);
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    throw new WebhookSignatureError(provider, 'signature does not match the body', 403);
+  }
+}
+
+/**
+ * A verified raw MIME message as one inbound message (async: MIME parsing is). Throws
+ * `WebhookPayloadError` for a form or JSON post, which is another vendor's format.
+ *
+ * @example
+ * const outcome = await parseEmailWebhook(request, 'email-main');
+ */
+export async function parseEmailWebhook(
+  request: WebhookRequest,
+  channelId: string,
+  options: Pick<EmailWebhookOptions, 'stripQuotedReply' | 'provider'> = {},
+): Promise<WebhookOutcome> {
+  const provider = options.provider ?? 'email';
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type && !RAW_TYPES.includes(type)) {
+    throw new WebhookPayloadError(provider, 'content-type', `expected message/rfc822 (the raw MIME message), got ${type}`);
+  }
+  const message = await parseInboundEmail(request.rawBody, channelId, {
+    provider, stripQuotedReply: options.stripQuotedReply ?? true,
+  });
+  return { kind: 'messages', messages: [message] };
+}
+
+/**
  * @example
  * const inbound = new EmailWebhook({ secret: config.emailWebhookSecret });
  * kit.registerChannel(new EmailChannel('email-main', { provider: smtp, fromAddress: 'help@acme.test', webhook: inbound }));
  */
 export class EmailWebhook implements WebhookHandler {
   readonly provider: string;
-  private readonly secret: string;
-  private readonly header: string;
-  private readonly stripQuoted: boolean;
 
-  constructor(options: EmailWebhookOptions) {
+  constructor(private readonly options: EmailWebhookOptions) {
     if (!options.secret) throw new TypeError('EmailWebhook needs a secret');
     this.provider = options.provider ?? 'email';
-    this.secret = options.secret;
-    this.header = (options.signatureHeader ?? DEFAULT_EMAIL_SIGNATURE_HEADER).toLowerCase();
-    this.stripQuoted = options.stripQuotedReply ?? true;
   }
 
   verify(request: WebhookRequest): void {
-    const given = request.headers[this.header]?.trim().replace(/^sha256=/i, '');
-    if (!given) throw new WebhookSignatureError(this.provider, `missing ${this.header} header`, 401);
-    const expected = Buffer.from(signEmailWebhook(this.secret, request.rawBody), 'hex');
-    const actual = /^[0-9a-f]+$/i.test(given) ? Buffer.from(given, 'hex') : Buffer.alloc(0);
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
-      throw new WebhookSignatureError(this.provider, 'signature does not match the body', 403);
-    }
+    verifyEmailWebhook(request, this.options);
   }
 
-  async parse(request: WebhookRequest, channelId: string): Promise<WebhookOutcome> {
-    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type && !RAW_TYPES.includes(type)) {
-      throw new WebhookPayloadError(this.provider, 'content-type', `expected message/rfc822 (the raw MIME message), got ${type}`);
-    }
-    const message = await parseInboundEmail(request.rawBody, channelId, {
-      provider: this.provider, stripQuotedReply: this.stripQuoted,
-    });
-    return { kind: 'messages', messages: [message] };
+  parse(request: WebhookRequest, channelId: string): Promise<WebhookOutcome> {
+    return parseEmailWebhook(request, channelId, this.options);
   }
 }

@@ -4,5 +4,7 @@ export {
 } from './config.js';
 export { assertPublicHost, isPrivateAddress, PrivateNetworkError, type LookupFn } from './private-network.js';
 export { ROOMKIT_SIGNATURE_HEADER, roomKitSignature, verifyRoomKitSignature } from './signature.js';
-export { HttpWebhookHandler, HttpWebhookPayload, type HttpWebhookHandlerOptions } from './webhook.js';
+export {
+  HttpWebhookHandler, HttpWebhookPayload, parseHttpWebhook, verifyHttpWebhook, type HttpWebhookHandlerOptions,
+} from './webhook.js';
 export { MockWebhookHTTPProvider, type MockHttpWebhookCall, type MockHttpWebhookFailure } from './mock.js';

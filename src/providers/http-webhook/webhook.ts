@@ -30,56 +30,77 @@ export interface HttpWebhookHandlerOptions {
   now?: () => number;
 }
 
+const PROVIDER = 'http-webhook';
+
+/**
+ * Checks `X-RoomKit-Signature` over the raw body, then the signed `timestamp` field when present
+ * (or required). Throws `WebhookSignatureError`: 401 without a signature, 403 wrong or stale.
+ *
+ * @example
+ * verifyHttpWebhook(request, { secret: config.hookSecret });
+ */
+export function verifyHttpWebhook(request: WebhookRequest, options: HttpWebhookHandlerOptions): void {
+  verifyRoomKitSignature(PROVIDER, request, options.secret);
+  const stamp = timestampOf(request.rawBody);
+  if (stamp === undefined) {
+    if (options.requireTimestamp) throw new WebhookSignatureError(PROVIDER, 'body has no timestamp', 403);
+    return;
+  }
+  const toleranceMs = (options.timestampToleranceSeconds ?? 300) * 1000;
+  if (!Number.isFinite(stamp) || Math.abs((options.now ?? Date.now)() - stamp) > toleranceMs) {
+    throw new WebhookSignatureError(PROVIDER, 'timestamp is missing, malformed or outside the tolerance (replay?)', 403);
+  }
+}
+
+/**
+ * A verified body as one inbound text message (`external_id`, when given, is its idempotency key).
+ * Throws `WebhookPayloadError` with the first zod issue's path.
+ *
+ * @example
+ * const outcome = parseHttpWebhook(request, 'hook');
+ */
+export function parseHttpWebhook(request: WebhookRequest, channelId: string): WebhookOutcome {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookPayloadError(PROVIDER, '(root)', 'body is not JSON');
+  }
+  const parsed = HttpWebhookPayload.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new WebhookPayloadError(PROVIDER, issue.path.join('.') || '(root)', issue.message);
+  }
+  const payload = parsed.data;
+  const id = payload.external_id;
+  const message: InboundMessage = {
+    channelId,
+    senderId: payload.sender_id,
+    content: { type: 'text', body: payload.body },
+    ...(id && { externalId: id, providerMessageId: id, idempotencyKey: id }),
+    rawPayload: raw as Record<string, unknown>,
+    ...(payload.metadata && { metadata: payload.metadata }),
+  };
+  return { kind: 'messages', messages: [message] };
+}
+
 /**
  * @example
  * const inbound = new HttpWebhookHandler({ secret: config.hookSecret });
  * kit.registerChannel(new HTTPChannel('hook', { webhook: inbound }));
  */
 export class HttpWebhookHandler implements WebhookHandler {
-  readonly provider = 'http-webhook';
+  readonly provider = PROVIDER;
   readonly ack: WebhookReply = { status: 200, contentType: 'application/json', body: '{"ok":true}' };
-  private readonly now: () => number;
 
-  constructor(private readonly options: HttpWebhookHandlerOptions) {
-    this.now = options.now ?? Date.now;
-  }
+  constructor(private readonly options: HttpWebhookHandlerOptions) {}
 
   verify(request: WebhookRequest): void {
-    verifyRoomKitSignature(this.provider, request, this.options.secret);
-    const stamp = timestampOf(request.rawBody);
-    if (stamp === undefined) {
-      if (this.options.requireTimestamp) throw new WebhookSignatureError(this.provider, 'body has no timestamp', 403);
-      return;
-    }
-    const toleranceMs = (this.options.timestampToleranceSeconds ?? 300) * 1000;
-    if (!Number.isFinite(stamp) || Math.abs(this.now() - stamp) > toleranceMs) {
-      throw new WebhookSignatureError(this.provider, 'timestamp is missing, malformed or outside the tolerance (replay?)', 403);
-    }
+    verifyHttpWebhook(request, this.options);
   }
 
   parse(request: WebhookRequest, channelId: string): WebhookOutcome {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(request.rawBody.toString('utf8'));
-    } catch {
-      throw new WebhookPayloadError(this.provider, '(root)', 'body is not JSON');
-    }
-    const parsed = HttpWebhookPayload.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new WebhookPayloadError(this.provider, issue.path.join('.') || '(root)', issue.message);
-    }
-    const payload = parsed.data;
-    const id = payload.external_id;
-    const message: InboundMessage = {
-      channelId,
-      senderId: payload.sender_id,
-      content: { type: 'text', body: payload.body },
-      ...(id && { externalId: id, providerMessageId: id, idempotencyKey: id }),
-      rawPayload: raw as Record<string, unknown>,
-      ...(payload.metadata && { metadata: payload.metadata }),
-    };
-    return { kind: 'messages', messages: [message] };
+    return parseHttpWebhook(request, channelId);
   }
 }
 
