@@ -1,7 +1,8 @@
 /**
- * Vitest globalSetup: one Temporal server and one workflow bundle for the whole run.
- * Tests read them with `inject('temporalAddress')` and `inject('workflowBundlePath')`, then
- * create workers with `workflowBundle: { codePath }` and a unique task queue each.
+ * Vitest globalSetup: one Temporal server, one workflow bundle and one PostgreSQL server for the
+ * whole run. Tests read them with `inject('temporalAddress')` and `inject('workflowBundlePath')`, then
+ * create workers with `workflowBundle: { codePath }` and a unique task queue each; PostgreSQL tests
+ * use `inject('postgresUrl')` with a schema of their own (tests/support/postgres-server.ts).
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { ensureTemporalServer, temporalConfigFromEnv } from '../../src/temporal/index.js';
+import { postgresBinDir, startPostgresServer, type PostgresServer } from './postgres-server.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -17,25 +19,56 @@ const log = (msg: string): void => console.error(`[global-setup] ${msg}`);
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = temporalConfigFromEnv(process.env);
-  // Rooms continue as new after ~200 history events (the default is 4,096), so every longer test
-  // also crosses run boundaries and proves that state survives them. Ignored with TEMPORAL_ADDRESS.
-  const server = await ensureTemporalServer(config, {
-    log,
-    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 200 },
-  });
-  const tempDir = await mkdtemp(path.join(os.tmpdir(), 'roomkit-tests-'));
-  try {
-    project.provide('temporalAddress', server.address);
-    project.provide('workflowBundlePath', await bundleWorkflows(tempDir));
-  } catch (error) {
-    await server.stop();
-    await rm(tempDir, { recursive: true, force: true });
-    throw error;
+  // Both servers start at once: PostgreSQL's initdb overlaps Temporal's start-up.
+  const [temporal, postgres] = await Promise.allSettled([
+    // Rooms continue as new after ~200 history events (the default is 4,096), so every longer test
+    // also crosses run boundaries and proves that state survives them. Ignored with TEMPORAL_ADDRESS.
+    ensureTemporalServer(config, {
+      log,
+      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 200 },
+    }),
+    ensurePostgres(),
+  ]);
+  if (temporal.status === 'rejected' || postgres.status === 'rejected') {
+    if (temporal.status === 'fulfilled') await temporal.value.stop();
+    if (postgres.status === 'fulfilled') await postgres.value.server?.destroy();
+    throw temporal.status === 'rejected' ? temporal.reason : (postgres as PromiseRejectedResult).reason;
   }
-  return async () => {
-    await server.stop();
+  const server = temporal.value;
+  const tempDir = await mkdtemp(path.join(os.tmpdir(), 'roomkit-tests-'));
+  const stopAll = async (): Promise<void> => {
+    await Promise.all([server.stop(), postgres.value.server?.destroy()]);
     await rm(tempDir, { recursive: true, force: true });
   };
+  try {
+    project.provide('temporalAddress', server.address);
+    project.provide('postgresUrl', postgres.value.url);
+    project.provide('postgresDataDir', postgres.value.server?.dataDir ?? '');
+    project.provide('workflowBundlePath', await bundleWorkflows(tempDir));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return stopAll;
+}
+
+/**
+ * `ROOMKIT_TEST_POSTGRES_URL` or `DATABASE_URL` set ⇒ that server, nothing started. Otherwise a
+ * server of our own. Without PostgreSQL installed, a CI run fails here; a local run logs why and
+ * provides '' (PostgreSQL tests skip).
+ */
+async function ensurePostgres(): Promise<{ url: string; server?: PostgresServer }> {
+  const external = process.env.ROOMKIT_TEST_POSTGRES_URL || process.env.DATABASE_URL;
+  if (external) {
+    log('PostgreSQL: using the server of ROOMKIT_TEST_POSTGRES_URL/DATABASE_URL');
+    return { url: external };
+  }
+  if (!postgresBinDir() && !process.env.CI) {
+    log('PostgreSQL is not installed (apt-get install -y postgresql); PostgreSQL tests will be skipped');
+    return { url: '' };
+  }
+  const server = await startPostgresServer({ log });
+  return { url: server.url, server };
 }
 
 /** Bundling costs ~2 s cold, so it is done once here rather than per test file. */
