@@ -83,6 +83,24 @@ export class ProviderDeliveryError extends RoomKitError {
   }
 }
 
+/**
+ * A store's database could not be reached when it was opened (refused, unknown host, timed out,
+ * refused our login, no such database). Names where it looked, never the credentials.
+ */
+export class StoreUnavailableError extends RoomKitError {
+  constructor(
+    readonly store: string,
+    readonly host: string,
+    readonly port: number,
+    readonly database: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${store} unavailable at ${host}:${port}/${database}: ${reason}`, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** The kit was used before `start()`/`connect()` or after `close()`. */
 export class KitNotStartedError extends RoomKitError {
   constructor(what: string) {

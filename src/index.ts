@@ -94,14 +94,16 @@ export type { AIContentPart, AIMessage, AIToolCall, AIUsage } from './models/ai.
 export {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError,
   ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomKitValidationError,
-  RoomNotFoundError, WebhookPayloadError, WebhookSignatureError,
+  RoomNotFoundError, StoreUnavailableError, WebhookPayloadError, WebhookSignatureError,
 } from './errors.js';
 
 // Stores
-export type { ConversationStore, ListEventsOptions } from './store/conversation-store.js';
+export type { ConversationStore, ListEventsOptions, ProviderMessageRef } from './store/conversation-store.js';
 export { InMemoryStore } from './store/in-memory.js';
 export { SQLiteStore } from './store/sqlite.js';
 export type { SQLiteStoreOptions } from './store/sqlite.js';
+export { PostgresStore } from './store/postgres.js';
+export type { PostgresStoreOptions } from './store/postgres.js';
 
 // HTTP: the Express app, its routers, the webhook pipeline without Express, the WebSocket endpoint
 export { createApp } from './server/app.js';

@@ -67,6 +67,12 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         expect((await store.getEventByIdempotencyKey('room-1', 'k-b'))?.id).toBe('b');
       });
 
+      it('lets the later of two events at one index in a batch win, as writing them in turn would', async () => {
+        await store.putEvents([makeEvent({ index: 0, id: 'first' }), makeEvent({ index: 1 }), makeEvent({ index: 0, id: 'second' })]);
+        expect((await store.listEvents('room-1')).map((e) => e.id)).toEqual(['second', 'room-1-evt-1']);
+        expect(await store.getEvent('room-1', 'first')).toBeUndefined();
+      });
+
       it('forgets the idempotency key of an event replaced by one without a key', async () => {
         await store.putEvents([makeEvent({ index: 0, idempotencyKey: 'k-a' })]);
         await store.putEvents([makeEvent({ index: 0 })]);

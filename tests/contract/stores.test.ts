@@ -1,16 +1,18 @@
 /**
  * Every ConversationStore against the shared contract, plus what is particular to the SQLite store:
- * a file outlives its connections and is shared by the processes that open it.
+ * a file outlives its connections and is shared by the processes that open it. (What is particular
+ * to PostgresStore is in postgres-store.test.ts.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryStore, SQLITE_SCHEMA_VERSION, SQLiteStore } from '../../src/store/index.js';
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { InMemoryStore, PostgresStore, SQLITE_SCHEMA_VERSION, SQLiteStore } from '../../src/store/index.js';
 import {
   makeBinding, makeEvent, makeObservation, makeParticipant, makeRoom, makeTask,
 } from '../support/factories.js';
+import { dropSchema, uniqueSchema } from '../support/postgres-server.js';
 import { conversationStoreContract } from './store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'roomkit-store-'));
@@ -29,6 +31,22 @@ conversationStoreContract('SQLiteStore (file)', async () => {
 conversationStoreContract('SQLiteStore (:memory:)', async () => {
   const store = new SQLiteStore(':memory:');
   return { store, cleanup: () => store.close() };
+});
+
+// One schema per store, so cases (and files running at once) never see each other's rows.
+const postgresUrl = inject('postgresUrl');
+describe.skipIf(!postgresUrl)('PostgreSQL', () => {
+  conversationStoreContract('PostgresStore', async () => {
+    const schema = uniqueSchema();
+    const store = await PostgresStore.open(postgresUrl, { schema });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await dropSchema(postgresUrl, schema);
+      },
+    };
+  });
 });
 
 describe('SQLiteStore', () => {
