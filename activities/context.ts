@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { RoomContext } from '../src/channels/room-context.js';
 import type { ConversationStore } from '../src/store/conversation-store.js';
 
@@ -10,6 +11,37 @@ export const DEFAULT_HISTORY_WINDOW = 50;
  */
 export async function loadRoomContext(
   store: ConversationStore, roomId: string, options: { historyLimit?: number } = {},
+): Promise<RoomContext> {
+  return untilStoreAnswers(() => readRoomContext(store, roomId, options));
+}
+
+/**
+ * An unreachable store, or a room it does not hold yet, is an infrastructure fault: never a reason
+ * to skip a hook, count a delivery attempt against a channel or trip its circuit breaker. Inside an
+ * activity the read is tried again (heartbeating, backing off to 5 s) until it answers or the
+ * activity is cancelled or times out; then Temporal retries the activity. Outside one it throws.
+ */
+export async function untilStoreAnswers<T>(read: () => Promise<T>): Promise<T> {
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    return read();
+  }
+  for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await read();
+    } catch (err) {
+      if (ctx.cancellationSignal.aborted) throw err;
+      ctx.log.warn('store read failed; trying again', { error: err instanceof Error ? err.message : String(err), delayMs: delay });
+      ctx.heartbeat();
+      await ctx.sleep(delay); // rejects once the activity is cancelled or times out
+    }
+  }
+}
+
+async function readRoomContext(
+  store: ConversationStore, roomId: string, options: { historyLimit?: number },
 ): Promise<RoomContext> {
   const [room, bindings, participants, recentEvents] = await Promise.all([
     store.getRoom(roomId),

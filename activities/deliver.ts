@@ -65,6 +65,9 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
   const deliverOnce = async (input: DeliverInput, attempt: number, context?: RoomContext): Promise<DeliverOutcome> => {
     const { binding, roomId } = input;
     const channel = channelFor({ channels }, binding.channelId);
+    // Transports get the room without history: delivery has no use for it and it costs a read. A
+    // store that cannot answer is not the channel's failure: it counts no attempt and no breaker failure.
+    const ctx = context ?? (await loadRoomContext(store, roomId));
     const breaker = breakers.for(binding.channelId);
     // Whether this call is the half-open probe, decided before it is let through.
     const probe = breaker.current === 'half_open';
@@ -73,8 +76,6 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
     }
     let result: DeliverOutcome;
     try {
-      // Transports get the room without history: delivery has no use for it and it costs a read.
-      const ctx = context ?? (await loadRoomContext(store, roomId));
       await channel.onEvent(input.event, binding, ctx);
       const out = await channel.deliver(input.event, binding, ctx);
       result = out.providerResult ? { providerResult: out.providerResult } : {};

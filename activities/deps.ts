@@ -5,6 +5,7 @@ import type { ToolRegistry } from '../src/tools/registry.js';
 import type { FrameworkEventBus } from '../src/hooks/framework-events.js';
 import type { CircuitBreakerRegistry } from '../src/resilience/circuit-breaker.js';
 import type { ConversationStore } from '../src/store/conversation-store.js';
+import type { KitManifest } from '../src/models/index.js';
 
 /** What activities need from the kit: its registries and store, injected at worker creation. */
 export interface ActivityDeps {
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   events: FrameworkEventBus;
   /** Per-channel circuit breakers shared by every room this worker serves. */
   breakers?: CircuitBreakerRegistry;
+  /** This worker's hooks, listeners and limits, as the rooms it serves must run them. */
+  manifest: () => KitManifest;
 }
 
 /** The worker's channel for a binding; a missing one is permanent (retrying cannot register it). */

@@ -1,34 +1,56 @@
-import { ApplicationFailure } from '@temporalio/common';
-import type { SyncHookOutcome } from '../src/core/hooks.js';
-import type { HookTrigger, RoomEvent } from '../src/models/index.js';
+import { emptyOutcome, matchingHooks, type SyncHookOutcome } from '../src/core/hooks.js';
+import type { HookExecution, HookTrigger, RoomEvent } from '../src/models/index.js';
 import { runObservers, runSyncChain, type HookReport } from '../src/hooks/runner.js';
 import type { FrameworkEventBus } from '../src/hooks/framework-events.js';
 import { DEFAULT_HISTORY_WINDOW, loadRoomContext } from './context.js';
 import type { ActivityDeps } from './deps.js';
+import { withHeartbeat } from './heartbeat.js';
 
 export interface HookRunInput {
   roomId: string;
   trigger: HookTrigger;
-  /** Hooks to run, in order, as the room selected them from the kit manifest. */
+  /** Hooks the room selected from the manifest it runs (used as given only by rooms without `select`). */
   hookNames: string[];
   event: RoomEvent;
+  /**
+   * Set by rooms that run their workers' hooks: this worker selects its own hooks for the trigger
+   * (so a worker of another version runs its own set, never a name it does not have).
+   */
+  select?: { execution?: HookExecution; ignoreSourceFilters?: boolean };
 }
 
+/**
+ * Hook functions fail open (RoomKit's rule for a hook's own error: logged, reported, skipped). The
+ * room context they need is not theirs: a room missing from the store or an unreachable store is
+ * an infrastructure fault, thrown so the activity is retried until it heals.
+ */
 export function hookActivities({ store, hooks, events }: ActivityDeps) {
+  const namesFor = (input: HookRunInput): string[] =>
+    input.select
+      ? matchingHooks(hooks.specs(), input.trigger, input.select.ignoreSourceFilters ? undefined : input.event, input.select.execution)
+        .map((h) => h.name)
+      : input.hookNames;
+  // Throws (retryably) when the store cannot be read or does not hold the room.
+  const context = (roomId: string) => loadRoomContext(store, roomId, { historyLimit: DEFAULT_HISTORY_WINDOW });
   return {
     /** A sync chain (BEFORE_BROADCAST): returns the reduced decision; never throws for a hook's fault. */
     async runSyncHooks(input: HookRunInput): Promise<SyncHookOutcome> {
-      const ctx = await loadRoomContext(store, input.roomId, { historyLimit: DEFAULT_HISTORY_WINDOW });
-      const { outcome, reports } = await runSyncChain(hooks, input.hookNames, input.event, ctx);
-      await announce(events, input, reports);
-      return outcome;
+      const names = namesFor(input);
+      if (!names.length) return emptyOutcome(input.event);
+      return withHeartbeat(async () => {
+        const { outcome, reports } = await runSyncChain(hooks, names, input.event, await context(input.roomId));
+        await announce(events, input, reports);
+        return outcome;
+      });
     },
     /** Observers (AFTER_BROADCAST, lifecycle, ON_ERROR…): run concurrently, results ignored. */
     async runAsyncHooks(input: HookRunInput): Promise<void> {
-      const ctx = await loadRoomContext(store, input.roomId, { historyLimit: DEFAULT_HISTORY_WINDOW }).catch(() => undefined);
-      if (!ctx) throw ApplicationFailure.nonRetryable(`room ${input.roomId} is not in the store`, 'RoomNotFoundError');
-      const reports = await runObservers(hooks, input.hookNames, input.event, ctx);
-      await announce(events, input, reports);
+      const names = namesFor(input);
+      if (!names.length) return;
+      await withHeartbeat(async () => {
+        const reports = await runObservers(hooks, names, input.event, await context(input.roomId));
+        await announce(events, input, reports);
+      });
     },
   };
 }

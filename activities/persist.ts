@@ -1,6 +1,7 @@
 import type {
-  ChannelBinding, FrameworkEvent, Observation, Participant, Room, RoomEvent, Task,
+  ChannelBinding, FrameworkEvent, Observation, Participant, Room, RoomEvent, Task, WorkerManifest,
 } from '../src/models/index.js';
+import { describeManifest, manifestNews } from '../src/hooks/worker-manifest.js';
 import type { ActivityDeps } from './deps.js';
 
 /** One write of the room's read model. Every part is idempotent, so a retry is harmless. */
@@ -14,23 +15,35 @@ export interface PersistInput {
   observations?: Observation[];
   /** Framework events to emit once the write landed (saves a separate activity). */
   frameworkEvents?: FrameworkEvent[];
+  /** Fingerprint of the manifest the room runs; the worker answers with its own if it differs. */
+  manifestFingerprint?: string;
 }
 
-export function persistActivities({ store, events: bus }: ActivityDeps) {
+export function persistActivities({ store, events: bus, manifest }: ActivityDeps) {
+  const write = async (input: PersistInput): Promise<void> => {
+    await store.putRoom(input.room);
+    if (input.events?.length) await store.putEvents(input.events);
+    for (const b of input.bindings ?? []) await store.putBinding(b);
+    for (const id of input.removedBindings ?? []) await store.removeBinding(input.room.id, id);
+    for (const p of input.participants ?? []) await store.putParticipant(p);
+    for (const t of input.tasks ?? []) await store.putTask(t);
+    for (const o of input.observations ?? []) await store.putObservation(o);
+    for (const e of input.frameworkEvents ?? []) await bus.emit(e);
+  };
   const activities = {
     /** Commits queued behind one another, in commit order: each as `persist` would write it. */
-    async persistBatch(inputs: PersistInput[]): Promise<void> {
-      for (const input of inputs) await activities.persist(input);
+    async persistBatch(inputs: PersistInput[]): Promise<WorkerManifest | null> {
+      for (const input of inputs) await write(input);
+      return manifestNews(manifest, inputs.at(-1)?.manifestFingerprint);
     },
-    async persist(input: PersistInput): Promise<void> {
-      await store.putRoom(input.room);
-      if (input.events?.length) await store.putEvents(input.events);
-      for (const b of input.bindings ?? []) await store.putBinding(b);
-      for (const id of input.removedBindings ?? []) await store.removeBinding(input.room.id, id);
-      for (const p of input.participants ?? []) await store.putParticipant(p);
-      for (const t of input.tasks ?? []) await store.putTask(t);
-      for (const o of input.observations ?? []) await store.putObservation(o);
-      for (const e of input.frameworkEvents ?? []) await bus.emit(e);
+    /** One commit; answers with this worker's manifest when the room runs another one. */
+    async persist(input: PersistInput): Promise<WorkerManifest | null> {
+      await write(input);
+      return manifestNews(manifest, input.manifestFingerprint);
+    },
+    /** This worker's manifest (a room asks when it starts). */
+    async describeWorker(): Promise<WorkerManifest> {
+      return describeManifest(manifest());
     },
     async loadEvent(input: { roomId: string; index: number }): Promise<RoomEvent | null> {
       return (await store.getEventByIndex(input.roomId, input.index)) ?? null;

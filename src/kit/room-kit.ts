@@ -218,7 +218,10 @@ export class RoomKit {
     this.runningWorker = await startWorker(
       { address, namespace: this.temporal.namespace, taskQueue: this.temporal.taskQueue,
         workflowBundle: options.workflowBundle, workerOptions: options.workerOptions },
-      { store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events, breakers: this.breakers },
+      {
+        store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events,
+        breakers: this.breakers, manifest: () => this.manifest(),
+      },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
     const unwatch = watchTaskFailures(taskFailureWatch(this.runningWorker.connection, this.temporal, this.events, this.log));

@@ -45,4 +45,6 @@ export interface CarriedState {
   rejectedSignals: number;
   /** Rate-limit buckets by channel id (absent in runs recorded before rate limits existed). */
   buckets?: Record<string, TokenBucket>;
+  /** Fingerprint of the worker manifest the room runs (absent before worker-owned hooks). */
+  manifestFingerprint?: string;
 }

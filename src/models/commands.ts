@@ -28,6 +28,19 @@ export const KitManifest = z.object({
 });
 export type KitManifest = z.infer<typeof KitManifest>;
 
+/** What a room knows before its worker has described itself: no hooks, no listeners. */
+export const EMPTY_MANIFEST: KitManifest = { hooks: [], listens: [], maxChainDepth: 5 };
+
+/**
+ * A worker's manifest as a room learns it: from `describeWorker` when the room starts, then from any
+ * write whose worker answers with a different fingerprint (a rolling deploy, `removeHook`).
+ */
+export interface WorkerManifest {
+  manifest: KitManifest;
+  /** sha256 of the manifest's canonical JSON: rooms send it with each write, workers compare. */
+  fingerprint: string;
+}
+
 export const RoomCommand = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('inbound'),
@@ -67,7 +80,12 @@ export type WaitStage = z.infer<typeof WaitStage>;
 export const CommandEnvelope = z.object({
   /** Unique per command; also the Temporal update id, so a retried update is deduplicated. */
   id: z.string().min(1).max(200),
-  manifest: KitManifest,
+  /**
+   * The sender's hooks and listeners. Rooms started by this release run their workers' hooks and
+   * ignore it; it is still sent so that rooms recorded before worker-owned hooks keep working.
+   * Another service or the Temporal CLI may leave it out.
+   */
+  manifest: KitManifest.optional(),
   wait: WaitStage.optional(),
   command: RoomCommand,
 });
@@ -97,7 +115,11 @@ export type CommandOf<K extends RoomCommandKind> = Extract<RoomCommand, { kind: 
 /** Input of the room workflow; `carried` is set only by continue-as-new. */
 export interface RoomWorkflowInput {
   room: Room;
-  manifest: KitManifest;
+  /**
+   * Rooms started by this release ignore it at start (they ask their worker) and carry their
+   * worker's manifest here across continue-as-new; runs recorded earlier use the sender's.
+   */
+  manifest?: KitManifest;
   /** True when the room was created by routing an inbound message rather than `createRoom`. */
   autoCreated?: boolean;
   carried?: CarriedState;

@@ -17,7 +17,7 @@ const load = async (file: string) => JSON.parse(await readFile(path.join(dir, fi
 
 describe('golden histories', () => {
   it('covers the recorded scenarios', () => {
-    expect(names).toEqual(['ai-reply.json', 'blocked-message.json', 'closed-room.json', 'continue-as-new.json', 'local-commits.json', 'loop-of-steps.json', 'plain-message.json', 'rate-limited.json', 'timer-pause.json', 'write-behind.json']);
+    expect(names).toEqual(['ai-reply.json', 'blocked-message.json', 'closed-room.json', 'continue-as-new.json', 'local-commits.json', 'loop-of-steps.json', 'plain-message.json', 'rate-limited.json', 'timer-pause.json', 'worker-hooks.json', 'write-behind.json']);
   });
 
   it.each(names)('%s replays on the current workflow code', async (file) => {

@@ -142,6 +142,22 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'worker-hooks',
+    // Recorded with worker-owned hooks (patch 'worker-owned-hooks'): the room asks its worker for its
+    // manifest at start, a spam message is blocked by the worker's hook, an observer added at run
+    // time is learned from a write's answer, and its removal is learned the same way.
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
+      await say(kit, roomId, 'buy spam');
+      kit.hook('after_broadcast', { name: 'golden-observer', execution: 'async' }, () => undefined);
+      await say(kit, roomId, 'observed');
+      kit.removeHook('golden-observer');
+      await say(kit, roomId, 'not observed');
+    },
+  },
+  {
     name: 'continue-as-new',
     // Recorded on a server that suggests continue-as-new after a few dozen events (see record.ts);
     // the saved history is the first run's, which ends in ContinueAsNew.

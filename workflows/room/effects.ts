@@ -3,14 +3,14 @@
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { PersistInput, RoomActivities } from '../../activities/index.js';
-import type { ChannelBinding } from '../../src/models/index.js';
+import type { ChannelBinding, WorkerManifest } from '../../src/models/index.js';
 import { deliveryRetry } from '../../src/core/retry.js';
 import { commitsByLocalActivity } from './patches.js';
 
 /** Store writes and reads: fast, idempotent, retried until they land. */
 const storeOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 30 },
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
 } as const;
 const storeOps = proxyActivities<RoomActivities>(storeOptions);
 const localStoreOps = proxyLocalActivities<RoomActivities>(storeOptions);
@@ -21,19 +21,35 @@ export const { loadEvent, getEvent, findEventByIdempotencyKey, emitFrameworkEven
  * commits were local activities replay with local activities (see `PATCHES.commitsAsActivities` for
  * why that stopped: their resolution could land in a later workflow task than their marker).
  */
-export function persist(input: PersistInput): Promise<void> {
+export function persist(input: PersistInput): Promise<WorkerManifest | null> {
   const local = commitsByLocalActivity();
   return local ? localStoreOps.persist(input) : storeOps.persist(input);
 }
 
+/** A worker's manifest: in-memory on the worker, so it is retried until some worker answers. */
+export const { describeWorker } = proxyActivities<RoomActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+});
+
 /** Several commits in one activity, written in order (the room's write-behind batches). */
 export const { persistBatch } = storeOps;
 
-/** Hooks bound their own calls; the activity only needs room for the sum of their timeouts. */
-export function hookOps(totalTimeoutMs: number) {
+/**
+ * Hooks bound their own calls. A hook's own failure never fails the activity (it fails open
+ * inside), so what is retried here is an infrastructure fault (store unreachable, room not
+ * readable, worker gone): retried until it heals, because skipping a moderation hook is never the
+ * answer to an outage.
+ *
+ * Rooms that run their workers' hooks cannot know every timeout of the set the worker will run (it
+ * may have more hooks than the room has heard of), so the activity heartbeats and gets a generous
+ * bound; a lost worker is noticed by the heartbeat.
+ */
+export function hookOps(totalTimeoutMs: number, workerSelects = false) {
   return proxyActivities<RoomActivities>({
-    startToCloseTimeout: totalTimeoutMs + 15_000,
-    retry: { maximumAttempts: 3, initialInterval: '1 second' },
+    startToCloseTimeout: workerSelects ? Math.max(totalTimeoutMs + 15_000, 10 * 60_000) : totalTimeoutMs + 15_000,
+    ...(workerSelects && { heartbeatTimeout: '10 seconds' }),
+    retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
   });
 }
 

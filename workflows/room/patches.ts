@@ -40,6 +40,11 @@ export const PATCHES = {
   writeBehindCommits: 'write-behind-commits',
   /** The command loop is a list of named steps (`loop.ts`); older runs keep `legacy-loop.ts`. */
   loopOfSteps: 'loop-of-steps',
+  /**
+   * The room runs the hooks and listeners of the workers that serve it: it asks its worker at start
+   * and learns changes from its writes. Older runs keep running the hooks each sender listed.
+   */
+  workerOwnedHooks: 'worker-owned-hooks',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -55,3 +60,4 @@ export const closedRoomCompletes = (): boolean => patched(PATCHES.closedRoomComp
 export const rateLimitTimers = (): boolean => patched(PATCHES.rateLimitTimers);
 export const writeBehindCommits = (): boolean => patched(PATCHES.writeBehindCommits);
 export const loopOfSteps = (): boolean => patched(PATCHES.loopOfSteps);
+export const workerOwnedHooks = (): boolean => patched(PATCHES.workerOwnedHooks);

@@ -65,11 +65,14 @@ export async function commitPass(
 }
 
 async function beforeBroadcast(rs: RoomState, event: RoomEvent): Promise<SyncHookOutcome> {
-  const hooks = matchingHooks(rs.manifest.hooks, 'before_broadcast', event, 'sync');
+  const hooks = matchingHooks(rs.hookSpecs(), 'before_broadcast', event, 'sync');
   if (!hooks.length) return emptyOutcome(event);
   const budget = hooks.reduce((sum, h) => sum + h.timeoutMs, 0);
   const outcome = await safely(rs, 'hooks:before_broadcast', () =>
-    hookOps(budget).runSyncHooks({ roomId: rs.room.id, trigger: 'before_broadcast', hookNames: hooks.map((h) => h.name), event }),
+    hookOps(budget, rs.workerHooks).runSyncHooks({
+      roomId: rs.room.id, trigger: 'before_broadcast', hookNames: hooks.map((h) => h.name), event,
+      ...(rs.workerHooks && { select: { execution: 'sync' as const } }),
+    }),
   );
   if (!outcome) return emptyOutcome(event);
   // A hook may rewrite content and routing fields, never the room's own bookkeeping.
@@ -79,11 +82,14 @@ async function beforeBroadcast(rs: RoomState, event: RoomEvent): Promise<SyncHoo
 
 /** ASYNC-registered BEFORE_BROADCAST hooks observe the final event once the chain allowed it. */
 async function afterChainObservers(rs: RoomState, event: RoomEvent): Promise<void> {
-  const observers = matchingHooks(rs.manifest.hooks, 'before_broadcast', event, 'async');
+  const observers = matchingHooks(rs.hookSpecs(), 'before_broadcast', event, 'async');
   if (!observers.length) return;
   const budget = Math.max(...observers.map((h) => h.timeoutMs));
   await safely(rs, 'hooks:before_broadcast', () =>
-    hookOps(budget).runAsyncHooks({ roomId: rs.room.id, trigger: 'before_broadcast', hookNames: observers.map((h) => h.name), event }),
+    hookOps(budget, rs.workerHooks).runAsyncHooks({
+      roomId: rs.room.id, trigger: 'before_broadcast', hookNames: observers.map((h) => h.name), event,
+      ...(rs.workerHooks && { select: { execution: 'async' as const } }),
+    }),
   );
 }
 

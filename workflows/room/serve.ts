@@ -33,9 +33,12 @@ export async function started(rs: RoomState, autoCreated: boolean): Promise<void
 
 export async function processCommand(rs: RoomState, item: QueuedCommand, settle: SettleFn): Promise<void> {
   const { envelope } = item;
-  // The kit that sent this command is the freshest description of hooks and listeners.
-  rs.manifest = envelope.manifest;
-  if (envelope.manifest.idempotencyWindow) rs.idempotency.limit = envelope.manifest.idempotencyWindow;
+  rs.sender = envelope.manifest;
+  // Runs recorded before worker-owned hooks took the sender's hooks and listeners with each command.
+  if (!rs.workerHooks && envelope.manifest) {
+    rs.manifest = envelope.manifest;
+    if (envelope.manifest.idempotencyWindow) rs.idempotency.limit = envelope.manifest.idempotencyWindow;
+  }
   const cmd = envelope.command;
   const settlers = {
     committed: (r: CommandResult) => settle(envelope.id, 'committed', r),

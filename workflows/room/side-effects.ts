@@ -10,6 +10,7 @@ import type {
 } from '../../src/models/index.js';
 import type { z } from 'zod';
 import { hookOps, persist, persistBatch } from './effects.js';
+import { adoptManifest } from './manifest.js';
 import { writeBehindCommits } from './patches.js';
 import type { RoomState } from './state.js';
 
@@ -106,10 +107,12 @@ export const MAX_WRITE_BATCH = 50;
  * awaited by its caller; now commits queue, one persist is in flight at a time, and everything that
  * queued behind it goes out together when it lands.
  */
-function write(rs: RoomState, input: PersistInput): Promise<unknown> {
+function write(rs: RoomState, parts: PersistInput): Promise<unknown> {
   const behind = writeBehindCommits();
+  // Each write tells the worker which manifest the room runs; a worker with another answers with its own.
+  const input = rs.workerHooks ? { ...parts, manifestFingerprint: rs.manifestFingerprint } : parts;
   // The recorded path, awaited exactly as before (no extra hop: older histories replay unchanged).
-  if (!behind) return safely(rs, 'persist', () => persist(input));
+  if (!behind) return safely(rs, 'persist', () => persist(input)).then((news) => adoptManifest(rs, news));
   return new Promise<void>((resolve) => {
     rs.writes.push({ input, done: resolve });
     if (!rs.writing) void drainWrites(rs);
@@ -122,7 +125,8 @@ async function drainWrites(rs: RoomState): Promise<void> {
     while (rs.writes.length) {
       const batch = rs.writes.splice(0, MAX_WRITE_BATCH);
       const inputs = batch.map((w) => w.input);
-      await safely(rs, 'persist', () => (inputs.length === 1 ? persist(inputs[0]) : persistBatch(inputs)));
+      const news = await safely(rs, 'persist', () => (inputs.length === 1 ? persist(inputs[0]) : persistBatch(inputs)));
+      adoptManifest(rs, news);
       for (const w of batch) w.done();
     }
   } finally {
@@ -149,11 +153,14 @@ export async function fireObservers(
   event: RoomEvent,
   options: { ignoreSourceFilters?: boolean } = {},
 ): Promise<void> {
-  const hooks = matchingHooks(rs.manifest.hooks, trigger, options.ignoreSourceFilters ? undefined : event);
+  const hooks = matchingHooks(rs.hookSpecs(), trigger, options.ignoreSourceFilters ? undefined : event);
   if (!hooks.length) return;
   const budget = Math.max(...hooks.map((h) => h.timeoutMs));
   await safely(rs, `hooks:${trigger}`, () =>
-    hookOps(budget).runAsyncHooks({ roomId: rs.room.id, trigger, hookNames: hooks.map((h) => h.name), event }),
+    hookOps(budget, rs.workerHooks).runAsyncHooks({
+      roomId: rs.room.id, trigger, hookNames: hooks.map((h) => h.name), event,
+      ...(rs.workerHooks && { select: { ignoreSourceFilters: options.ignoreSourceFilters } }),
+    }),
   );
 }
 

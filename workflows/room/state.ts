@@ -5,9 +5,10 @@
 import { newWindow, remember } from '../../src/core/idempotency.js';
 import { jsonBytes } from '../../src/models/json.js';
 import type {
-  CarriedState, ChannelBinding, CommandResult, FrameworkEvent, IdempotencyWindow, KitManifest, Participant,
+  CarriedState, ChannelBinding, CommandResult, FrameworkEvent, HookSpec, IdempotencyWindow, KitManifest, Participant,
   QueuedCommand, Room, RoomEvent, RoomWorkflowInput, TokenBucket,
 } from '../../src/models/index.js';
+import { EMPTY_MANIFEST } from '../../src/models/index.js';
 import type { PersistInput } from '../../activities/index.js';
 import type { RoomSnapshot } from './definitions.js';
 import type { Cascade } from './cascade.js';
@@ -32,6 +33,18 @@ export class RoomState {
   /** Per-binding token buckets by channel id; a delivery takes a token or waits on a timer. */
   buckets: Record<string, TokenBucket>;
   manifest: KitManifest;
+  /**
+   * The room runs its workers' hooks (set once per run, from the `worker-owned-hooks` patch), and
+   * the fingerprint of the worker manifest it runs ('' until its worker described itself).
+   */
+  workerHooks = false;
+  manifestFingerprint = '';
+  /**
+   * The manifest sent with the command being served (rooms with worker-owned hooks). It can only
+   * add: a hook or listener the sender knows (one registered since the room last heard from its
+   * worker, in a process that is both) makes the room call its worker, which then runs its own set.
+   */
+  sender: KitManifest | undefined;
   /** JSON bytes of each recent event (aligned with `recent`; recomputed after continue-as-new). */
   private recentSizes: number[];
   /** Results by command id, with how far the command got. */
@@ -57,7 +70,8 @@ export class RoomState {
 
   constructor(input: RoomWorkflowInput) {
     const carried = input.carried;
-    this.manifest = input.manifest;
+    this.manifest = input.manifest ?? EMPTY_MANIFEST;
+    this.manifestFingerprint = carried?.manifestFingerprint ?? '';
     this.room = carried?.room ?? input.room;
     this.bindings = carried?.bindings ?? [];
     this.participants = carried?.participants ?? [];
@@ -75,6 +89,7 @@ export class RoomState {
       room: this.room, bindings: this.bindings, participants: this.participants, idempotency: this.idempotency,
       recent: this.recent, queue: this.queue, processed: this.processed, rejectedSignals: this.rejectedSignals,
       buckets: this.buckets,
+      ...(this.manifestFingerprint && { manifestFingerprint: this.manifestFingerprint }),
     };
   }
 
@@ -173,9 +188,16 @@ export class RoomState {
     return changed;
   }
 
+  /** The hooks the room decides on (to call its worker or not), in registration order. */
+  hookSpecs(): HookSpec[] {
+    if (!this.workerHooks || !this.sender?.hooks.length) return this.manifest.hooks;
+    const known = new Set(this.manifest.hooks.map((h) => h.name));
+    return [...this.manifest.hooks, ...this.sender.hooks.filter((h) => !known.has(h.name))];
+  }
+
   /** Framework events someone listens to, removed from the pending list. */
   takeFramework(): FrameworkEvent[] {
-    const listened = new Set(this.manifest.listens);
+    const listened = new Set([...this.manifest.listens, ...(this.workerHooks ? this.sender?.listens ?? [] : [])]);
     const out = this.pendingFramework.filter((e) => listened.has(e.type));
     this.pendingFramework = [];
     return out;

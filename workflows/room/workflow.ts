@@ -5,19 +5,24 @@
  * channel never holds the next commit. An idle room continues as new when the history grows large.
  */
 import { condition, isCancellation, log, setHandler } from '@temporalio/workflow';
-import { CommandEnvelope, type CommandResult, type RoomWorkflowInput } from '../../src/models/index.js';
+import { CommandEnvelope, EMPTY_MANIFEST, type CommandResult, type RoomWorkflowInput } from '../../src/models/index.js';
 import { commandSignal, commandUpdate, CONTINUING_AS_NEW, readUpdate, stateQuery } from './definitions.js';
 import { executeBatch, executePlan, takeBatch } from './lane.js';
 import { legacyCommandLoop } from './legacy-loop.js';
 import { commandLoop } from './loop.js';
-import { batchedDelivery, loopOfSteps } from './patches.js';
+import { learnWorkerManifest } from './manifest.js';
+import { batchedDelivery, loopOfSteps, workerOwnedHooks } from './patches.js';
 import { flushFramework, guarded, started } from './serve.js';
 import { RoomState } from './state.js';
 
 export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   // Runs recorded before the loop of named steps keep the loop they were recorded with.
   const steps = loopOfSteps();
+  const workerHooks = workerOwnedHooks();
   const rs = new RoomState(input);
+  rs.workerHooks = workerHooks;
+  // The sender's manifest never decides which hooks run; only a carried worker manifest is kept.
+  if (workerHooks && !rs.manifestFingerprint) rs.manifest = EMPTY_MANIFEST;
   const waiting: Record<string, 'committed' | 'delivered'> = {};
 
   setHandler(
@@ -59,6 +64,7 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
     delete waiting[id];
   };
 
+  if (workerHooks && !rs.manifestFingerprint) await learnWorkerManifest(rs);
   if (!input.carried) await started(rs, input.autoCreated ?? false);
   // The lane never ends by itself; the room ends when the command loop does (a closed room).
   deliveryLane(rs).catch((err: unknown) => {

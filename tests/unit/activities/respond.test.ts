@@ -1,3 +1,4 @@
+import { EMPTY_MANIFEST } from '../../../src/models/index.js';
 import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../../activities/index.js';
 import { HookRegistry } from '../../../src/hooks/registry.js';
@@ -21,7 +22,10 @@ describe('respond activity', () => {
     await store.putEvents(events);
 
     const channels = new Map([['ai', ai]]);
-    const activities = createActivities({ store, channels, hooks: new HookRegistry(), tools: new ToolRegistry(), events: new FrameworkEventBus() });
+    const activities = createActivities({
+      store, channels, hooks: new HookRegistry(), tools: new ToolRegistry(), events: new FrameworkEventBus(),
+      manifest: () => EMPTY_MANIFEST,
+    });
     const out = await activities.respond({ roomId: 'r1', event: events[69], binding });
 
     expect(out.responseEvents[0].content).toEqual({ type: 'text', body: 'ok' });
