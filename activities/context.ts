@@ -40,6 +40,15 @@ export async function untilStoreAnswers<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A warning in the activity's log (with its ids), or on the console outside an activity. */
+export function warn(message: string, attrs: Record<string, unknown>): void {
+  try {
+    Context.current().log.warn(message, attrs);
+  } catch {
+    console.warn(message, attrs);
+  }
+}
+
 async function readRoomContext(
   store: ConversationStore, roomId: string, options: { historyLimit?: number },
 ): Promise<RoomContext> {

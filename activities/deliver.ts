@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ChannelBinding, ProviderResult, RoomEvent } from '../src/models/index.js';
 import { CircuitBreakerRegistry, type BreakerEdge } from '../src/resilience/circuit-breaker.js';
 import type { RoomContext } from '../src/channels/room-context.js';
-import { loadRoomContext } from './context.js';
+import { loadRoomContext, untilStoreAnswers, warn } from './context.js';
 import { channelFor, type ActivityDeps } from './deps.js';
 import { toFailure } from './failures.js';
 import { currentAttempt, withHeartbeat } from './heartbeat.js';
@@ -59,6 +59,22 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
   };
 
   /**
+   * The provider's id for this send, so its delivery reports find the room. The send has happened:
+   * a store that cannot take the index must not make Temporal send it again, so a failure that
+   * outlasts the activity is logged and the report falls back to the recipient's room.
+   */
+  const indexDelivery = async ({ roomId, binding, event }: DeliverInput, providerMessageId: string): Promise<void> => {
+    try {
+      await untilStoreAnswers(() => store.recordDelivery({
+        roomId, eventId: event.id, index: event.index, channelId: binding.channelId,
+        result: { channelId: binding.channelId, status: 'sent', providerMessageId },
+      }));
+    } catch (err) {
+      warn('provider message id not indexed', { roomId, channelId: binding.channelId, providerMessageId, error: String(err) });
+    }
+  };
+
+  /**
    * One attempt at one event. Throws a retryable failure while the binding's budget lasts; on its
    * last attempt reports the failure as data. `attempt` counts this event's attempts from 1.
    */
@@ -79,6 +95,7 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
       await channel.onEvent(input.event, binding, ctx);
       const out = await channel.deliver(input.event, binding, ctx);
       result = out.providerResult ? { providerResult: out.providerResult } : {};
+      if (out.providerResult?.providerMessageId) await indexDelivery(input, out.providerResult.providerMessageId);
     } catch (err) {
       const failure = toFailure(err, binding.retryPolicy);
       const lastAttempt = failure.nonRetryable || attempt >= 1 + (binding.retryPolicy?.maxRetries ?? 0);

@@ -1,5 +1,6 @@
 /** Process configuration, parsed once at the entry point with a readable error. */
 import { z } from 'zod';
+import { StoreSpecSchema } from '../src/store/index.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 /** An optional setting where an empty value (`FOO=`) means unset. */
@@ -22,15 +23,56 @@ export const ServiceConfig = z.object({
   ANTHROPIC_API_KEY: optionalString,
   /** The Claude model (default: the provider's). */
   ANTHROPIC_MODEL: optionalString,
+  /**
+   * Where rooms' timelines live: `memory` (default; this process only), `sqlite:<path>` (one machine)
+   * or `postgres://user:password@host:5432/db` (every multi-process deployment).
+   */
+  ROOMKIT_STORE: StoreSpecSchema,
+  /** PostgreSQL schema for the store's tables (default `public`): several deployments in one database. */
+  ROOMKIT_STORE_SCHEMA: optionalString,
+  /**
+   * Set all three ⇒ the demo's `sms` channel sends through Twilio and verifies Twilio's webhook
+   * signatures at `/webhooks/sms`; unset ⇒ a mock SMS provider. The token is never logged.
+   */
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_FROM_NUMBER: optionalString,
+  /** Twilio's API origin (default https://api.twilio.com); a loopback fake in tests. */
+  TWILIO_API_URL: optionalString,
+  /** The URL Twilio calls for `/webhooks/sms` when a proxy rewrites it (signatures cover the URL). */
+  PUBLIC_URL: optionalString,
+}).superRefine((c, ctx) => {
+  const twilio = [c.TWILIO_ACCOUNT_SID, c.TWILIO_AUTH_TOKEN, c.TWILIO_FROM_NUMBER].filter(Boolean).length;
+  if (twilio > 0 && twilio < 3) {
+    ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER together' });
+  }
 });
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 
+/**
+ * A worker or HTTP process started on its own shares rooms with other processes: a store that lives
+ * in one process would make each see a different timeline (and hooks could not read the room).
+ */
+export function requireSharedStore(config: ServiceConfig, role: 'worker' | 'HTTP server'): void {
+  if (config.ROOMKIT_STORE.kind !== 'memory') return;
+  console.error(`The ${role} process runs apart from the others, so they must share a store, but ROOMKIT_STORE is memory (this process only).
+Set ROOMKIT_STORE=postgres://user:password@host:5432/roomkit (or sqlite:<path> when every process runs on this machine).`);
+  process.exit(2);
+}
+
+/** Our own variables are known by name: a misspelt `ROOMKIT_…` is an error, not a silent default. */
+function unknownRoomKitVariables(env: NodeJS.ProcessEnv): string[] {
+  const known = new Set(Object.keys(ServiceConfig.shape));
+  return Object.keys(env).filter((k) => k.startsWith('ROOMKIT_') && !known.has(k));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = ServiceConfig.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+  const unknown = unknownRoomKitVariables(env).map((k) => `  ${k}: not a setting of this service (known: ROOMKIT_STORE, ROOMKIT_STORE_SCHEMA)`);
+  if (!parsed.success || unknown.length) {
+    const lines = [...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)), ...unknown].join('\n');
     console.error(`Invalid configuration:\n${lines}`);
     process.exit(2);
   }
-  return parsed.data;
+  return parsed.data!;
 }

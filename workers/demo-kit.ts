@@ -5,8 +5,11 @@
  */
 import {
   HookResult, HookTrigger, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel, type AIProvider,
+  type ConversationStore, type SMSProvider,
 } from '../src/index.js';
 import { createAnthropicProvider } from '../src/providers/anthropic/index.js';
+import { TwilioSMSProvider } from '../src/providers/twilio/index.js';
+import { storeFromSpec } from '../src/store/index.js';
 import { buildSupportAgent, mockSupportProvider } from '../examples/support-agent-kit.js';
 import type { ServiceConfig } from './config.js';
 
@@ -22,18 +25,47 @@ function supportProvider(config: ServiceConfig): AIProvider {
   return createAnthropicProvider({ apiKey: config.ANTHROPIC_API_KEY, ...(config.ANTHROPIC_MODEL && { model: config.ANTHROPIC_MODEL }) });
 }
 
-export function buildKit(config: ServiceConfig): RoomKit {
+/** Twilio when its credentials are configured (webhooks verified with its signature), else a mock. */
+function smsProvider(config: ServiceConfig): { provider: SMSProvider; fromNumber: string } {
+  if (!config.TWILIO_ACCOUNT_SID || !config.TWILIO_AUTH_TOKEN || !config.TWILIO_FROM_NUMBER) {
+    return { provider: new MockSMSProvider(), fromNumber: '+15550000000' };
+  }
+  const provider = new TwilioSMSProvider({
+    accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN, from: config.TWILIO_FROM_NUMBER,
+    ...(config.TWILIO_API_URL && { baseUrl: config.TWILIO_API_URL }),
+  });
+  return { provider, fromNumber: config.TWILIO_FROM_NUMBER };
+}
+
+/** Card-like digit runs (13–19 digits, spaces or dashes allowed) never reach the timeline or a channel. */
+const CARD_NUMBER = /\b(?:\d[ -]?){12,18}\d\b/g;
+
+/** The store named by ROOMKIT_STORE, opened (PostgreSQL connects and migrates here). */
+export function openStore(config: ServiceConfig): Promise<ConversationStore> {
+  return storeFromSpec(config.ROOMKIT_STORE, {
+    ...(config.ROOMKIT_STORE_SCHEMA && { postgres: { schema: config.ROOMKIT_STORE_SCHEMA } }),
+  });
+}
+
+export function buildKit(config: ServiceConfig, store?: ConversationStore): RoomKit {
   const kit = new RoomKit({
+    ...(store && { store }),
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
   });
   kit.registerChannel(new WebSocketChannel(WS_CHANNEL));
-  kit.registerChannel(new SMSChannel('sms', { provider: new MockSMSProvider(), fromNumber: '+15550000000' }));
+  kit.registerChannel(new SMSChannel('sms', smsProvider(config)));
   buildSupportAgent(kit, { provider: supportProvider(config), channelId: AI_CHANNEL });
   kit.hook(HookTrigger.BEFORE_BROADCAST, { name: 'spam_filter' }, (event) =>
     event.content.type === 'text' && event.content.body.toLowerCase().includes('spam')
       ? HookResult.block('spam detected')
       : HookResult.allow(),
   );
+  // Runs on the workers for every message, whoever sent it (REST, a webhook, another service).
+  kit.hook(HookTrigger.BEFORE_BROADCAST, { name: 'redact_card_numbers', priority: 1 }, (event) => {
+    if (event.content.type !== 'text') return HookResult.allow();
+    const body = event.content.body.replace(CARD_NUMBER, '[card number removed]');
+    return body === event.content.body ? HookResult.allow() : HookResult.modify({ content: { ...event.content, body } });
+  });
   return kit;
 }
 

@@ -5,14 +5,17 @@
 import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
-import { buildKit, ensureDemoRoom, WS_CHANNEL } from './demo-kit.js';
+import { buildKit, ensureDemoRoom, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
-const kit = buildKit(config);
+const kit = buildKit(config, await openStore(config));
 await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 
-const app = createApp(kit, { chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID } });
+const app = createApp(kit, {
+  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
+  ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
+});
 const server = createServer(app);
 const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
 await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));

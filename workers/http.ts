@@ -1,18 +1,22 @@
 /** HTTP-only process: health, chat page and WebSocket endpoint, talking to rooms served by workers. */
 import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
-import { loadConfig } from './config.js';
-import { buildKit, ensureDemoRoom, WS_CHANNEL } from './demo-kit.js';
+import { loadConfig, requireSharedStore } from './config.js';
+import { buildKit, ensureDemoRoom, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
   console.error('TEMPORAL_ADDRESS is required for the HTTP server process.');
   process.exit(2);
 }
-const kit = buildKit(config);
+requireSharedStore(config, 'HTTP server');
+const kit = buildKit(config, await openStore(config));
 await kit.connect();
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
-const server = createServer(createApp(kit, { chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID } }));
+const server = createServer(createApp(kit, {
+  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
+  ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
+}));
 attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
 server.listen(config.PORT, config.HOST, () => {
   const a = server.address();

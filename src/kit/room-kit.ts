@@ -356,9 +356,12 @@ export class RoomKit {
    */
   async processDeliveryStatus(status: DeliveryStatus): Promise<{ roomId?: string }> {
     const parsed = parseInput(DeliveryStatus, status, 'delivery status');
-    // The room a report is about is the recipient's, found as the router would find it for a message.
     const channel = this.channel(parsed.channelId);
-    const roomId = parsed.roomId ?? (await this.router.route({
+    // The room a report is about is the one whose delivery the provider numbered `messageId` (the
+    // store indexes provider message ids as deliveries are recorded). A report for a send the store
+    // has not recorded yet falls back to the recipient's room, found as the router finds it.
+    const sent = parsed.roomId ? undefined : await this.store.findEventByProviderMessageId(parsed.messageId, parsed.channelId);
+    const roomId = parsed.roomId ?? sent?.roomId ?? (await this.router.route({
       channelId: parsed.channelId, channelType: channel.channelType, ...(parsed.recipient && { participantId: parsed.recipient }),
     }));
     if (!roomId) {

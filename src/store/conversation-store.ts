@@ -5,7 +5,7 @@
  * observations by id, bindings by (roomId, channelId), participants by (roomId, id).
  */
 import type {
-  ChannelBinding, EventType, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+  ChannelBinding, DeliveryResult, EventType, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
 
 export interface ListEventsOptions {
@@ -37,6 +37,15 @@ export interface ProviderMessageRef {
   channelId: string;
 }
 
+/** One delivery of a stored event to one channel, with the provider's answer. */
+export interface DeliveryRecord {
+  roomId: string;
+  eventId: string;
+  index: number;
+  channelId: string;
+  result: DeliveryResult;
+}
+
 export interface ConversationStore {
   /** True when the data lives in this process only (InMemoryStore). */
   readonly isProcessLocal: boolean;
@@ -66,6 +75,12 @@ export interface ConversationStore {
    * deliveries carry the id (a vendor reusing ids), the most recently written wins.
    */
   findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined>;
+  /**
+   * Index one delivery as the worker made it (the provider's answer), before the room records
+   * delivery results on the event (RoomKit records them there only when a delivery failed). Idempotent
+   * by (room, index, channel); a later `putEvents` of the event replaces it.
+   */
+  recordDelivery(delivery: DeliveryRecord): Promise<void>;
 
   // Bindings
   putBinding(binding: ChannelBinding): Promise<void>;

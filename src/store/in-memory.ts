@@ -7,7 +7,7 @@
 import type {
   ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
-import type { ConversationStore, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
+import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 
 /** One room's timeline: events by index, plus the lookups that must follow replacements. */
 interface Timeline {
@@ -162,6 +162,16 @@ export class InMemoryStore implements ConversationStore {
     return this.timelines.get(roomId)?.byIndex.size ?? 0;
   }
 
+  async recordDelivery(delivery: DeliveryRecord): Promise<void> {
+    const { roomId, eventId, index, channelId, result } = delivery;
+    for (const refs of this.deliveries.values()) refs.delete(deliveryKey({ roomId, index }, channelId));
+    if (result.providerMessageId === undefined) return;
+    let refs = this.deliveries.get(result.providerMessageId);
+    if (!refs) this.deliveries.set(result.providerMessageId, (refs = new Map()));
+    refs.delete(deliveryKey({ roomId, index }, channelId)); // re-inserted last: the newest write wins
+    refs.set(deliveryKey({ roomId, index }, channelId), { roomId, eventId, index, channelId });
+  }
+
   async findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined> {
     const matching = [...(this.deliveries.get(providerMessageId)?.values() ?? [])]
       .filter((ref) => channelId === undefined || ref.channelId === channelId);
@@ -251,7 +261,7 @@ function forget(timeline: Timeline, event: RoomEvent): void {
   }
 }
 
-function deliveryKey(event: RoomEvent, channelId: string): string {
+function deliveryKey(event: Pick<RoomEvent, 'roomId' | 'index'>, channelId: string): string {
   return `${event.roomId}\u0000${event.index}\u0000${channelId}`;
 }
 

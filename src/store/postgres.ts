@@ -15,9 +15,18 @@ import { StoreUnavailableError } from '../errors.js';
 import type {
   ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
-import type { ConversationStore, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
+import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 import { MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresStatements, type PostgresStatements } from './postgres-sql.js';
+
+/**
+ * JSON for a jsonb column. PostgreSQL refuses U+0000 in jsonb text ("unsupported Unicode escape
+ * sequence"), a write no retry could ever land; no channel can carry it either, so it is stored as
+ * U+FFFD (the replacement character) instead of wedging the room's writer.
+ */
+function toJsonb(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v));
+}
 
 export interface PostgresStoreOptions {
   /** Schema that holds the tables, created if missing. Default `public`. Lowercase letters, digits and `_`. */
@@ -90,7 +99,7 @@ export class PostgresStore implements ConversationStore {
   // Rooms
 
   async putRoom(room: Room): Promise<void> {
-    await this.query(this.sql.putRoom, [room.id, room.createdAt, instant(room.createdAt), room.status, JSON.stringify(room)]);
+    await this.query(this.sql.putRoom, [room.id, room.createdAt, instant(room.createdAt), room.status, toJsonb(room)]);
   }
 
   async getRoom(roomId: string): Promise<Room | undefined> {
@@ -132,7 +141,7 @@ export class PostgresStore implements ConversationStore {
     if (events.length === 0) return;
     const latest = new Map<string, RoomEvent>();
     for (const event of events) latest.set(`${event.roomId}\u0000${event.index}`, event);
-    const batch = JSON.stringify([...latest.values()]);
+    const batch = toJsonb([...latest.values()]);
     const hasResults = [...latest.values()].some((e) => Object.keys(e.deliveryResults ?? {}).length > 0);
     // One statement is atomic on its own: a transaction is only needed to add delivery results.
     if (!hasResults) {
@@ -182,6 +191,15 @@ export class PostgresStore implements ConversationStore {
     return Number(rows[0].n);
   }
 
+  async recordDelivery(delivery: DeliveryRecord): Promise<void> {
+    const { roomId, eventId, index, channelId, result } = delivery;
+    // Delete, then insert: a fresh seq makes this the most recently written delivery.
+    await this.transaction(async (client) => {
+      await client.query(this.sql.clearDeliveryResult, [roomId, index, channelId]);
+      await client.query(this.sql.putDeliveryResult, [roomId, index, channelId, eventId, result.status, result.providerMessageId ?? null, toJsonb(result)]);
+    });
+  }
+
   async findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined> {
     const rows = await this.query<{ room_id: string; event_id: string; idx: string; channel_id: string }>(
       this.sql.findByProviderMessageId, [providerMessageId, channelId ?? null],
@@ -194,7 +212,7 @@ export class PostgresStore implements ConversationStore {
 
   async putBinding(binding: ChannelBinding): Promise<void> {
     await this.query(this.sql.putBinding, [
-      binding.roomId, binding.channelId, binding.participantId ?? null, binding.channelType, JSON.stringify(binding),
+      binding.roomId, binding.channelId, binding.participantId ?? null, binding.channelType, toJsonb(binding),
     ]);
   }
 
@@ -214,7 +232,7 @@ export class PostgresStore implements ConversationStore {
   // Participants
 
   async putParticipant(participant: Participant): Promise<void> {
-    await this.query(this.sql.putParticipant, [participant.roomId, participant.id, JSON.stringify(participant)]);
+    await this.query(this.sql.putParticipant, [participant.roomId, participant.id, toJsonb(participant)]);
   }
 
   async listParticipants(roomId: string): Promise<Participant[]> {
@@ -224,7 +242,7 @@ export class PostgresStore implements ConversationStore {
   // Tasks and observations: upserts by id, listed in first-write order.
 
   async putTask(task: Task): Promise<void> {
-    await this.query(this.sql.putTask, [task.id, task.roomId, task.status, JSON.stringify(task)]);
+    await this.query(this.sql.putTask, [task.id, task.roomId, task.status, toJsonb(task)]);
   }
 
   async listTasks(roomId: string, status?: TaskStatus): Promise<Task[]> {
@@ -232,7 +250,7 @@ export class PostgresStore implements ConversationStore {
   }
 
   async putObservation(observation: Observation): Promise<void> {
-    await this.query(this.sql.putObservation, [observation.id, observation.roomId, JSON.stringify(observation)]);
+    await this.query(this.sql.putObservation, [observation.id, observation.roomId, toJsonb(observation)]);
   }
 
   async listObservations(roomId: string): Promise<Observation[]> {

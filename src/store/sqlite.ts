@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import type {
   ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
-import type { ConversationStore, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
+import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 
 export interface SQLiteStoreOptions {
   /** How long a write waits for another connection's lock before failing, in ms. Default 5000. */
@@ -149,11 +149,12 @@ export class SQLiteStore implements ConversationStore {
   private readonly sql: Record<
     | 'putRoom' | 'getRoom' | 'listRooms' | 'listRoomsByStatus' | 'findRoomIdsByChannel' | 'findLatestRoom'
     | 'putEvent' | 'getEvent' | 'getEventByIndex' | 'getEventByIdempotencyKey' | 'listEventsAsc' | 'listEventsDesc'
-    | 'getEventCount' | 'clearDeliveryResults' | 'putDeliveryResult' | 'findByProviderMessageId' | 'putBinding' | 'removeBinding' | 'getBinding' | 'listBindings'
+    | 'getEventCount' | 'clearDeliveryResults' | 'clearDeliveryResult' | 'putDeliveryResult' | 'findByProviderMessageId' | 'putBinding' | 'removeBinding' | 'getBinding' | 'listBindings'
     | 'putParticipant' | 'listParticipants' | 'putTask' | 'listTasks' | 'putObservation' | 'listObservations',
     Statement
   >;
   private readonly putEventsTx: (events: RoomEvent[]) => void;
+  private readonly recordDeliveryTx: (row: Record<string, string | number | null>) => void;
 
   constructor(filename: string, options: SQLiteStoreOptions = {}) {
     this.filename = filename;
@@ -170,7 +171,12 @@ export class SQLiteStore implements ConversationStore {
       this.db.close();
       throw err;
     }
-    const { putEvent, clearDeliveryResults, putDeliveryResult } = this.sql;
+    const { putEvent, clearDeliveryResults, putDeliveryResult, clearDeliveryResult } = this.sql;
+    // Delete, then insert: the new rowid makes this the most recently written delivery.
+    this.recordDeliveryTx = this.db.transaction((row: Record<string, string | number | null>) => {
+      clearDeliveryResult.run(row);
+      putDeliveryResult.run(row);
+    });
     this.putEventsTx = this.db.transaction((events: RoomEvent[]) => {
       for (const event of events) {
         putEvent.run({
@@ -272,6 +278,11 @@ export class SQLiteStore implements ConversationStore {
 
   async getEventCount(roomId: string): Promise<number> {
     return (this.sql.getEventCount.get(roomId) as { n: number }).n;
+  }
+
+  async recordDelivery(delivery: DeliveryRecord): Promise<void> {
+    const { roomId, eventId, index, channelId, result } = delivery;
+    this.recordDeliveryTx({ roomId, idx: index, channelId, eventId, status: result.status, providerMessageId: result.providerMessageId ?? null });
   }
 
   async findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined> {
@@ -388,6 +399,7 @@ function prepareAll(db: Database.Database): SQLiteStore['sql'] {
     listEventsDesc: p(`SELECT json FROM events WHERE ${EVENT_FILTER} ORDER BY idx DESC LIMIT @limit OFFSET @offset`),
     getEventCount: p('SELECT count(*) AS n FROM events WHERE room_id = ?'),
     clearDeliveryResults: p('DELETE FROM delivery_results WHERE room_id = ? AND idx = ?'),
+    clearDeliveryResult: p('DELETE FROM delivery_results WHERE room_id = @roomId AND idx = @idx AND channel_id = @channelId'),
     putDeliveryResult: p(`
       INSERT INTO delivery_results (room_id, idx, channel_id, event_id, status, provider_message_id)
       VALUES (@roomId, @idx, @channelId, @eventId, @status, @providerMessageId)`),

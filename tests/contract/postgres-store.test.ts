@@ -64,6 +64,13 @@ describe.skipIf(!url)('PostgresStore', () => {
     await store.close();
   });
 
+  it('stores a NUL character (which jsonb refuses) as U+FFFD instead of failing every retry', async () => {
+    const store = await openStore(newSchema());
+    await store.putEvents([makeEvent({ index: 0, content: { type: 'text', body: 'a\u0000b, typed \\u0000' } })]);
+    const stored = await store.getEventByIndex('room-1', 0);
+    expect(stored?.content).toEqual({ type: 'text', body: 'a\uFFFDb, typed \\u0000' });
+  });
+
   it('migrates a fresh schema once when five stores open it at the same moment', async () => {
     const schema = newSchema();
     const stores = await Promise.all(Array.from({ length: 5 }, () => openStore(schema)));

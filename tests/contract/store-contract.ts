@@ -148,6 +148,25 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
           .toEqual({ roomId: 'room-2', eventId: 'room-2-evt-5', index: 5, channelId: 'sms-main' });
         expect((await store.findEventByProviderMessageId('dup', 'sms-backup'))?.roomId).toBe('room-1');
       });
+
+      it('indexes a delivery recorded by the worker before the event carries results, idempotently', async () => {
+        await store.putEvents([makeEvent({ index: 3 })]);
+        const record = (providerMessageId: string) => store.recordDelivery({
+          roomId: 'room-1', eventId: 'room-1-evt-3', index: 3, channelId: 'sms-main',
+          result: { channelId: 'sms-main', status: 'sent', providerMessageId },
+        });
+        await record('SM-w1');
+        await record('SM-w1');
+        expect(await store.findEventByProviderMessageId('SM-w1', 'sms-main'))
+          .toEqual({ roomId: 'room-1', eventId: 'room-1-evt-3', index: 3, channelId: 'sms-main' });
+        // A retried send numbered anew replaces the first id for that (room, index, channel).
+        await record('SM-w2');
+        expect(await store.findEventByProviderMessageId('SM-w1')).toBeUndefined();
+        expect((await store.findEventByProviderMessageId('SM-w2'))?.index).toBe(3);
+        // The room's own record of the results, written later, takes over.
+        await store.putEvents([makeEvent({ index: 3, deliveryResults: sent('sms-main', 'SM-w2') })]);
+        expect((await store.findEventByProviderMessageId('SM-w2'))?.eventId).toBe('room-1-evt-3');
+      });
     });
 
     describe('listEvents', () => {

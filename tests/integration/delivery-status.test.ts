@@ -3,7 +3,9 @@
  * status or the one ACTIVE room bound to the channel, then ON_DELIVERY_STATUS hooks run in the worker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RoomKitValidationError, SMSChannel, type DeliveryStatus, type RoomKit } from '../../src/index.js';
+import {
+  MockSMSProvider, RoomKitValidationError, SMSChannel, WebSocketChannel, type DeliveryStatus, type RoomKit,
+} from '../../src/index.js';
 import { eventually, rejection, roomId, startTestKit } from '../support/kit.js';
 
 describe('delivery status reports', () => {
@@ -14,6 +16,8 @@ describe('delivery status reports', () => {
     kit = await startTestKit((k) => {
       k.registerChannel(new SMSChannel('sms-status'));
       k.registerChannel(new SMSChannel('sms-unbound'));
+      k.registerChannel(new SMSChannel('sms-pmid', { provider: new MockSMSProvider(), fromNumber: '+15550000000' }));
+      k.registerChannel(new WebSocketChannel('ws-pmid'));
       k.onDeliveryStatus((status) => {
         heard.push({ status, roomId: status.roomId ?? '' });
       });
@@ -53,6 +57,24 @@ describe('delivery status reports', () => {
     await eventually(async () => heard.find((h) => (h.status as { messageId?: string }).messageId === 'b-1'));
 
     expect(await kit.processDeliveryStatus({ channelId: 'sms-unbound', provider: 'sinch', messageId: 'b-2', status: 'failed' })).toEqual({});
+  });
+
+  it('routes a report to the room whose delivery the provider numbered, though the channel is bound in two rooms', async () => {
+    const phone = { metadata: { phoneNumber: '+15550002222' } };
+    const [older, newer] = [roomId('status-older'), roomId('status-newer')];
+    for (const id of [older, newer]) {
+      await kit.createRoom({ roomId: id });
+      await kit.attachChannel(id, 'ws-pmid');
+      await kit.attachChannel(id, 'sms-pmid', phone);
+    }
+    const sent = await kit.processInbound({ channelId: 'ws-pmid', senderId: 'agent', content: { type: 'text', body: 'your order shipped' } }, { roomId: newer });
+    const messageId = sent.deliveryResults['sms-pmid']?.providerMessageId;
+    expect(messageId).toBeTruthy();
+    const status: DeliveryStatus = { channelId: 'sms-pmid', provider: 'mock', messageId: messageId!, status: 'delivered', recipient: '+15550002222' };
+    expect(await kit.processDeliveryStatus(status)).toEqual({ roomId: newer });
+    // Without the provider's id the channel is bound in two rooms and the report belongs to neither.
+    expect(await kit.processDeliveryStatus({ ...status, messageId: 'SM-unknown' })).toEqual({});
+    expect(older).not.toBe(newer);
   });
 
   it('refuses a malformed status naming the field', async () => {

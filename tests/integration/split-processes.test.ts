@@ -29,6 +29,8 @@ describe('worker and HTTP server as separate processes (docker-compose topology)
     const env = {
       TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `split-${randomUUID()}`, PORT: '0', DEMO_ROOM_ID: 'demo-split',
       ANTHROPIC_API_KEY: '', // empty = unset: the demo's support agent runs on its scripted mock model
+      // Processes apart share one store (the run's PostgreSQL, a schema of this test's own).
+      ROOMKIT_STORE: inject('postgresUrl'), ROOMKIT_STORE_SCHEMA: `split_${randomUUID().slice(0, 8)}`,
     };
     start('workers/worker.ts', env);
     const http = start('workers/http.ts', env);
@@ -63,5 +65,27 @@ describe('worker and HTTP server as separate processes (docker-compose topology)
     expect(answer.content).toEqual({ type: 'text', body: 'Your order A1001 has shipped and should arrive on 2026-03-14.' });
     expect(new Set([toolStart, toolEnd, answer].map((e) => e.correlationId)).size).toBe(1);
     await reader.close();
+
+    // The HTTP process reads the same timeline from the shared store the worker wrote.
+    const timeline = await (await fetch(`${base}/api/rooms/demo-split/events?limit=50`)).json() as { events: { source: { channelId: string } }[] };
+    expect(timeline.events.map((e) => e.source.channelId)).toContain('ai-bot');
   }, 120_000);
+
+  it.each(['workers/worker.ts', 'workers/http.ts'])('%s refuses to start apart from the others with a store of its own', async (entry) => {
+    const proc = start(entry, { TEMPORAL_ADDRESS: inject('temporalAddress'), ROOMKIT_STORE: 'memory' });
+    const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(proc.output()).toMatch(/ROOMKIT_STORE is memory \(this process only\)[\s\S]*Set ROOMKIT_STORE=postgres:\/\//);
+  }, 60_000);
+
+  it('refuses a misspelt ROOMKIT_ variable and a malformed store setting, naming them', async () => {
+    const proc = start('workers/worker.ts', {
+      TEMPORAL_ADDRESS: inject('temporalAddress'), ROOMKIT_STORE: 'mysql://u:secret@db/x', ROOMKIT_STOER: 'x',
+    });
+    const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(proc.output()).toMatch(/ROOMKIT_STORE: expected memory, sqlite:<path> or postgres/);
+    expect(proc.output()).toMatch(/ROOMKIT_STOER: not a setting of this service/);
+    expect(proc.output()).not.toContain('secret');
+  }, 60_000);
 });
