@@ -10,7 +10,8 @@
 import type { z } from 'zod';
 import {
   ChannelNotFoundError, ChannelNotRegisteredError, RoomAlreadyExistsError, RoomClosedError, RoomKitError,
-  RoomKitValidationError, RoomNotFoundError, WebhookNotSupportedError, WebhookPayloadError, WebhookSignatureError,
+  RoomKitValidationError, RoomNotFoundError, StoreUnavailableError, WebhookNotSupportedError, WebhookPayloadError,
+  WebhookSignatureError,
 } from '../errors.js';
 
 export interface HttpErrorBody {
@@ -89,6 +90,9 @@ export const HTTP_ERRORS: readonly HttpErrorRule[] = [
   rule({ when: RoomNotFoundError, status: 404, webhook: false }),
   rule({ when: RoomAlreadyExistsError, status: 409, webhook: false }),
   rule({ when: RoomClosedError, status: 409, webhook: false }),
+  // The store is down or restarting: try again shortly (vendors retry a 503 on their own). Where it
+  // lives stays out of the answer.
+  rule({ when: StoreUnavailableError, status: 503, text: 'store unavailable; try again shortly', webhook: true }),
   rule({ when: bodyParserError('entity.too.large'), status: 413, text: 'request body too large', webhook: true }),
   rule({ when: bodyParserError('entity.parse.failed'), status: 400, text: 'malformed JSON body', webhook: true }),
   rule({ when: clientHttpError, status: (e) => e.status, webhook: true }),

@@ -66,6 +66,7 @@ export class PostgresStore implements ConversationStore {
     /** The schema holding this store's tables. */
     readonly schema: string,
     private readonly sql: PostgresStatements,
+    private readonly where: Location,
   ) {}
 
   /**
@@ -93,7 +94,7 @@ export class PostgresStore implements ConversationStore {
       await pool.end().catch(() => {});
       throw error;
     }
-    return new PostgresStore(pool, schema, postgresStatements(quoteIdent(schema)));
+    return new PostgresStore(pool, schema, postgresStatements(quoteIdent(schema)), where);
   }
 
   // Rooms
@@ -265,7 +266,19 @@ export class PostgresStore implements ConversationStore {
   }
 
   private async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    return (await this.pool.query<R>(text, values)).rows;
+    try {
+      return (await this.pool.query<R>(text, values)).rows;
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
+  /**
+   * A lost or refused connection becomes a StoreUnavailableError (the HTTP edge answers 503, and
+   * activities retry it); anything else (a constraint, a bug) is thrown as it came.
+   */
+  private classify(error: unknown): unknown {
+    return isConnectionFault(error) ? unavailable(this.where, error) : error;
   }
 
   /** The `doc` column of each row: pg parses jsonb, so every read is the caller's own copy. */
@@ -274,7 +287,9 @@ export class PostgresStore implements ConversationStore {
   }
 
   private async transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw this.classify(error);
+    });
     try {
       await client.query('BEGIN');
       await work(client);
@@ -283,7 +298,7 @@ export class PostgresStore implements ConversationStore {
       // A connection that cannot even roll back is broken: release(error) discards it.
       const broken = await client.query('ROLLBACK').then(() => undefined, (e: unknown) => e as Error);
       client.release(broken ?? undefined);
-      throw error;
+      throw this.classify(error);
     }
     client.release();
   }
@@ -344,6 +359,17 @@ function locate(connectionString: string): Location {
   }
   const password = typeof probe.password === 'string' ? probe.password : '';
   return { host: probe.host, port: probe.port, database: probe.database ?? '', password };
+}
+
+/** Socket errors, a connection pg gave up on, and the server's own "going away / not ready" classes. */
+function isConnectionFault(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  // SQLSTATE 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now).
+  if (/^08|^57P0[1-3]$/.test(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
 }
 
 function unavailable(where: Location, error: unknown): StoreUnavailableError {

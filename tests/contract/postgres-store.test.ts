@@ -215,8 +215,8 @@ describe.skipIf(!postgresBinDir())('PostgresStore across a server outage', () =>
       await store.putEvents([makeEvent({ index: 0 })]);
       await stopPostgres(server.dataDir);
 
-      await expect(store.putEvents([makeEvent({ index: 1 })])).rejects.toThrow();
-      await expect(store.getEventCount('room-1')).rejects.toThrow();
+      await expect(store.putEvents([makeEvent({ index: 1 })])).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.getEventCount('room-1')).rejects.toBeInstanceOf(StoreUnavailableError);
 
       await startPostgres(server.dataDir);
       await store.putEvents([makeEvent({ index: 1 })]);

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, errorFromInfo, KitNotStartedError,
   ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomKitValidationError, RoomNotFoundError,
-  WebhookNotSupportedError, WebhookPayloadError, WebhookSignatureError,
+  StoreUnavailableError, WebhookNotSupportedError, WebhookPayloadError, WebhookSignatureError,
 } from '../../../src/errors.js';
 import type { RoomKit } from '../../../src/kit/room-kit.js';
 import { parseInput } from '../../../src/kit/validate.js';
@@ -63,6 +63,8 @@ const CASES: Case[] = [
   ['RoomNotFoundError', new RoomNotFoundError('r1'), { status: 404, body: { error: 'room not found: r1' } }, internal],
   ['RoomAlreadyExistsError', new RoomAlreadyExistsError('r1'), { status: 409, body: { error: 'room already exists: r1' } }, internal],
   ['RoomClosedError', new RoomClosedError('r1'), { status: 409, body: { error: 'room is closed: r1' } }, internal],
+  ['StoreUnavailableError (where it lives stays out)', new StoreUnavailableError('PostgreSQL store', 'db.internal', 5432, 'roomkit', 'connect ECONNREFUSED'),
+    ...same(503, { error: 'store unavailable; try again shortly' })],
   ['body-parser: JSON body over the limit', tooLarge, ...same(413, { error: 'request body too large' })],
   ['body-parser: raw body over the limit', rawTooLarge, ...same(413, { error: 'request body too large' })],
   ['body-parser: malformed JSON', malformed, ...same(400, { error: 'malformed JSON body' })],
