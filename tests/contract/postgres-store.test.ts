@@ -12,7 +12,7 @@ import {
   makeBinding, makeEvent, makeObservation, makeParticipant, makeRoom, makeTask,
 } from '../support/factories.js';
 import {
-  dropSchema, postgresBinDir, startPostgres, startPostgresServer, stopPostgres, uniqueSchema, type PostgresServer,
+  dropSchema, startPostgres, startPostgresServer, stopPostgres, uniqueSchema, type PostgresServer,
 } from '../support/postgres-server.js';
 
 const url = inject('postgresUrl');
@@ -37,7 +37,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe.skipIf(!url)('PostgresStore', () => {
+describe('PostgresStore', () => {
   const schemas: string[] = [];
   const open: PostgresStore[] = [];
   const newSchema = (): string => {
@@ -198,7 +198,7 @@ describe.skipIf(!url)('PostgresStore', () => {
   });
 });
 
-describe.skipIf(!postgresBinDir())('PostgresStore across a server outage', () => {
+describe('PostgresStore across a server outage', () => {
   // A server of its own: stopping the run's shared one would fail other files using it meanwhile.
   let server: PostgresServer;
   beforeAll(async () => {

@@ -35,7 +35,7 @@ conversationStoreContract('SQLiteStore (:memory:)', async () => {
 
 // One schema per store, so cases (and files running at once) never see each other's rows.
 const postgresUrl = inject('postgresUrl');
-describe.skipIf(!postgresUrl)('PostgreSQL', () => {
+describe('PostgreSQL', () => {
   conversationStoreContract('PostgresStore', async () => {
     const schema = uniqueSchema();
     const store = await PostgresStore.open(postgresUrl, { schema });

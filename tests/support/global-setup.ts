@@ -11,7 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { ensureTemporalServer, temporalConfigFromEnv } from '../../src/temporal/index.js';
-import { postgresBinDir, startPostgresServer, type PostgresServer } from './postgres-server.js';
+import {
+  PostgresNotInstalledError, postgresBinDir, startPostgresServer, type PostgresServer,
+} from './postgres-server.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -54,8 +56,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
 /**
  * `ROOMKIT_TEST_POSTGRES_URL` or `DATABASE_URL` set ⇒ that server, nothing started. Otherwise a
- * server of our own. Without PostgreSQL installed, a CI run fails here; a local run logs why and
- * provides '' (PostgreSQL tests skip).
+ * server of our own, from the installed binaries. Without either the run fails here, locally as in
+ * CI: PostgreSQL tests never skip (a skipped test is a defect that looks like a pass).
  */
 async function ensurePostgres(): Promise<{ url: string; server?: PostgresServer }> {
   const external = process.env.ROOMKIT_TEST_POSTGRES_URL || process.env.DATABASE_URL;
@@ -63,10 +65,7 @@ async function ensurePostgres(): Promise<{ url: string; server?: PostgresServer 
     log('PostgreSQL: using the server of ROOMKIT_TEST_POSTGRES_URL/DATABASE_URL');
     return { url: external };
   }
-  if (!postgresBinDir() && !process.env.CI) {
-    log('PostgreSQL is not installed (apt-get install -y postgresql); PostgreSQL tests will be skipped');
-    return { url: '' };
-  }
+  if (!postgresBinDir()) throw new PostgresNotInstalledError();
   const server = await startPostgresServer({ log });
   return { url: server.url, server };
 }

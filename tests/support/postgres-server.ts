@@ -40,6 +40,23 @@ export interface PostgresServer {
 
 interface Control { url: string; port: number; bin: string; user?: string }
 
+/**
+ * The test suite needs PostgreSQL and found none: what to install, or which server to point it at.
+ * (A test that stops and restarts a server, like the outage test of postgres-store.test.ts, starts
+ * one of its own and so needs the binaries even when ROOMKIT_TEST_POSTGRES_URL is set.)
+ */
+export class PostgresNotInstalledError extends Error {
+  constructor() {
+    super([
+      `PostgreSQL is not installed (no ${POSTGRES_ROOT}/<version>/bin/postgres), and the tests need it: they start a throwaway server of their own, as CI does.`,
+      '  Install it:  apt-get install -y postgresql   (Debian/Ubuntu; the tests run its binaries, not its system service)',
+      '  or point the run at an existing server:  ROOMKIT_TEST_POSTGRES_URL=postgres://user:password@host:5432/db npm test',
+      '  (tests that stop and restart PostgreSQL still start a server of their own from the installed binaries)',
+    ].join('\n'));
+    this.name = 'PostgresNotInstalledError';
+  }
+}
+
 /** Newest installed version's bin dir, or undefined when PostgreSQL is not installed. */
 export function postgresBinDir(): string | undefined {
   if (!existsSync(POSTGRES_ROOT)) return undefined;
@@ -57,7 +74,7 @@ export function postgresBinDir(): string | undefined {
  */
 export async function startPostgresServer(options: { log?: (msg: string) => void } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
-  if (!bin) throw new Error(`PostgreSQL is not installed (no ${POSTGRES_ROOT}/*/bin/postgres): apt-get install -y postgresql`);
+  if (!bin) throw new PostgresNotInstalledError();
   const user = await serverUser();
   const root = await mkdtemp(path.join(os.tmpdir(), 'roomkit-pg-'));
   const dataDir = path.join(root, 'data');
