@@ -7,7 +7,8 @@
  * The worker runs tests/support/crash-room-worker.ts; the test process is a client-only kit
  * (`connect()`) reading the same SQLite store.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTsx } from '../support/processes.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -51,7 +52,7 @@ async function scenario(): Promise<Scenario> {
     client,
     async startWorker() {
       // Run node itself (not npx), so SIGKILL hits the worker and nothing else.
-      const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/crash-room-worker.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawnTsx('tests/support/crash-room-worker.ts', env);
       children.push(child);
       let out = '';
       child.stdout?.on('data', (d) => (out += d));

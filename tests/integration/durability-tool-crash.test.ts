@@ -2,7 +2,8 @@
  * A worker dies (SIGKILL) while a tool is running. A new worker takes over: the turn completes, the
  * tool ran once per attempt that history recorded, and the AI's answer is stored once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTsx } from '../support/processes.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -31,7 +32,7 @@ describe('durability: a worker killed in the middle of a tool call', () => {
     };
     const startWorker = async (): Promise<ChildProcess> => {
       // Run node itself (not npx), so SIGKILL hits the worker and nothing else.
-      const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/crash-worker.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawnTsx('tests/support/crash-worker.ts', env);
       children.push(child);
       let out = '';
       child.stdout?.on('data', (d) => (out += d));

@@ -12,13 +12,14 @@
  * number redaction), every SMS must have reached Twilio under one idempotency token, and both HTTP
  * processes must serve the whole timeline.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server.js';
 import { VendorFake, type RecordedRequest } from '../support/vendor-fake.js';
 import { eventually } from '../support/kit.js';
+import { signalGroup, spawnTsx } from '../support/processes.js';
 
 const ROOMS = 40;
 const PER_ROOM = 10; // 5 through the REST API, 5 through Twilio webhooks
@@ -43,8 +44,8 @@ let postgres: PostgresServer | undefined;
 let twilioApi: VendorFake | undefined;
 
 function launch(name: string, entry: string, env: NodeJS.ProcessEnv): Proc {
-  // node itself (not npx): a SIGKILL must reach the process that serves, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node itself (not npx), in a group of its own: a SIGKILL must reach the process that serves.
+  const child = spawnTsx(entry, env);
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
@@ -67,7 +68,7 @@ async function worker(name: string, env: NodeJS.ProcessEnv): Promise<Proc> {
 }
 
 afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  for (const p of procs) signalGroup(p.child, 'SIGKILL');
   await twilioApi?.close();
   await postgres?.destroy();
 });
@@ -182,11 +183,12 @@ describe('a multi-process deployment: 2 workers, 2 HTTP servers, one PostgreSQL 
     const schedule = [
       atProgress(130, async () => {
         // A worker dies without a goodbye, and an HTTP process is redeployed.
-        procs.find((p) => p.name === 'worker-1')?.child.kill('SIGKILL');
+        const killed = procs.find((p) => p.name === 'worker-1');
+        if (killed) signalGroup(killed.child, 'SIGKILL');
         const old = procs.find((p) => p.name === 'http-2');
         const index = bases.indexOf(bases[1]);
         bases.splice(index, 1);
-        old?.child.kill('SIGTERM');
+        if (old) signalGroup(old.child, 'SIGTERM');
         await old?.exited;
         const restarted = await httpServer('http-2b', env);
         bases.push(restarted.base);

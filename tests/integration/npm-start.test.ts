@@ -2,7 +2,7 @@
  * The newcomer path: `npm start` (workers/dev.ts) with no TEMPORAL_ADDRESS starts the embedded dev
  * server, a worker and the HTTP server, serves the demo room, and stops cleanly on Ctrl-C.
  */
-import { spawn } from 'node:child_process';
+import { signalGroup, spawnChild } from '../support/processes.js';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -35,11 +35,11 @@ describe('npm start (all-in-one dev service)', () => {
     delete env.TEMPORAL_ADDRESS;
     delete env.ANTHROPIC_API_KEY; // the demo's support agent runs on its scripted mock model
     // Its own process group, so the test can do what a terminal's Ctrl-C does: SIGINT to the group.
-    const child = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const ctrlC = () => process.kill(-(child.pid as number), 'SIGINT');
+    const child = spawnChild('npm', ['start'], { env });
+    const ctrlC = () => signalGroup(child, 'SIGINT');
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    child.stdout?.on('data', (d) => (out += d));
+    child.stderr?.on('data', (d) => (out += d));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
       const [, base] = await waitFor(() => out, /health:\s+(http:\/\/[\d.]+:\d+)\/health/, 60_000);
@@ -76,7 +76,7 @@ describe('npm start (all-in-one dev service)', () => {
       expect(out).not.toMatch(/Error|unhandled/i);
       expect(await portOpen(temporal)).toBe(false);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+      signalGroup(child, 'SIGKILL');
     }
   }, 120_000);
 });

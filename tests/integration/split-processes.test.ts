@@ -2,17 +2,18 @@
  * What docker-compose runs, without Docker: a worker process and an HTTP process on one Temporal
  * server (the test run's), talking only through Temporal.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { RoomKit } from '../../src/index.js';
 import { eventually } from '../support/kit.js';
+import { signalGroup, spawnTsx } from '../support/processes.js';
 
 const children: ChildProcess[] = [];
 
 function start(entry: string, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-  const child = spawn('npx', ['tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTsx(entry, env);
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
@@ -21,7 +22,7 @@ function start(entry: string, env: NodeJS.ProcessEnv): { child: ChildProcess; ou
 }
 
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const c of children) signalGroup(c, 'SIGKILL');
 });
 
 describe('worker and HTTP server as separate processes (docker-compose topology)', () => {

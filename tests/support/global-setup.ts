@@ -14,6 +14,7 @@ import { ensureTemporalServer, temporalConfigFromEnv } from '../../src/temporal/
 import {
   PostgresNotInstalledError, postgresBinDir, startPostgresServer, type PostgresServer,
 } from './postgres-server.js';
+import { createChildRegistry, reapChildren } from './processes.js';
 
 const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -38,11 +39,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const server = temporal.value;
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'roomkit-tests-'));
+  const children = path.join(tempDir, 'children');
+  createChildRegistry(children);
   const stopAll = async (): Promise<void> => {
+    // Every process a test spawned (tests/support/processes.ts) must be gone by now.
+    const leaked = reapChildren(children);
     await Promise.all([server.stop(), postgres.value.server?.destroy()]);
     await rm(tempDir, { recursive: true, force: true });
+    if (leaked.length) {
+      // A teardown error alone does not fail vitest's exit code.
+      process.exitCode = 1;
+      throw new Error(`tests left ${leaked.length} process group(s) running (now killed):\n  ${leaked.join('\n  ')}`);
+    }
   };
   try {
+    project.provide('childRegistry', children);
     project.provide('temporalAddress', server.address);
     project.provide('postgresUrl', postgres.value.url);
     project.provide('postgresDataDir', postgres.value.server?.dataDir ?? '');

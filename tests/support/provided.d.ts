@@ -6,13 +6,15 @@ declare module 'vitest' {
     /** Path of the pre-bundled workflow code (`workflowBundle: { codePath }`); '' if there are no workflows yet. */
     workflowBundlePath: string;
     /**
-     * URL of the run's PostgreSQL server ('' when PostgreSQL is not installed, outside CI). Each test
+     * URL of the run's PostgreSQL server (global setup fails when there is none). Each test
      * uses a schema of its own: `PostgresStore.open(url, { schema: uniqueSchema() })`.
      */
     postgresUrl: string;
+    /** Directory where tests/support/processes.ts registers spawned children for the end-of-run check. */
+    childRegistry: string;
     /**
      * Data directory of the run's PostgreSQL server, for `stopPostgres`/`startPostgres`
-     * (tests/support/postgres-server.ts); '' when the server is external or absent.
+     * (tests/support/postgres-server.ts); '' when the server is external (ROOMKIT_TEST_POSTGRES_URL).
      */
     postgresDataDir: string;
   }

@@ -77,7 +77,7 @@ describe('storeFromSpec', () => {
   });
 
   const url = inject('postgresUrl');
-  it.skipIf(!url)('opens (and migrates) a PostgreSQL store', async () => {
+  it('opens (and migrates) a PostgreSQL store', async () => {
     const schema = uniqueSchema();
     const store = await storeFromSpec(url, { postgres: { schema } });
     try {

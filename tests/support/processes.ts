@@ -1,0 +1,74 @@
+/**
+ * Child processes of tests: each in its own process group (so a signal reaches whatever it started
+ * too, `npx` or not), and registered with the run, whose global teardown fails if one is still alive.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { inject } from 'vitest';
+
+
+/** Spawn `command` in a process group of its own, registered for the end-of-run check. */
+export function spawnChild(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true });
+  const registry = inject('childRegistry');
+  if (registry && child.pid) {
+    writeFileSync(path.join(registry, String(child.pid)), `${command} ${args.join(' ')}\n`);
+  }
+  return child;
+}
+
+/** A TypeScript entry point run by node itself (`--import tsx`), in its own group. */
+export function spawnTsx(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawnChild(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env } });
+}
+
+/** Signal the child's whole process group; a group that is gone already is fine. */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+/** True while any process of the group is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function createChildRegistry(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+}
+
+/**
+ * Global teardown: every registered group that is still alive is killed and reported. Returns the
+ * command lines of the leaked ones (empty when the tests cleaned up after themselves).
+ */
+export function reapChildren(dir: string): string[] {
+  const leaked: string[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return leaked;
+  }
+  for (const name of entries) {
+    const pgid = Number(name);
+    if (!Number.isInteger(pgid) || !groupAlive(pgid)) continue;
+    leaked.push(`${pgid}: ${readFileSync(path.join(dir, name), 'utf8').trim()}`);
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return leaked;
+}
