@@ -48,6 +48,9 @@ export interface DeliverOutcome {
  * Circuit breaker: one per channel on this worker; a delivery that finally fails counts once (its
  * retries are one delivery, as in RoomKit), a denied one never reaches the provider.
  */
+/** Refusals of the content itself (RoomKit's codes): never a circuit-breaker failure. */
+const CONTENT_REFUSALS = new Set(['empty_message', 'transcoding_failed', 'message_too_long', 'unsupported_content']);
+
 export function deliverActivities({ store, channels, events, breakers = new CircuitBreakerRegistry() }: ActivityDeps) {
   const announce = async (edge: BreakerEdge, binding: ChannelBinding, roomId: string): Promise<void> => {
     if (!edge) return;
@@ -99,7 +102,8 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
     } catch (err) {
       const failure = toFailure(err, binding.retryPolicy);
       const lastAttempt = failure.nonRetryable || attempt >= 1 + (binding.retryPolicy?.maxRetries ?? 0);
-      if (lastAttempt || probe) await announce(breaker.recordFailure(), binding, roomId);
+      // Content this channel cannot carry says nothing about the provider's health.
+      if ((lastAttempt || probe) && !CONTENT_REFUSALS.has(failure.type ?? '')) await announce(breaker.recordFailure(), binding, roomId);
       if (!lastAttempt) throw failure;
       return { failed: { code: failure.type ?? 'DeliveryFailed', message: failure.message, retryable: !failure.nonRetryable } };
     }

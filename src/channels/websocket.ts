@@ -110,7 +110,8 @@ export class WebSocketChannel extends Channel {
 
   override capabilities(): ChannelCapabilities {
     return {
-      mediaTypes: ['text', 'rich', 'media', 'audio', 'video', 'location'],
+      // tool_call: the chat page shows an agent's tool progress.
+      mediaTypes: ['text', 'rich', 'media', 'audio', 'video', 'location', 'tool_call'],
       supportsTyping: true,
       supportsReadReceipts: true,
       supportsReactions: true,

@@ -44,3 +44,14 @@ export function planTargets(
       visibilityAllows(visibility, b),
   );
 }
+
+/**
+ * Tool-call bookkeeping (`tool_call_start` / `tool_call_end`) goes to intelligence channels (which
+ * never answer it) and to transports that say they show it (`tool_call` among their media types,
+ * e.g. the WebSocket chat page); an SMS, email or chat-app transport never receives it, so a tool
+ * loop cannot spend a customer's channel (or its circuit breaker) on empty messages.
+ */
+export function showsEvent(binding: Pick<ChannelBinding, 'category' | 'capabilities'>, event: Pick<RoomEvent, 'type'>): boolean {
+  if (event.type !== 'tool_call_start' && event.type !== 'tool_call_end') return true;
+  return binding.category === 'intelligence' || (binding.capabilities.mediaTypes as string[]).includes('tool_call');
+}

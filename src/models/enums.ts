@@ -30,6 +30,8 @@ export const ChannelDirectionSchema = enumOf(ChannelDirection);
 
 export const ChannelMediaType = {
   TEXT: 'text', RICH: 'rich', MEDIA: 'media', AUDIO: 'audio', VIDEO: 'video', LOCATION: 'location', TEMPLATE: 'template',
+  /** Not RoomKit's: a transport that shows an agent's tool progress (`tool_call_start` / `_end`). */
+  TOOL_CALL: 'tool_call',
 } as const;
 export type ChannelMediaType = (typeof ChannelMediaType)[keyof typeof ChannelMediaType];
 export const ChannelMediaTypeSchema = enumOf(ChannelMediaType);

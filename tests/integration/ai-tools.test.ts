@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  AIChannel, AIProviderError, HookResult, MockAIProvider, WebSocketChannel, type AIResponse, type RoomEvent, type RoomKit,
+  AIChannel, AIProviderError, HookResult, MockAIProvider, MockSMSProvider, SMSChannel, WebSocketChannel,
+  type AIResponse, type FrameworkEvent, type RoomEvent, type RoomKit,
 } from '../../src/index.js';
 import { roomId, startTestKit } from '../support/kit.js';
 
@@ -90,6 +91,35 @@ describe('AI tool loop', () => {
       { role: 'assistant', content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_call', id: 't1', name: 'lookup_order', arguments: { order_id: 'A1' } }] },
       { role: 'tool', content: [{ type: 'tool_result', toolCallId: 't1', content: JSON.stringify({ order_id: 'A1', status: 'shipped' }), isError: false }] },
     ]);
+  });
+
+  it('an SMS customer of a three-tool turn gets exactly one SMS, the answer, and the SMS breaker stays closed', async () => {
+    const sms = new MockSMSProvider();
+    const breaker: FrameworkEvent[] = [];
+    kit.registerChannel(new SMSChannel('sms-tools', { provider: sms, fromNumber: '+15550000000' }));
+    kit.on('circuit_breaker_opened', (e) => { breaker.push(e); });
+    ai('ai-three', [
+      { content: '', toolCalls: ['A1', 'A2', 'A3'].map((order_id, i) => ({ id: `t${i}`, name: 'lookup_order', arguments: { order_id } })) },
+      { content: 'All three orders have shipped.' },
+    ]);
+    const id = roomId('tools-sms');
+    await kit.createRoom({ roomId: id });
+    await kit.attachChannel(id, 'sms-tools', { metadata: { phoneNumber: '+15557654321' } });
+    await kit.attachChannel(id, 'ws');
+    await kit.attachChannel(id, 'ai-three');
+    const result = await kit.processInbound(
+      { channelId: 'sms-tools', senderId: '+15557654321', content: { type: 'text', body: 'Where are my orders?' } }, { roomId: id },
+    );
+    expect(result.blocked).toBe(false);
+    const events = (await kit.store.listEvents(id, { limit: 100 })).filter((e) => e.source.channelId === 'ai-three');
+    expect(events.filter((e) => e.type === 'tool_call_start')).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'tool_call_end')).toHaveLength(3);
+    expect(events.at(-1)?.type).toBe('message');
+    // The customer's phone got the answer and nothing else; no refusal was recorded on any event.
+    expect(sms.calls.map((c) => (c.event.content.type === 'text' ? c.event.content.body : c.event.content.type)))
+      .toEqual(['All three orders have shipped.']);
+    expect(events.every((e) => !e.deliveryResults?.['sms-tools'])).toBe(true);
+    expect(breaker).toEqual([]);
   });
 
   it('turns a throwing tool, invalid arguments and an unknown tool into error results the model sees, and goes on', async () => {

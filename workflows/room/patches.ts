@@ -45,6 +45,8 @@ export const PATCHES = {
    * and learns changes from its writes. Older runs keep running the hooks each sender listed.
    */
   workerOwnedHooks: 'worker-owned-hooks',
+  /** Tool-call events reach only the targets that show them (`showsEvent`), never an SMS transport. */
+  toolCallsByCapability: 'tool-calls-by-capability',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -61,3 +63,4 @@ export const rateLimitTimers = (): boolean => patched(PATCHES.rateLimitTimers);
 export const writeBehindCommits = (): boolean => patched(PATCHES.writeBehindCommits);
 export const loopOfSteps = (): boolean => patched(PATCHES.loopOfSteps);
 export const workerOwnedHooks = (): boolean => patched(PATCHES.workerOwnedHooks);
+export const toolCallsByCapability = (): boolean => patched(PATCHES.toolCallsByCapability);

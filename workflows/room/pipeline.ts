@@ -7,8 +7,8 @@ import { uuid4 } from '@temporalio/workflow';
 import { emptyOutcome, matchingHooks, type SyncHookOutcome } from '../../src/core/hooks.js';
 import { injectedEvent } from '../../src/core/events.js';
 import { applyMutation } from '../../src/core/mutations.js';
-import { planTargets } from '../../src/core/visibility.js';
-import { canWrite, type RoomEvent } from '../../src/models/index.js';
+import { planTargets, showsEvent } from '../../src/core/visibility.js';
+import { canWrite, type ChannelBinding, type RoomEvent } from '../../src/models/index.js';
 import { hold, rootCommitted, type Cascade } from './cascade.js';
 import { hookOps } from './effects.js';
 import { commit, commitBehind, safely } from './side-effects.js';
@@ -45,7 +45,7 @@ export async function commitPass(
     if (root) rootCommitted(cascade, ev, gate?.reason);
     if (!gate) await afterChainObservers(rs, ev);
     // RoomKit quirk 6: a source with no binding (detached) is stored but not broadcast.
-    const targets = gate || !source ? [] : planTargets(ev, source, rs.bindings);
+    const targets = gate || !source ? [] : targetsOf(rs, ev, source);
     rs.lane.push({ event: ev, source, targets, injected, cascade, root, broadcast: !gate && !!source });
   };
   const behind = writeBehindCommits();
@@ -59,9 +59,14 @@ export async function commitPass(
   await commit(rs, parts);
   if (root) rootCommitted(cascade, ev, gate?.reason);
   if (!gate) await afterChainObservers(rs, ev);
-  const targets = gate || !source ? [] : planTargets(ev, source, rs.bindings);
+  const targets = gate || !source ? [] : targetsOf(rs, ev, source);
   hold(cascade);
   rs.lane.push({ event: ev, source, targets, injected, cascade, root, broadcast: !gate && !!source });
+}
+
+function targetsOf(rs: RoomState, ev: RoomEvent, source: ChannelBinding): ChannelBinding[] {
+  const targets = planTargets(ev, source, rs.bindings);
+  return rs.toolCallsByCapability ? targets.filter((b) => showsEvent(b, ev)) : targets;
 }
 
 async function beforeBroadcast(rs: RoomState, event: RoomEvent): Promise<SyncHookOutcome> {

@@ -39,6 +39,8 @@ export class RoomState {
    */
   workerHooks = false;
   manifestFingerprint = '';
+  /** Tool-call events go only to targets that show them (set once per run, from its patch). */
+  toolCallsByCapability = false;
   /**
    * The manifest sent with the command being served (rooms with worker-owned hooks). It can only
    * add: a hook or listener the sender knows (one registered since the room last heard from its

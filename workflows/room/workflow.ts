@@ -11,7 +11,7 @@ import { executeBatch, executePlan, takeBatch } from './lane.js';
 import { legacyCommandLoop } from './legacy-loop.js';
 import { commandLoop } from './loop.js';
 import { learnWorkerManifest } from './manifest.js';
-import { batchedDelivery, loopOfSteps, workerOwnedHooks } from './patches.js';
+import { batchedDelivery, loopOfSteps, toolCallsByCapability, workerOwnedHooks } from './patches.js';
 import { flushFramework, guarded, started } from './serve.js';
 import { RoomState } from './state.js';
 
@@ -19,8 +19,10 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   // Runs recorded before the loop of named steps keep the loop they were recorded with.
   const steps = loopOfSteps();
   const workerHooks = workerOwnedHooks();
+  const toolCalls = toolCallsByCapability();
   const rs = new RoomState(input);
   rs.workerHooks = workerHooks;
+  rs.toolCallsByCapability = toolCalls;
   // The sender's manifest never decides which hooks run; only a carried worker manifest is kept.
   if (workerHooks && !rs.manifestFingerprint) rs.manifest = EMPTY_MANIFEST;
   const waiting: Record<string, 'committed' | 'delivered'> = {};

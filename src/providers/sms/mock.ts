@@ -1,5 +1,7 @@
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
+import { EMPTY_MESSAGE } from '../http.js';
 import type { SMSProvider, SMSSendOptions } from './base.js';
+import { outboundParts } from './content.js';
 
 /** One recorded `send` call. */
 export interface MockSMSCall {
@@ -57,6 +59,9 @@ export class MockSMSProvider implements SMSProvider {
       idempotencyKey: options.idempotencyKey,
     });
     if (this.throwError) throw this.throwError;
+    // Like every real SMS vendor: nothing to say is refused before any request.
+    const { text, mediaUrls } = outboundParts(event);
+    if (!text && mediaUrls.length === 0) return EMPTY_MESSAGE;
     if (this.failWith) {
       const { error, code = error, retryable = true } = this.failWith;
       return { success: false, error, metadata: { code, retryable } };

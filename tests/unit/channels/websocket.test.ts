@@ -22,7 +22,7 @@ const never = () => new Promise<void>(() => {});
 describe('WebSocketChannel', () => {
   it('declares rich capabilities without a length limit', () => {
     const caps = new WebSocketChannel('ws-user').capabilities();
-    expect(caps.mediaTypes).toEqual(['text', 'rich', 'media', 'audio', 'video', 'location']);
+    expect(caps.mediaTypes).toEqual(['text', 'rich', 'media', 'audio', 'video', 'location', 'tool_call']);
     expect(caps.maxLength).toBeUndefined();
     expect(caps).toMatchObject({ supportsTyping: true, supportsButtons: true, supportsCards: true, supportsQuickReplies: true });
   });
