@@ -1,17 +1,44 @@
 import { z } from 'zod';
 
+/** Deepest nesting accepted in a JSON value (metadata, raw payloads): deeper input is refused with a 400. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * What is wrong with `value` as JSON, or undefined. Walked with an explicit stack, so a hostile
+ * payload nested thousands of levels deep is refused, never a stack overflow (a 500 that a vendor
+ * would retry forever).
+ */
+export function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return 'must be a JSON value (string, finite number, boolean, null, array or object)';
+      continue;
+    }
+    if (typeof v !== 'object') return 'must be a JSON value (string, finite number, boolean, null, array or object)';
+    if (depth >= maxDepth) return `is nested deeper than ${maxDepth} levels`;
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push([item, depth + 1]);
+      continue;
+    }
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return 'must be a JSON value (string, finite number, boolean, null, array or object)';
+    for (const item of Object.values(v as Record<string, unknown>)) stack.push([item, depth + 1]);
+  }
+  return undefined;
+}
+
 /**
  * A JSON value. Room state and every payload cross Temporal as JSON, so anything else (BigInt,
  * functions, Dates, NaN) is refused at the boundary instead of failing deep inside the SDK.
  * `undefined` is tolerated (JSON drops it).
  */
-export const JsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.string(), z.number(), z.boolean(), z.null(), z.undefined(),
-    z.array(JsonValue),
-    z.record(z.string(), JsonValue),
-  ], { error: 'must be a JSON value (string, finite number, boolean, null, array or object)' }),
-);
+export const JsonValue: z.ZodType<unknown> = z.unknown().superRefine((value, ctx) => {
+  const problem = jsonProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** JSON object with string keys; the shape of every free-form `metadata`/`data` field. */
 export const JsonRecord = z.record(z.string(), JsonValue);

@@ -40,12 +40,18 @@ export const Room = z.object({
 });
 export type Room = z.infer<typeof Room>;
 
-/** Room ids become part of a workflow id (`room:<roomId>`): keep them printable and bounded. */
+/**
+ * Room ids become part of a workflow id (`room:<roomId>`), a URL path segment and a store key: ASCII
+ * letters, digits and `- _ . : @ +`, at most 200 characters, not `.` or `..` (a path segment that a
+ * proxy would resolve). Anything else is refused with this message before it reaches Temporal.
+ */
+export const ROOM_ID_ALPHABET = /^[A-Za-z0-9\-_.:@+]+$/;
 export const RoomId = z
   .string()
   .min(1, 'roomId must not be empty')
   .max(200, 'roomId must be at most 200 characters')
-  .regex(/^[^\s]+$/, 'roomId must not contain whitespace');
+  .regex(ROOM_ID_ALPHABET, 'roomId may use only ASCII letters, digits and - _ . : @ +')
+  .refine((id) => id !== '.' && id !== '..', 'roomId must not be "." or ".."');
 
 export const CreateRoomOptions = z
   .object({

@@ -71,6 +71,12 @@ const clientHttpError: ErrorShape<HttpClientError> = {
   },
 };
 
+/** Express's router failing to decode a path parameter (`/api/rooms/%FF`): a URIError it marks 400. */
+const undecodablePath: ErrorShape<HttpClientError> = {
+  label: "Express's URIError for a malformed %-escape in the path",
+  test: (err): err is HttpClientError => err instanceof URIError && (err as { status?: unknown }).status === 400,
+};
+
 /** The base class itself, not a subclass: a setup mistake (e.g. a body parser mounted before the webhook router), reported as is. */
 const plainRoomKitError: ErrorShape<PlainRoomKitError> = {
   label: 'RoomKitError (the base class itself)',
@@ -96,6 +102,8 @@ export const HTTP_ERRORS: readonly HttpErrorRule[] = [
   rule({ when: bodyParserError('entity.too.large'), status: 413, text: 'request body too large', webhook: true }),
   rule({ when: bodyParserError('entity.parse.failed'), status: 400, text: 'malformed JSON body', webhook: true }),
   rule({ when: clientHttpError, status: (e) => e.status, webhook: true }),
+  // Its message quotes the raw parameter back: answered with a fixed text.
+  rule({ when: undecodablePath, status: 400, text: 'malformed request', webhook: true }),
   // The REST API keeps its 500s silent: only the webhook router (where this is a setup mistake) says why.
   rule({ when: plainRoomKitError, status: 500, webhook: true, api: false }),
 ];

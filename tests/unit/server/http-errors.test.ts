@@ -69,6 +69,8 @@ const CASES: Case[] = [
   ['body-parser: raw body over the limit', rawTooLarge, ...same(413, { error: 'request body too large' })],
   ['body-parser: malformed JSON', malformed, ...same(400, { error: 'malformed JSON body' })],
   ['body-parser: unsupported charset (415)', badCharset, ...same(415, { error: 'unsupported charset "KLINGON"' })],
+  ['Express: a malformed %-escape in a path parameter', Object.assign(new URIError("Failed to decode param '%FF'"), { status: 400 }),
+    ...same(400, { error: 'malformed request' })],
   ['RoomKitError itself (a setup mistake)', new RoomKitError('mount the webhook router before express.json()/urlencoded()'),
     internal, { status: 500, body: { error: 'mount the webhook router before express.json()/urlencoded()' } }],
 ];

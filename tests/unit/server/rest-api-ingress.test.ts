@@ -201,3 +201,56 @@ describe('REST API over a fake RoomIngress (no Temporal)', () => {
     expect(await r.json()).toEqual({ status: 'ok', temporal: { address: 'fake:7233', taskQueue: 'fake-queue' } });
   });
 });
+
+describe('input no request may turn into a 5xx', () => {
+  let server: Server;
+  let origin: string;
+  let ingress: FakeIngress;
+  beforeAll(async () => {
+    ingress = new FakeIngress();
+    const app = createApp(ingress);
+    server = createServer((req, res) => app(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const json = (body: string, headers: Record<string, string> = {}): RequestInit =>
+    ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const answer = async (path: string, init: RequestInit = {}) => {
+    const r = await fetch(`${origin}${path}`, init);
+    return { status: r.status, body: (await r.json()) as { error: string; field?: string } };
+  };
+
+  it('a malformed %-escape in the path is a 400, not a 500 with a stack trace', async () => {
+    expect(await answer('/api/rooms/%FF')).toEqual({ status: 400, body: { error: 'malformed request' } });
+  });
+
+  it('an unsupported charset or content encoding is a 415', async () => {
+    expect((await answer('/api/rooms', json('{}', { 'content-type': 'application/json; charset=klingon' }))).status).toBe(415);
+    expect((await answer('/api/rooms', json('{}', { 'content-encoding': 'bogus' }))).status).toBe(415);
+  });
+
+  it('JSON nested 1,450 levels deep (9 KB) is a 400 naming the depth limit', async () => {
+    const deep = '['.repeat(1450) + ']'.repeat(1450);
+    const res = await answer('/api/rooms', json(`{"roomId":"deep","metadata":{"a":${deep}}}`));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/nested deeper than 64 levels/);
+    expect(ingress.calls).toEqual([]);
+  });
+
+  it.each(['.', '..', 'a/b', 'a\u0000b', '\ud800x', 'caf\u00e9', 'x'.repeat(201)])('room id %j is refused with the safe alphabet named', async (id) => {
+    const res = await answer('/api/rooms', json(JSON.stringify({ roomId: id })));
+    expect(res.status).toBe(400);
+    expect(res.body.field).toBe('roomId');
+    expect(ingress.calls).toEqual([]);
+  });
+
+  it('room ids in the safe alphabet are taken', async () => {
+    for (const id of ['room-1', 'support_2026.12', 'tenant:acme@eu+1', 'A'.repeat(200)]) {
+      expect((await answer('/api/rooms', json(JSON.stringify({ roomId: id })))).status).toBe(201);
+    }
+  });
+});
