@@ -1,6 +1,6 @@
 /** Process configuration, parsed once at the entry point with a readable error. */
 import { z } from 'zod';
-import { StoreSpecSchema } from '../src/store/index.js';
+import { StoreSpecSchema, type StoreSpec } from '../src/store/index.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 /** An optional setting where an empty value (`FOO=`) means unset. */
@@ -27,7 +27,13 @@ export const ServiceConfig = z.object({
    * Where rooms' timelines live: `memory` (default; this process only), `sqlite:<path>` (one machine)
    * or `postgres://user:password@host:5432/db` (every multi-process deployment).
    */
-  ROOMKIT_STORE: StoreSpecSchema,
+  ROOMKIT_STORE: z.string().optional().transform((raw, ctx): StoreSpec | undefined => {
+    if (raw === undefined) return undefined; // unset: see storeSpecOf
+    const parsed = StoreSpecSchema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    return z.NEVER;
+  }),
   /** PostgreSQL schema for the store's tables (default `public`): several deployments in one database. */
   ROOMKIT_STORE_SCHEMA: optionalString,
   /**
@@ -50,11 +56,22 @@ export const ServiceConfig = z.object({
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 
 /**
+ * The store to open: `ROOMKIT_STORE`, else (unset) a SQLite file beside a persistent embedded
+ * Temporal server (`TEMPORAL_DB_FILE`), so that rooms that survive a restart keep their timeline
+ * too; else memory.
+ */
+export function storeSpecOf(config: ServiceConfig): StoreSpec {
+  if (config.ROOMKIT_STORE) return config.ROOMKIT_STORE;
+  if (config.TEMPORAL_DB_FILE) return { kind: 'sqlite', path: `${config.TEMPORAL_DB_FILE}.roomkit.db` };
+  return { kind: 'memory' };
+}
+
+/**
  * A worker or HTTP process started on its own shares rooms with other processes: a store that lives
  * in one process would make each see a different timeline (and hooks could not read the room).
  */
 export function requireSharedStore(config: ServiceConfig, role: 'worker' | 'HTTP server'): void {
-  if (config.ROOMKIT_STORE.kind !== 'memory') return;
+  if ((config.ROOMKIT_STORE?.kind ?? 'memory') !== 'memory') return;
   console.error(`The ${role} process runs apart from the others, so they must share a store, but ROOMKIT_STORE is memory (this process only).
 Set ROOMKIT_STORE=postgres://user:password@host:5432/roomkit (or sqlite:<path> when every process runs on this machine).`);
   process.exit(2);

@@ -11,7 +11,7 @@ import { createAnthropicProvider } from '../src/providers/anthropic/index.js';
 import { TwilioSMSProvider } from '../src/providers/twilio/index.js';
 import { storeFromSpec } from '../src/store/index.js';
 import { buildSupportAgent, mockSupportProvider } from '../examples/support-agent-kit.js';
-import type { ServiceConfig } from './config.js';
+import { storeSpecOf, type ServiceConfig } from './config.js';
 
 export const WS_CHANNEL = 'ws-user';
 export const AI_CHANNEL = 'ai-bot';
@@ -42,7 +42,7 @@ const CARD_NUMBER = /\b(?:\d[ -]?){12,18}\d\b/g;
 
 /** The store named by ROOMKIT_STORE, opened (PostgreSQL connects and migrates here). */
 export function openStore(config: ServiceConfig): Promise<ConversationStore> {
-  return storeFromSpec(config.ROOMKIT_STORE, {
+  return storeFromSpec(storeSpecOf(config), {
     ...(config.ROOMKIT_STORE_SCHEMA && { postgres: { schema: config.ROOMKIT_STORE_SCHEMA } }),
   });
 }

@@ -5,9 +5,15 @@
 import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
+import { requireFreePorts } from './ports.js';
 import { buildKit, ensureDemoRoom, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
+await requireFreePorts([
+  { variable: 'PORT', host: config.HOST, port: config.PORT },
+  // The embedded server's UI; ignored when TEMPORAL_ADDRESS names a server of its own.
+  ...(config.TEMPORAL_ADDRESS ? [] : [{ variable: 'TEMPORAL_UI_PORT', host: '127.0.0.1', port: config.TEMPORAL_UI_PORT }]),
+]);
 const kit = buildKit(config, await openStore(config));
 await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);

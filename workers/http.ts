@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig, requireSharedStore } from './config.js';
+import { requireFreePorts } from './ports.js';
 import { buildKit, ensureDemoRoom, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
@@ -10,6 +11,7 @@ if (!config.TEMPORAL_ADDRESS) {
   process.exit(2);
 }
 requireSharedStore(config, 'HTTP server');
+await requireFreePorts([{ variable: 'PORT', host: config.HOST, port: config.PORT }]);
 const kit = buildKit(config, await openStore(config));
 await kit.connect();
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);

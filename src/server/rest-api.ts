@@ -10,7 +10,7 @@ import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import type { RoomIngress } from './ingress.js';
 import { parseInput } from '../kit/validate.js';
-import { BindingOptions, CreateRoomOptions, InboundMessage, RoomId, WaitStage } from '../models/index.js';
+import { BindingOptions, CreateRoomOptions, InboundMessage, RoomId, RoomStatusSchema, WaitStage } from '../models/index.js';
 import { errorHandler } from './error-handler.js';
 
 export interface RestApiOptions {
@@ -20,6 +20,13 @@ export interface RestApiOptions {
 
 const AttachBody = BindingOptions.extend({ channelId: z.string().min(1, 'channelId must not be empty') }).strict();
 const MessageQuery = z.object({ wait: WaitStage.optional() }).strict();
+const RoomsQuery = z
+  .object({
+    offset: z.coerce.number().int().nonnegative().default(0),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    status: RoomStatusSchema.optional(),
+  })
+  .strict();
 const EventsQuery = z
   .object({
     offset: z.coerce.number().int().nonnegative().default(0),
@@ -48,6 +55,12 @@ export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): R
   router.post('/rooms', async (req, res) => {
     const body = parseInput(CreateRoomOptions, req.body ?? {}, 'room options');
     res.status(201).json(await kit.createRoom(body));
+  });
+
+  /** The rooms the store knows, oldest first: `?status=active&offset=0&limit=50`. */
+  router.get('/rooms', async (req, res) => {
+    const { offset, limit, status } = parseInput(RoomsQuery, { ...req.query }, 'query');
+    res.json({ offset, limit, rooms: await kit.store.listRooms({ offset, limit, ...(status && { status }) }) });
   });
 
   router.get('/rooms/:roomId', async (req, res) => {

@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { RoomKit } from '../../src/index.js';
@@ -77,6 +78,25 @@ describe('worker and HTTP server as separate processes (docker-compose topology)
     const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve));
     expect(code).toBe(2);
     expect(proc.output()).toMatch(/ROOMKIT_STORE is memory \(this process only\)[\s\S]*Set ROOMKIT_STORE=postgres:\/\//);
+  }, 60_000);
+
+  it.each([
+    ['workers/http.ts', 'PORT', {}],
+    ['workers/dev.ts', 'TEMPORAL_UI_PORT', { TEMPORAL_ADDRESS: undefined, PORT: '0' }],
+  ] as const)('%s says in one line which variable to change when %s is taken, before anything starts', async (entry, variable, extra) => {
+    const taken = createNetServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = String((taken.address() as AddressInfo).port);
+    try {
+      const proc = start(entry, {
+        TEMPORAL_ADDRESS: inject('temporalAddress'), ROOMKIT_STORE: 'sqlite::memory:', PORT: port, TEMPORAL_UI_PORT: port, ...extra,
+      });
+      const code = await new Promise<number | null>((resolve) => proc.child.once('exit', resolve));
+      expect(code).toBe(2);
+      expect(proc.output().trim()).toBe(`${variable}=${port}: 127.0.0.1:${port} is already in use; set ${variable} to a free port (0 picks one).`);
+    } finally {
+      taken.close();
+    }
   }, 60_000);
 
   it('refuses a misspelt ROOMKIT_ variable and a malformed store setting, naming them', async () => {

@@ -43,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   createChildRegistry(children);
   const stopAll = async (): Promise<void> => {
     // Every process a test spawned (tests/support/processes.ts) must be gone by now.
-    const leaked = reapChildren(children);
+    const leaked = await reapChildren(children);
     await Promise.all([server.stop(), postgres.value.server?.destroy()]);
     await rm(tempDir, { recursive: true, force: true });
     if (leaked.length) {

@@ -51,7 +51,7 @@ export function createChildRegistry(dir: string): void {
  * Global teardown: every registered group that is still alive is killed and reported. Returns the
  * command lines of the leaked ones (empty when the tests cleaned up after themselves).
  */
-export function reapChildren(dir: string): string[] {
+export async function reapChildren(dir: string): Promise<string[]> {
   const leaked: string[] = [];
   let entries: string[] = [];
   try {
@@ -59,10 +59,15 @@ export function reapChildren(dir: string): string[] {
   } catch {
     return leaked;
   }
-  for (const name of entries) {
-    const pgid = Number(name);
-    if (!Number.isInteger(pgid) || !groupAlive(pgid)) continue;
-    leaked.push(`${pgid}: ${readFileSync(path.join(dir, name), 'utf8').trim()}`);
+  let alive = entries.map(Number).filter((pgid) => Number.isInteger(pgid) && groupAlive(pgid));
+  // A process that just exited may leave a helper for a moment (tsx's esbuild service ends when
+  // its parent's pipe closes): give the groups a few seconds before calling them leaked.
+  for (let waited = 0; alive.length && waited < 5_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    alive = alive.filter(groupAlive);
+  }
+  for (const pgid of alive) {
+    leaked.push(`${pgid}: ${readFileSync(path.join(dir, String(pgid)), 'utf8').trim()}`);
     try {
       process.kill(-pgid, 'SIGKILL');
     } catch {

@@ -94,7 +94,7 @@ describe('docker-compose.yml: the multi-process deployment', () => {
     // What workers/worker.ts and workers/http.ts refuse to start without.
     expect(parsed.data?.TEMPORAL_ADDRESS).toBeTruthy();
     expect(env.TEMPORAL_TASK_QUEUE).toBeTruthy();
-    expect(parsed.data?.ROOMKIT_STORE.kind).toBe('postgres');
+    expect(parsed.data?.ROOMKIT_STORE?.kind).toBe('postgres');
   });
 
   it('gives the worker and the HTTP server one Temporal namespace and task queue, and one store', () => {

@@ -29,6 +29,10 @@ class FakeIngress implements RoomIngress {
       this.calls.push(['store.listEvents', roomId, options]);
       return this.events;
     },
+    listRooms: async (options) => {
+      this.calls.push(['store.listRooms', options]);
+      return [...this.rooms].map((id) => ({ id, status: 'active' }) as unknown as Room);
+    },
     getEventByIdempotencyKey: async () => undefined,
     getBinding: async () => undefined,
   };
@@ -115,6 +119,18 @@ describe('REST API over a fake RoomIngress (no Temporal)', () => {
     // The room is checked first (the store holds it, so no read of the room itself is spent per
     // message); a wrong id is a 404 rather than a new room (the unknown-room test below).
     expect(ingress.calls.map(([name]) => name)).toEqual(['processInbound']);
+  });
+
+  it('GET /rooms lists the rooms the store knows, paged and filtered by status; a bad status is a 400', async () => {
+    ingress.rooms.add('r1');
+    ingress.rooms.add('r2');
+    const listed = await call<{ rooms: Room[]; offset: number; limit: number }>('GET', '/rooms?status=active&limit=10');
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ offset: 0, limit: 10, rooms: [{ id: 'r1' }, { id: 'r2' }] });
+    expect(ingress.calls).toEqual([['store.listRooms', { offset: 0, limit: 10, status: 'active' }]]);
+    const bad = await call<{ error: string; field: string }>('GET', '/rooms?status=sleeping');
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('status');
   });
 
   it('POST /rooms answers 201 with the created room; the same id again is 409', async () => {
