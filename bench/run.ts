@@ -5,12 +5,13 @@
  * Figures: processInbound latency p50/p99, end-to-end delivery latency p50/p99, throughput for many
  * rooms, throughput of one hot room, worker heap per cached room. Each one next to the floor (a bare
  * workflow doing the same Temporal round trips, bench/floor-workflow.ts) and as a ratio.
- * See bench/README.md. Sizes: BENCH_* environment variables or --name=value arguments.
+ * `--store=sqlite|postgres` puts that store under the RoomKit side, and adds a third side to the
+ * latency figure, RoomKit on the in-memory store, to give the store's cost as a ratio (target for
+ * postgres: p50 ≤ 1.3×). See bench/README.md. Sizes: BENCH_* environment variables or --name=value arguments.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
@@ -26,6 +27,8 @@ import { createFloorActivities } from './floor-activities.js';
 import { floorUpdate, floorWorkflow } from './floor-workflow.js';
 import { gcFunction, percentile, pool, round, settledMemory, sleep } from './lib.js';
 import { ProbeSMSProvider, SendProbe } from './probe.js';
+import { saveResults } from './results-file.js';
+import { callsPerMessage, countCalls, openBenchStore, parseStoreKind, type StoreCalls } from './stores.js';
 
 // ── configuration ───────────────────────────────────────────────────────────
 const args = new Map(
@@ -42,6 +45,14 @@ const int = (name: string, full: number, quick: number): number => {
   if (!Number.isInteger(value) || value < 1) throw new Error(`BENCH_${name} must be a positive integer, got ${raw}`);
   return value;
 };
+
+const STORE = parseStoreKind(setting('STORE'));
+const PG_POOL = setting('PG_POOL') === undefined ? undefined : int('PG_POOL', 10, 10);
+const PG_DURABLE = ['1', 'true', 'yes'].includes((setting('PG_DURABLE') ?? '').toLowerCase());
+/** Where this run goes in results.json: the top level (memory) or `stores.<key>`. */
+const RESULTS_KEY = STORE === 'postgres' && PG_DURABLE && !process.env.ROOMKIT_BENCH_POSTGRES_URL ? 'postgres-durable' : STORE;
+/** Target for RoomKit on the postgres store against RoomKit on the in-memory store (processInbound p50). */
+const STORE_TARGET = 1.3;
 
 const config = {
   quick: QUICK,
@@ -63,16 +74,17 @@ const RECIPIENT = '+15550000002';
 
 // ── the two sides ───────────────────────────────────────────────────────────
 interface Side {
-  name: 'roomkit' | 'floor';
+  /** `roomkit-memory`: the in-memory reference of a run on another store (latency only). */
+  name: 'roomkit' | 'floor' | 'roomkit-memory';
   /** Make `roomId` ready to receive (RoomKit: room + source and target bindings; floor: nothing). */
   prepare(roomId: string): Promise<void>;
   /** One message, returning once the target was delivered. */
   send(roomId: string, body: string): Promise<void>;
 }
 
-function roomKitSide(kit: RoomKit): Side {
+function roomKitSide(kit: RoomKit, name: Side['name'] = 'roomkit'): Side {
   return {
-    name: 'roomkit',
+    name,
     async prepare(roomId) {
       await kit.createRoom({ roomId });
       await kit.attachChannel(roomId, 'sms-in', { metadata: { phoneNumber: SENDER } });
@@ -111,15 +123,19 @@ const nextBody = (tag: string): string => `bench ${tag} #${++bodyCounter}`;
 // ── figures ─────────────────────────────────────────────────────────────────
 interface LatencySamples { inbound: number[]; delivery: number[] }
 
-/** Sequential messages into one warm room per side, alternating sides message by message. */
-async function measureLatency(sides: Side[], probe: SendProbe): Promise<Record<string, LatencySamples>> {
+/**
+ * Sequential messages into one warm room per side, the sides taking turns message by message.
+ * `onWarm` runs once, after the warm-up and before the first timed message.
+ */
+async function measureLatency(sides: Side[], probe: SendProbe, onWarm?: () => void): Promise<Record<string, LatencySamples>> {
   const roomOf = (s: Side) => `lat-${s.name}-${runId}`;
   for (const s of sides) await s.prepare(roomOf(s));
   const samples: Record<string, LatencySamples> = Object.fromEntries(sides.map((s) => [s.name, { inbound: [], delivery: [] }]));
   const total = config.latency.warmup + config.latency.samples;
   for (let i = 0; i < total; i++) {
-    // Alternate who goes first so neither side always follows the other's idle gap.
-    const order = i % 2 === 0 ? sides : [...sides].reverse();
+    if (i === config.latency.warmup) onWarm?.();
+    // Rotate who goes first so no side always follows the same other side's idle gap.
+    const order = [...sides.slice(i % sides.length), ...sides.slice(0, i % sides.length)];
     for (const s of order) {
       const body = nextBody(`lat-${s.name}`);
       const t0 = performance.now();
@@ -306,7 +322,7 @@ async function main(): Promise<void> {
   const { gc, source: gcSource } = gcFunction();
   const temporal = temporalConfigFromEnv(process.env);
   const external = !!temporal.address;
-  log(`${QUICK ? 'quick smoke run' : 'full run'}; run id ${runId}`);
+  log(`${QUICK ? 'quick smoke run' : 'full run'} on the ${STORE} store; run id ${runId}`);
 
   const server = await startServer(temporal);
   serverPid = server.pid;
@@ -321,14 +337,19 @@ async function main(): Promise<void> {
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: temporal.namespace });
 
+    // The store under test; the kit closes it, `dispose` (after the kit, cleanups run in reverse) removes it.
+    const benched = await openBenchStore(STORE, runId, log, { poolSize: PG_POOL, durable: PG_DURABLE });
+    cleanups.push(() => benched.dispose());
+
     // Main pair: RoomKit's worker and the floor's, default worker options both.
     const probe = new SendProbe();
-    const kit = new RoomKit({
-      temporal: { address: server.address, namespace: temporal.namespace, taskQueue: `bench-roomkit-${runId}` },
-      log,
-    });
-    kit.registerChannel(new SMSChannel('sms-in', { provider: new MockSMSProvider() }));
-    kit.registerChannel(new SMSChannel('sms-out', { provider: new ProbeSMSProvider(probe), fromNumber: SENDER }));
+    const newKit = (store: RoomKit['store'], taskQueue: string): RoomKit => {
+      const k = new RoomKit({ store, temporal: { address: server.address, namespace: temporal.namespace, taskQueue }, log });
+      k.registerChannel(new SMSChannel('sms-in', { provider: new MockSMSProvider() }));
+      k.registerChannel(new SMSChannel('sms-out', { provider: new ProbeSMSProvider(probe), fromNumber: SENDER }));
+      return k;
+    };
+    const kit = newKit(benched.store, `bench-roomkit-${runId}`);
     await kit.start({ workflowBundle: { code: roomCode } });
     cleanups.push(() => kit.close());
     const floorQueue = `bench-floor-${runId}`;
@@ -337,8 +358,26 @@ async function main(): Promise<void> {
     const mainMaxCached = floorWorker.worker.options.maxCachedWorkflows;
     const sides = [roomKitSide(kit), floorSide(client, floorQueue)];
 
-    log(`latency: ${config.latency.warmup} warm-up + ${config.latency.samples} sequential messages per side`);
-    const lat = await measureLatency(sides, probe);
+    // Another store: RoomKit on the in-memory store takes its turn in the latency figure too (its own
+    // worker, stopped after it), so the store's cost is a ratio measured under the same conditions.
+    const reference = STORE === 'memory' ? undefined : countCalls(new InMemoryStore());
+    const refKit = reference && newKit(reference.store, `bench-roomkit-memory-${runId}`);
+    if (refKit) {
+      await refKit.start({ workflowBundle: { code: roomCode } });
+      cleanups.push(() => refKit.close());
+    }
+    const latencySides = refKit ? [...sides, roomKitSide(refKit, 'roomkit-memory')] : sides;
+
+    log(`latency: ${config.latency.warmup} warm-up + ${config.latency.samples} sequential messages per side (${latencySides.map((s) => s.name).join(', ')})`);
+    let warmCalls: { store: StoreCalls; reference?: StoreCalls } | undefined;
+    const lat = await measureLatency(latencySides, probe, () => {
+      warmCalls = { store: benched.snapshot(), reference: reference?.snapshot() };
+    });
+    const latencyCalls = {
+      [STORE]: callsPerMessage(warmCalls!.store, benched.snapshot(), config.latency.samples),
+      ...(reference && { memory: callsPerMessage(warmCalls!.reference!, reference.snapshot(), config.latency.samples) }),
+    };
+    await refKit?.close();
 
     const { rooms: nRooms, messagesPerRoom, concurrency } = config.throughput;
     log(`throughput: ${nRooms} rooms × ${messagesPerRoom} messages, ${concurrency} in flight, ${config.rounds.throughput} round(s)`);
@@ -395,7 +434,7 @@ async function main(): Promise<void> {
       // An external server outlives this run: end the workflows we started (rooms never end by themselves).
       log('terminating the benchmark workflows on the external server');
       const ids = [
-        ...sides.map((s) => `lat-${s.name}-${runId}`), ...sides.flatMap(roomsOf), ...sides.map(hotRoomOf),
+        ...latencySides.map((s) => `lat-${s.name}-${runId}`), ...sides.flatMap(roomsOf), ...sides.map(hotRoomOf),
         ...Array.from({ length: config.heap.rooms + config.heap.warmupRooms }, (_, i) => [`${heapPrefix}-roomkit-${i}`, `${heapPrefix}-floor-${i}`]).flat(),
       ].map((id) => (id.includes('-floor-') ? `floor:${id}` : `room:${id}`));
       await pool(ids.length, 20, (i) => client.workflow.getHandle(ids[i]).terminate('benchmark finished'));
@@ -406,6 +445,14 @@ async function main(): Promise<void> {
     const tpR = best(tp.roomkit), tpF = best(tp.floor);
     const hotR = best(hot.roomkit), hotF = best(hot.floor);
     const cpus = os.cpus();
+    const refLat = lat['roomkit-memory'];
+    const storeVsMemory = refLat && {
+      how: `one run: RoomKit on ${STORE}, RoomKit on the in-memory store and the floor take turns message by message`,
+      processInboundLatencyMs: storeFigure(lr.inbound, refLat.inbound),
+      deliveryLatencyMs: storeFigure(lr.delivery, refLat.delivery),
+      memoryVsFloorP50: round(percentile(refLat.inbound, 50) / percentile(lf.inbound, 50), 2),
+      target: `processInbound p50 <= ${STORE_TARGET}x in-memory`,
+    };
     const results = {
       machine: {
         cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memGB: round(os.totalmem() / 1024 ** 3, 1),
@@ -417,6 +464,8 @@ async function main(): Promise<void> {
         server: external ? { address: server.address, embedded: false } : { embedded: true, dynamicConfig: EMBEDDED_DYNAMIC_CONFIG },
         workers: { maxCachedWorkflows: mainMaxCached, heapPhase: heapWorkerOptions },
         gc: gcSource,
+        store: benched.info,
+        heapPhaseStore: 'in-memory (RoomsOnlyStore) whatever --store says: that phase measures the workflow cache',
         durationSec: 0,
       },
       results: {
@@ -429,8 +478,14 @@ async function main(): Promise<void> {
           rssKB: round(heapRoomKit.rssKbPerRoom), floorRssKB: round(heapFloor.rssKbPerRoom),
           rooms: config.heap.rooms, maxCachedWorkflows: heapMaxCached, mainWorkersMaxCachedWorkflows: mainMaxCached,
         },
+        /** Store calls per timed latency message, and their summed wall time (ms; parallel reads overlap). */
+        storeCallsPerMessage: latencyCalls,
       },
-      targets: { latencyP50: '<=1.5x', throughput: '>=0.7x', hotRoom: '>=50 msg/s' },
+      ...(storeVsMemory && { storeVsMemory }),
+      targets: {
+        latencyP50: '<=1.5x', throughput: '>=0.7x', hotRoom: '>=50 msg/s',
+        ...(storeVsMemory && { storeLatencyP50: `<=${STORE_TARGET}x in-memory` }),
+      },
       checks: {} as Record<string, boolean>,
     };
     const r = results.results;
@@ -439,11 +494,13 @@ async function main(): Promise<void> {
       deliveryLatencyP50: r.deliveryLatencyMs.ratioP50 <= 1.5,
       throughput100x20: r.throughput100x20.ratio >= 0.7,
       hotRoom: r.hotRoom.msgPerSec >= 50,
+      ...(storeVsMemory && { storeLatencyP50: storeVsMemory.processInboundLatencyMs.ratioP50 <= STORE_TARGET }),
     };
     results.config.durationSec = round((Date.now() - startedAt) / 1000, 0);
-    await writeFile(OUT, `${JSON.stringify(results, null, 2)}\n`);
+    const written = await saveResults(OUT, RESULTS_KEY, results, log);
     printTable(results);
-    console.log(`\nwritten: ${OUT} (${results.config.durationSec} s)`);
+    printStoreComparison(latencyCalls, storeVsMemory);
+    console.log(`\nwritten: ${written}${STORE === 'memory' ? '' : ` (under stores.${RESULTS_KEY})`} (${results.config.durationSec} s)`);
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await server.stop();
@@ -451,12 +508,47 @@ async function main(): Promise<void> {
 }
 
 function latencyFigure(project: number[], floor: number[]) {
-  const p50 = percentile(project, 50), p99 = percentile(project, 99);
-  const floorP50 = percentile(floor, 50), floorP99 = percentile(floor, 99);
+  const p50 = percentile(project, 50), p95 = percentile(project, 95), p99 = percentile(project, 99);
+  const floorP50 = percentile(floor, 50), floorP95 = percentile(floor, 95), floorP99 = percentile(floor, 99);
   return {
-    p50: round(p50, 2), p99: round(p99, 2), floorP50: round(floorP50, 2), floorP99: round(floorP99, 2),
-    ratioP50: round(p50 / floorP50, 2), ratioP99: round(p99 / floorP99, 2), samples: project.length,
+    p50: round(p50, 2), p95: round(p95, 2), p99: round(p99, 2),
+    floorP50: round(floorP50, 2), floorP95: round(floorP95, 2), floorP99: round(floorP99, 2),
+    ratioP50: round(p50 / floorP50, 2), ratioP95: round(p95 / floorP95, 2), ratioP99: round(p99 / floorP99, 2), samples: project.length,
   };
+}
+
+/** RoomKit on the store under test against RoomKit on the in-memory store, from the same run. */
+function storeFigure(store: number[], memory: number[]) {
+  const at = (p: number) => ({ store: percentile(store, p), memory: percentile(memory, p) });
+  const [p50, p95, p99] = [at(50), at(95), at(99)];
+  return {
+    p50: round(p50.store, 2), p95: round(p95.store, 2), p99: round(p99.store, 2),
+    memoryP50: round(p50.memory, 2), memoryP95: round(p95.memory, 2), memoryP99: round(p99.memory, 2),
+    ratioP50: round(p50.store / p50.memory, 2), ratioP95: round(p95.store / p95.memory, 2), ratioP99: round(p99.store / p99.memory, 2),
+    /** What the store adds at p50, in ms: the ratio alone hides it behind Temporal's round trips. */
+    addedP50Ms: round(p50.store - p50.memory, 2),
+    samples: store.length,
+  };
+}
+
+type StoreComparison = { processInboundLatencyMs: ReturnType<typeof storeFigure>; deliveryLatencyMs: ReturnType<typeof storeFigure>; memoryVsFloorP50: number };
+
+/** Store calls per message, then (on another store) its latency against the in-memory store's. */
+function printStoreComparison(calls: Record<string, StoreCalls>, cmp: StoreComparison | undefined): void {
+  for (const [store, perMethod] of Object.entries(calls)) {
+    const list = Object.entries(perMethod).map(([m, c]) => `${m} ${c.calls} (${c.ms.toFixed(2)} ms)`).join(', ');
+    console.log(`store calls per message, ${store}: ${list || 'none'}`);
+  }
+  if (!cmp) return;
+  const line = (label: string, f: ReturnType<typeof storeFigure>, target?: number) =>
+    console.log(`  ${label.padEnd(15)} p50 ${fmt(f.p50)} vs ${fmt(f.memoryP50)} ms = ${fmt(f.ratioP50, 2)}x`
+      + `${target === undefined ? '' : ` (target <=${target}x: ${f.ratioP50 <= target ? 'ok' : 'MISSED'})`}`
+      + `; p95 ${fmt(f.p95)} vs ${fmt(f.memoryP95)} ms = ${fmt(f.ratioP95, 2)}x; p99 ${fmt(f.p99)} vs ${fmt(f.memoryP99)} ms = ${fmt(f.ratioP99, 2)}x`
+      + `; p50 ${f.addedP50Ms >= 0 ? '+' : ''}${fmt(f.addedP50Ms)} ms`);
+  console.log(`\n${STORE} store vs in-memory store, same run, messages taking turns (${cmp.processInboundLatencyMs.samples} each):`);
+  line('processInbound', cmp.processInboundLatencyMs, STORE_TARGET);
+  line('delivery', cmp.deliveryLatencyMs);
+  console.log(`  (in-memory RoomKit vs the floor in this run: p50 ${fmt(cmp.memoryVsFloorP50, 2)}x)`);
 }
 
 const roundCpu = (c: RateSample['cpuMsPerMsg']) => ({ process: round(c.process, 2), ...(c.server !== undefined && { server: round(c.server, 2) }) });
@@ -491,6 +583,7 @@ function printTable({ machine: m, config: c, results: r }: Report): void {
   const rows: string[][] = [['figure', 'RoomKit', 'floor', 'ratio', 'target', '']];
   const lat = (label: string, f: ReturnType<typeof latencyFigure>) => {
     rows.push([`${label} p50 (ms)`, fmt(f.p50), fmt(f.floorP50), `${fmt(f.ratioP50, 2)}x`, '<=1.5x', mark(f.ratioP50 <= 1.5)]);
+    rows.push([`${label} p95 (ms)`, fmt(f.p95), fmt(f.floorP95), `${fmt(f.ratioP95, 2)}x`, '', '']);
     rows.push([`${label} p99 (ms)`, fmt(f.p99), fmt(f.floorP99), `${fmt(f.ratioP99, 2)}x`, '', '']);
   };
   lat('processInbound', r.processInboundLatencyMs);
@@ -513,7 +606,7 @@ function printTable({ machine: m, config: c, results: r }: Report): void {
   rows.push([`heap per cached room (KB, n=${heap.rooms})`, fmt(heap.kb), fmt(heap.floorKB), `${fmt(heap.ratio, 2)}x`, '', '']);
   const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
   const line = (row: string[]) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ');
-  console.log(`\nRoomKit benchmark (${c.quick ? 'quick smoke run' : 'full run'}): ${m.cpus} x ${m.cpuModel}, ${m.memGB} GB, node ${m.node}, ${m.temporalCli}`);
+  console.log(`\nRoomKit benchmark (${c.quick ? 'quick smoke run' : 'full run'}, ${STORE} store): ${m.cpus} x ${m.cpuModel}, ${m.memGB} GB, node ${m.node}, ${m.temporalCli}`);
   console.log(line(rows[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows.slice(1)) console.log(line(row));
