@@ -62,10 +62,13 @@ export function postgresStatements(schema: string) {
       SELECT e->>'roomId', (e->>'index')::bigint, r.key, e->>'id', r.value->>'status', r.value->>'providerMessageId', r.value
       FROM ${batch} CROSS JOIN LATERAL jsonb_each(coalesce(e->'deliveryResults', '{}'::jsonb)) AS r
       ORDER BY n`,
-    clearDeliveryResult: `DELETE FROM ${t('delivery_results')} WHERE room_id = $1 AND idx = $2 AND channel_id = $3`,
-    putDeliveryResult: `
+    // One statement: an upsert whose fresh seq makes it the most recently written delivery.
+    recordDelivery: `
       INSERT INTO ${t('delivery_results')} (room_id, idx, channel_id, event_id, status, provider_message_id, result)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (room_id, idx, channel_id) DO UPDATE SET
+        event_id = excluded.event_id, status = excluded.status, provider_message_id = excluded.provider_message_id,
+        result = excluded.result, seq = DEFAULT`,
     // The newest row is the most recently written delivery.
     findByProviderMessageId: `
       SELECT room_id, event_id, idx, channel_id FROM ${t('delivery_results')}

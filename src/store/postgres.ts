@@ -194,11 +194,7 @@ export class PostgresStore implements ConversationStore {
 
   async recordDelivery(delivery: DeliveryRecord): Promise<void> {
     const { roomId, eventId, index, channelId, result } = delivery;
-    // Delete, then insert: a fresh seq makes this the most recently written delivery.
-    await this.transaction(async (client) => {
-      await client.query(this.sql.clearDeliveryResult, [roomId, index, channelId]);
-      await client.query(this.sql.putDeliveryResult, [roomId, index, channelId, eventId, result.status, result.providerMessageId ?? null, toJsonb(result)]);
-    });
+    await this.query(this.sql.recordDelivery, [roomId, index, channelId, eventId, result.status, result.providerMessageId ?? null, toJsonb(result)]);
   }
 
   async findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined> {
