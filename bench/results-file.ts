@@ -20,8 +20,9 @@ export async function saveResults(file: string, key: string, run: Json, log: (me
     return aside;
   }
   const stores = (existing.stores ?? {}) as Json;
+  // bench/history-cost.ts writes `historyCost`: a timing run keeps it.
   const next = key === 'memory'
-    ? { ...run, ...(Object.keys(stores).length > 0 && { stores }) }
+    ? { ...run, ...(Object.keys(stores).length > 0 && { stores }), ...(existing.historyCost !== undefined && { historyCost: existing.historyCost }) }
     : { ...existing, stores: { ...stores, [key]: run } };
   await writeFile(file, `${JSON.stringify(next, null, 2)}\n`);
   return file;
