@@ -21,18 +21,19 @@ export async function loadRoomContext(
  * activity the read is tried again (heartbeating, backing off to 5 s) until it answers or the
  * activity is cancelled or times out; then Temporal retries the activity. Outside one it throws.
  */
-export async function untilStoreAnswers<T>(read: () => Promise<T>): Promise<T> {
+export async function untilStoreAnswers<T>(read: () => Promise<T>, options: { maxMs?: number } = {}): Promise<T> {
   let ctx: Context | undefined;
   try {
     ctx = Context.current();
   } catch {
     return read();
   }
+  const deadline = options.maxMs === undefined ? Infinity : Date.now() + options.maxMs;
   for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
     try {
       return await read();
     } catch (err) {
-      if (ctx.cancellationSignal.aborted) throw err;
+      if (ctx.cancellationSignal.aborted || Date.now() + delay > deadline) throw err;
       ctx.log.warn('store read failed; trying again', { error: err instanceof Error ? err.message : String(err), delayMs: delay });
       ctx.heartbeat();
       await ctx.sleep(delay); // rejects once the activity is cancelled or times out

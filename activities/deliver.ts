@@ -68,10 +68,11 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
    */
   const indexDelivery = async ({ roomId, binding, event }: DeliverInput, providerMessageId: string): Promise<void> => {
     try {
+      // Bounded well inside the activity's timeout: outliving it would make Temporal send again.
       await untilStoreAnswers(() => store.recordDelivery({
         roomId, eventId: event.id, index: event.index, channelId: binding.channelId,
         result: { channelId: binding.channelId, status: 'sent', providerMessageId },
-      }));
+      }), { maxMs: 5_000 });
     } catch (err) {
       warn('provider message id not indexed', { roomId, channelId: binding.channelId, providerMessageId, error: String(err) });
     }
@@ -102,8 +103,10 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
     } catch (err) {
       const failure = toFailure(err, binding.retryPolicy);
       const lastAttempt = failure.nonRetryable || attempt >= 1 + (binding.retryPolicy?.maxRetries ?? 0);
-      // Content this channel cannot carry says nothing about the provider's health.
-      if ((lastAttempt || probe) && !CONTENT_REFUSALS.has(failure.type ?? '')) await announce(breaker.recordFailure(), binding, roomId);
+      // Content this channel cannot carry says nothing about the provider's health: no failure is
+      // counted, and a probe it used up is handed back.
+      if (CONTENT_REFUSALS.has(failure.type ?? '')) breaker.recordInconclusive();
+      else if (lastAttempt || probe) await announce(breaker.recordFailure(), binding, roomId);
       if (!lastAttempt) throw failure;
       return { failed: { code: failure.type ?? 'DeliveryFailed', message: failure.message, retryable: !failure.nonRetryable } };
     }

@@ -1,8 +1,11 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { StoreUnavailableError } from '../src/errors.js';
 import type {
   ChannelBinding, FrameworkEvent, Observation, Participant, Room, RoomEvent, Task, WorkerManifest,
 } from '../src/models/index.js';
 import { describeManifest, manifestNews } from '../src/hooks/worker-manifest.js';
 import type { ActivityDeps } from './deps.js';
+import { currentAttempt } from './heartbeat.js';
 
 /** One write of the room's read model. Every part is idempotent, so a retry is harmless. */
 export interface PersistInput {
@@ -19,6 +22,9 @@ export interface PersistInput {
   manifestFingerprint?: string;
 }
 
+/** Attempts after which a write that fails for another reason than an unreachable store is given up. */
+const PERMANENT_AFTER_ATTEMPTS = 10;
+
 export function persistActivities({ store, events: bus, manifest }: ActivityDeps) {
   const write = async (input: PersistInput): Promise<void> => {
     await store.putRoom(input.room);
@@ -30,15 +36,28 @@ export function persistActivities({ store, events: bus, manifest }: ActivityDeps
     for (const o of input.observations ?? []) await store.putObservation(o);
     for (const e of input.frameworkEvents ?? []) await bus.emit(e);
   };
+  /**
+   * Store writes are retried without a cap while the store is unreachable (`StoreUnavailableError`):
+   * the room waits for it. Any other error (a value the store can never accept, a bug) is permanent
+   * after a few attempts: the room records `effect_failed` and goes on instead of waiting forever.
+   */
+  const durably = async (inputs: PersistInput[]): Promise<void> => {
+    try {
+      for (const input of inputs) await write(input);
+    } catch (err) {
+      if (err instanceof StoreUnavailableError || currentAttempt() < PERMANENT_AFTER_ATTEMPTS) throw err;
+      throw ApplicationFailure.nonRetryable(err instanceof Error ? err.message : String(err), 'StoreWriteRefused');
+    }
+  };
   const activities = {
     /** Commits queued behind one another, in commit order: each as `persist` would write it. */
     async persistBatch(inputs: PersistInput[]): Promise<WorkerManifest | null> {
-      for (const input of inputs) await write(input);
+      await durably(inputs);
       return manifestNews(manifest, inputs.at(-1)?.manifestFingerprint);
     },
     /** One commit; answers with this worker's manifest when the room runs another one. */
     async persist(input: PersistInput): Promise<WorkerManifest | null> {
-      await write(input);
+      await durably([input]);
       return manifestNews(manifest, input.manifestFingerprint);
     },
     /** This worker's manifest (a room asks when it starts). */

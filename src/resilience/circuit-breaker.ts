@@ -62,6 +62,14 @@ export class CircuitBreaker {
     return wasTripped ? 'closed' : undefined;
   }
 
+  /**
+   * The call let through told us nothing about the provider (its content was refused before any
+   * request): the breaker stays as it was, and in HALF-OPEN the next call may probe instead.
+   */
+  recordInconclusive(): void {
+    this.probing = false;
+  }
+
   recordFailure(): BreakerEdge {
     this.failures += 1;
     if (this.state === 'half_open' || this.failures >= this.threshold) {

@@ -20,12 +20,29 @@ import { MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-migrations.j
 import { postgresStatements, type PostgresStatements } from './postgres-sql.js';
 
 /**
- * JSON for a jsonb column. PostgreSQL refuses U+0000 in jsonb text ("unsupported Unicode escape
- * sequence"), a write no retry could ever land; no channel can carry it either, so it is stored as
- * U+FFFD (the replacement character) instead of wedging the room's writer.
+ * JSON for a jsonb column. PostgreSQL refuses U+0000 and unpaired surrogates in jsonb text ("unsupported
+ * Unicode escape sequence"), a write no retry could ever land; no channel can carry them either, so
+ * they are stored as U+FFFD (the replacement character), in values and in keys.
  */
 function toJsonb(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v));
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? clean(v) : v));
+  // Only keys can still hold one (values were cleaned above): rebuild those objects.
+  return /\\u(0000|d[89a-f])/i.test(text) ? JSON.stringify(cleanKeys(JSON.parse(text))) : text;
+}
+
+/** NUL, and a surrogate without its pair. */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function clean(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
+function cleanKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cleanKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), cleanKeys(v)]));
+  }
+  return typeof value === 'string' ? clean(value) : value;
 }
 
 export interface PostgresStoreOptions {
@@ -214,7 +231,12 @@ export class PostgresStore implements ConversationStore {
   }
 
   async removeBinding(roomId: string, channelId: string): Promise<boolean> {
-    const result = await this.pool.query(this.sql.removeBinding, [roomId, channelId]);
+    let result: pg.QueryResult;
+    try {
+      result = await this.pool.query(this.sql.removeBinding, [roomId, channelId]);
+    } catch (error) {
+      throw this.classify(error);
+    }
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -361,9 +383,10 @@ function locate(connectionString: string): Location {
 function isConnectionFault(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
-  // SQLSTATE 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now).
-  if (/^08|^57P0[1-3]$/.test(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
+  // SQLSTATE 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now),
+  // 53300 (too many connections).
+  if (/^08|^57P0[1-3]$|^53300$/.test(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
 }

@@ -64,11 +64,17 @@ describe('PostgresStore', () => {
     await store.close();
   });
 
-  it('stores a NUL character (which jsonb refuses) as U+FFFD instead of failing every retry', async () => {
+  it('stores a NUL or an unpaired surrogate (which jsonb refuses) as U+FFFD instead of failing every retry', async () => {
     const store = await openStore(newSchema());
     await store.putEvents([makeEvent({ index: 0, content: { type: 'text', body: 'a\u0000b, typed \\u0000' } })]);
     const stored = await store.getEventByIndex('room-1', 0);
     expect(stored?.content).toEqual({ type: 'text', body: 'a\uFFFDb, typed \\u0000' });
+
+    // An unpaired surrogate (valid in JSON.parse, refused by jsonb) and a NUL in a key, likewise.
+    await store.putEvents([makeEvent({ index: 1, content: { type: 'text', body: 'x\ud83dy \ud83d\ude00' }, metadata: { 'k\u0000': 'v' } })]);
+    const second = await store.getEventByIndex('room-1', 1);
+    expect(second?.content).toEqual({ type: 'text', body: 'x\uFFFDy \ud83d\ude00' });
+    expect(second?.metadata).toEqual({ 'k\uFFFD': 'v' });
   });
 
   it('migrates a fresh schema once when five stores open it at the same moment', async () => {

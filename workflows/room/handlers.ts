@@ -37,14 +37,19 @@ export const COMMAND_HANDLERS: { readonly [K in RoomCommandKind]: Entry<K> } = {
   setAccess: { run: admin.setAccess, writes: true },
 };
 
-export async function dispatch(rs: RoomState, cmd: RoomCommand, settle: Settlers): Promise<CommandResult | typeof DEFERRED> {
+/**
+ * Not `async`: it hands back the handler's own promise, so awaiting it takes exactly the steps that
+ * awaiting the handler did before the table existed (the order of commands in a workflow task
+ * depends on them, and older histories must replay).
+ */
+export function dispatch(rs: RoomState, cmd: RoomCommand, settle: Settlers): Promise<CommandResult | typeof DEFERRED> {
   // The one cast: TypeScript cannot correlate `cmd.kind` with the entry it selects.
   const entry = COMMAND_HANDLERS[cmd.kind] as Entry<RoomCommandKind> | undefined;
   if (!entry) {
-    return { ok: false, error: { type: 'RoomKitError', message: `unknown command ${(cmd as { kind: string }).kind}` } };
+    return Promise.resolve({ ok: false, error: { type: 'RoomKitError', message: `unknown command ${(cmd as { kind: string }).kind}` } });
   }
   if (entry.writes && rs.refusesWrites()) {
-    return { ok: false, error: { type: 'RoomClosedError', message: `room is closed: ${rs.room.id}` } };
+    return Promise.resolve({ ok: false, error: { type: 'RoomClosedError', message: `room is closed: ${rs.room.id}` } });
   }
   return entry.run(rs, cmd, settle);
 }

@@ -112,7 +112,8 @@ function write(rs: RoomState, parts: PersistInput): Promise<unknown> {
   // Each write tells the worker which manifest the room runs; a worker with another answers with its own.
   const input = rs.workerHooks ? { ...parts, manifestFingerprint: rs.manifestFingerprint } : parts;
   // The recorded path, awaited exactly as before (no extra hop: older histories replay unchanged).
-  if (!behind) return safely(rs, 'persist', () => persist(input)).then((news) => adoptManifest(rs, news));
+  // Only runs recorded before write-behind take it, and those never run their workers' hooks.
+  if (!behind) return safely(rs, 'persist', () => persist(input));
   return new Promise<void>((resolve) => {
     rs.writes.push({ input, done: resolve });
     if (!rs.writing) void drainWrites(rs);

@@ -18,6 +18,18 @@ describe('circuit breaker (RoomKit §17)', () => {
     expect(b.allow()).toBe(false);
   });
 
+  it('a probe that proved nothing (its content was refused before any request) hands the probe back', () => {
+    const c = clock();
+    const b = new CircuitBreaker({ failureThreshold: 1, recoveryTimeoutMs: 1000, now: c.now });
+    b.recordFailure();
+    c.advance(1000);
+    expect(b.allow()).toBe(true);
+    b.recordInconclusive();
+    expect(b.current).toBe('half_open');
+    expect(b.allow()).toBe(true); // the next delivery probes instead
+    expect(b.recordSuccess()).toBe('closed');
+  });
+
   it('after the recovery timeout lets exactly one probe through; its failure re-opens with a fresh timer, its success closes', () => {
     const c = clock();
     const b = new CircuitBreaker({ failureThreshold: 1, recoveryTimeoutMs: 1000, now: c.now });
