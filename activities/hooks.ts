@@ -59,12 +59,12 @@ export function hookActivities({ store, hooks, events }: ActivityDeps) {
 async function announce(bus: FrameworkEventBus, input: HookRunInput, reports: HookReport[]): Promise<void> {
   const timestamp = new Date().toISOString();
   for (const r of reports) {
-    await bus.emit(
-      r.timedOut
-        ? { type: 'hook_timeout', roomId: input.roomId, eventId: input.event.id, timestamp,
-            data: { hook_name: r.hook, trigger: input.trigger, timeout: r.timeoutMs / 1000 } }
-        : { type: 'hook_error', roomId: input.roomId, eventId: input.event.id, timestamp,
-            data: { hook: r.hook, trigger: input.trigger, error: r.error } },
-    );
+    // A timeout is both: hook_timeout {hook_name, trigger, timeout} and the hook_error every failure gets.
+    if (r.timedOut) {
+      await bus.emit({ type: 'hook_timeout', roomId: input.roomId, eventId: input.event.id, timestamp,
+        data: { hook_name: r.hook, trigger: input.trigger, timeout: r.timeoutMs / 1000 } });
+    }
+    await bus.emit({ type: 'hook_error', roomId: input.roomId, eventId: input.event.id, timestamp,
+      data: { hook: r.hook, trigger: input.trigger, error: r.error } });
   }
 }

@@ -4,6 +4,9 @@ import type { EventContent, TextContent } from '../models/content.js';
 
 const text = (body: string): TextContent => ({ type: 'text', body });
 
+/** A float as Python prints it (RoomKit formats coordinates with str(float)): 1 → "1.0", 45.5 → "45.5". */
+const pyFloat = (n: number): string => (Number.isInteger(n) ? n.toFixed(1) : String(n));
+
 function passesUnchanged(content: EventContent, caps: ChannelCapabilities): boolean {
   if (content.type === 'edit') return !!caps.supportsEdit;
   if (content.type === 'delete') return !!caps.supportsDelete;
@@ -28,7 +31,7 @@ export function transcode(content: EventContent, caps: ChannelCapabilities): Eve
       return text(`[Video: ${content.url}]`);
     case 'location':
       // RoomKit quirk 16 kept: no label and no address gives a double space.
-      return text(`[Location: ${content.label || content.address || ''} (${content.latitude}, ${content.longitude})]`);
+      return text(`[Location: ${content.label || content.address || ''} (${pyFloat(content.latitude)}, ${pyFloat(content.longitude)})]`);
     case 'template':
       return text(content.body ?? `[Template: ${content.templateId}]`);
     case 'composite': {

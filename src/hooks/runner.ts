@@ -73,7 +73,8 @@ function report(hook: RegisteredHook, err: unknown): HookReport {
   const timedOut = err instanceof TimeoutError;
   return {
     hook: hook.spec.name,
-    error: timedOut ? `timeout (${(err as TimeoutError).ms / 1000}s)` : err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    // RoomKit reports str(exc): the message alone ("kaboom", not "Error: kaboom").
+    error: timedOut ? `timeout (${(err as TimeoutError).ms / 1000}s)` : err instanceof Error ? err.message : String(err),
     timedOut,
     timeoutMs: hook.spec.timeoutMs,
   };

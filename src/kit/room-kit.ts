@@ -331,8 +331,15 @@ export class RoomKit {
       const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
       return await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated });
     } catch (err) {
-      // A closed room's workflow has completed; RoomKit answers a refusal, not an exception.
-      if (err instanceof RoomClosedError) return { blocked: true, reason: 'room_closed', deliveryResults: {} };
+      // A closed room's workflow has completed; RoomKit answers a refusal, not an exception, and
+      // says so to listeners as the room itself would have (here: before reaching the workflow).
+      if (err instanceof RoomClosedError) {
+        await this.events.emit({
+          type: 'room_refused_event', roomId: err.roomId, timestamp: new Date().toISOString(),
+          data: { status: 'closed', event_type: message.eventType ?? 'message' },
+        });
+        return { blocked: true, reason: 'room_closed', deliveryResults: {} };
+      }
       throw err;
     }
   }

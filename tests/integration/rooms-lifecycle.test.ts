@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ChannelNotFoundError, MockSMSProvider, RoomAlreadyExistsError, RoomClosedError, RoomNotFoundError, SMSChannel,
-  type RoomKit,
+  type FrameworkEvent, type RoomKit,
 } from '../../src/index.js';
 import { rejection, roomId, startTestKit } from '../support/kit.js';
 
@@ -153,13 +153,18 @@ describe('rooms: lifecycle through the public API', () => {
     const countBefore = (await kit.getRoom(id)).eventCount;
     const storedBefore = (await kit.store.listEvents(id)).length;
     const sentBefore = smsOut.calls.length;
+    const refusals: FrameworkEvent[] = [];
+    const stop = kit.on('room_refused_event', (e) => { if (e.roomId === id) refusals.push(e); });
 
     const result = await kit.processInbound(
       { channelId: 'sms-in', senderId: '+15550000003', content: text('anyone there?'), idempotencyKey: 'late-1' },
       { roomId: id },
     );
+    stop();
     expect(result.blocked).toBe(true);
     expect(result.reason).toBe('room_closed');
+    // The room's workflow has ended, so the refusal happens before it; listeners still hear it.
+    expect(refusals.map((e) => e.data)).toEqual([{ status: 'closed', event_type: 'message' }]);
     expect(result.event).toBeUndefined();
 
     const room = await kit.getRoom(id);

@@ -17,6 +17,7 @@ describe('transcoding (RoomKit §8)', () => {
     ['location → label', { type: 'location', latitude: 45.5, longitude: -73.6, label: 'Montreal' }, '[Location: Montreal (45.5, -73.6)]'],
     ['location → address without label', { type: 'location', latitude: 45.5, longitude: -73.6, address: '1 Main St' }, '[Location: 1 Main St (45.5, -73.6)]'],
     ['location without label keeps the double space', { type: 'location', latitude: 45.5, longitude: -73.6 }, '[Location:  (45.5, -73.6)]'],
+    ['whole-number coordinates print as Python floats', { type: 'location', latitude: 1, longitude: -2, label: 'Grid' }, '[Location: Grid (1.0, -2.0)]'],
     ['template → body', { type: 'template', templateId: 't1', body: 'fallback' }, 'fallback'],
     ['template → id without body', { type: 'template', templateId: 't1' }, '[Template: t1]'],
     ['edit of text → correction', { type: 'edit', targetEventId: 'e1', newContent: { type: 'text', body: 'fixed' } }, 'Correction: fixed'],
