@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+
 import type { ChannelBinding, ProviderResult, RoomEvent } from '../src/models/index.js';
 import { CircuitBreakerRegistry, type BreakerEdge } from '../src/resilience/circuit-breaker.js';
 import type { RoomContext } from '../src/channels/room-context.js';

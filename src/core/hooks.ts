@@ -5,9 +5,9 @@
 import type { HookExecution, HookTrigger } from '../models/enums.js';
 import type { RoomEvent } from '../models/event.js';
 import {
-  EventPatch, HookResultSchema, InjectedEvent, type HookSpec,
+  type EventPatch, HookResultSchema, type InjectedEvent, type HookSpec,
 } from '../models/hook.js';
-import { ObservationDraft, TaskDraft } from '../models/task.js';
+import type { ObservationDraft, TaskDraft } from '../models/task.js';
 import type { z } from 'zod';
 
 /** Hooks of a trigger whose filters match the event's source, by priority (stable: registration order). */

@@ -9,12 +9,12 @@ export function newWindow(limit = 5000): IdempotencyWindow {
 }
 
 export function lookup(w: IdempotencyWindow, key: string | undefined): number | undefined {
-  if (!key || !Object.prototype.hasOwnProperty.call(w.keys, key)) return undefined;
+  if (!key || !Object.hasOwn(w.keys, key)) return undefined;
   return w.keys[key];
 }
 
 export function remember(w: IdempotencyWindow, key: string | undefined, index: number): void {
-  if (!key || Object.prototype.hasOwnProperty.call(w.keys, key)) return;
+  if (!key || Object.hasOwn(w.keys, key)) return;
   w.keys[key] = index;
   w.order.push(key);
   while (w.order.length > w.limit) {

@@ -2,7 +2,7 @@
  * From a validated inbound message to the room command: the closed-room check, routing, and the
  * binding a new room gets for the sender's channel.
  */
-import { Channel } from '../channels/channel.js';
+import type { Channel } from '../channels/channel.js';
 import { TransportChannel } from '../channels/transport.js';
 import { RoomClosedError } from '../errors.js';
 import { JsonRecord, type ParsedInboundMessage, type Room, type RoomCommand } from '../models/index.js';

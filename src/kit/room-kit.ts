@@ -10,7 +10,7 @@
  * await kit.createRoom({ roomId: 'room-1' });
  */
 import { Client, Connection } from '@temporalio/client';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Channel } from '../channels/channel.js';
 import { RoomClient } from '../client/room-client.js';
 import {

@@ -7,10 +7,10 @@ import { EventContent } from './content.js';
 import { AccessSchema } from './enums.js';
 import { ChannelBinding } from './channel.js';
 import { DeliveryStatus } from './delivery-status.js';
-import { ErrorInfo, InboundMessage, type InboundResult, SendEventOptions } from './inbound.js';
+import { type ErrorInfo, InboundMessage, type InboundResult, SendEventOptions } from './inbound.js';
 import { HookSpec } from './hook.js';
 import { JsonRecord } from './json.js';
-import { Room, RoomTimers } from './room.js';
+import { type Room, RoomTimers } from './room.js';
 import type { RoomSnapshot } from './snapshot.js';
 import type { CarriedState } from './carried.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { InMemoryStore, PostgresStore, SQLITE_SCHEMA_VERSION, SQLiteStore } from '../../src/store/index.js';
 import {
   makeBinding, makeEvent, makeObservation, makeParticipant, makeRoom, makeTask,

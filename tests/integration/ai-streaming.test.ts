@@ -121,7 +121,7 @@ describe('AI streaming to WebSocket connections', () => {
     expect(chunks.every((c) => c.roomId === id && c.streamId === streamId)).toBe(true);
     expect(chunks.map((c) => c.delta).join('')).toBe(ANSWER);
     // `text` is the answer so far, chunk after chunk.
-    chunks.forEach((c, i) => expect(c.text).toBe(chunks.slice(0, i + 1).map((x) => x.delta).join('')));
+    for (const [i, c] of chunks.entries()) expect(c.text).toBe(chunks.slice(0, i + 1).map((x) => x.delta).join(''));
 
     expect(end).toMatchObject({ type: 'stream_end', roomId: id, streamId });
     const endEvent = (end as Frame<'stream_end'>).event;

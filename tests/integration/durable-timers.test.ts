@@ -47,7 +47,7 @@ describe('durable room timers', () => {
     const events = await kit.store.listEvents(id);
     const system = events.find((e) => systemCode(e) === 'room_paused_by_timer');
     expect(system?.content).toMatchObject({ type: 'system', data: { threshold: 1 } });
-    expect((system?.content as unknown as { data: { elapsed_seconds: number } }).data.elapsed_seconds).toBeGreaterThan(1);
+    expect((system!.content as unknown as { data: { elapsed_seconds: number } }).data.elapsed_seconds).toBeGreaterThan(1);
     await eventually(async () => lifecycle.find((l) => l.roomId === id && l.trigger === 'on_room_paused'));
 
     const r = await kit.processInbound({ channelId: 'sms-t', senderId: '+15550100', content: text('back again') }, { roomId: id });

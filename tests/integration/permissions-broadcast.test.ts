@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AIChannel, MockAIProvider, MockSMSProvider, RoomKit, SMSChannel, TransportChannel, WebSocketChannel,
+  AIChannel, MockAIProvider, MockSMSProvider, type RoomKit, SMSChannel, TransportChannel, WebSocketChannel,
   type BindingOptions, type EventContent, type FrameworkEvent, type RoomEvent, type WebSocketFrame,
 } from '../../src/index.js';
 import { eventually, roomId, startTestKit } from '../support/kit.js';

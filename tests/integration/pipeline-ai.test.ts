@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AIChannel, AIProviderError, HookResult, MockAIProvider, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel,
+  AIChannel, AIProviderError, HookResult, MockAIProvider, MockSMSProvider, type RoomKit, SMSChannel, WebSocketChannel,
   type AIContext, type RoomEvent,
 } from '../../src/index.js';
 import { eventually, roomHooks, roomId, startTestKit } from '../support/kit.js';

@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  HookResult, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel,
+  HookResult, MockSMSProvider, type RoomKit, SMSChannel, WebSocketChannel,
   type FrameworkEvent, type HookFn, type HookTrigger, type RoomEvent,
 } from '../../src/index.js';
 import { eventually, roomHooks, roomId, startTestKit } from '../support/kit.js';

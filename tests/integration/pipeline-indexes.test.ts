@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  HookResult, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel,
+  HookResult, MockSMSProvider, type RoomKit, SMSChannel, WebSocketChannel,
   type RoomEvent,
 } from '../../src/index.js';
 import { roomHooks, roomId, startTestKit } from '../support/kit.js';

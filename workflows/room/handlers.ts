@@ -4,7 +4,7 @@
  */
 import type { CommandOf, CommandResult, RoomCommand, RoomCommandKind } from '../../src/models/index.js';
 import * as admin from './admin.js';
-import { DEFERRED, handleInbound, handleSend, type Settlers } from './inbound.js';
+import { type DEFERRED, handleInbound, handleSend, type Settlers } from './inbound.js';
 import type { RoomState } from './state.js';
 
 type Handler<K extends RoomCommandKind> = (

@@ -54,6 +54,6 @@ function interpret(answer: HttpAnswer): ProviderResult {
   return { success: false, error, metadata: { code: 'elasticemail_refused', retryable, httpStatus: answer.status } };
 }
 
-export function escape(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

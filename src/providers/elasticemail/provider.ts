@@ -5,7 +5,7 @@ import type { EmailProvider, EmailSendOptions } from '../email/base.js';
 import { emailBody, isEmptyBody, mediaLinks } from '../email/content.js';
 import { bracketed, replyReferences, replySubject, textOption } from '../email/threading.js';
 import { parseElasticEmailConfig, type ElasticEmailConfig, type ElasticEmailConfigInput } from './config.js';
-import { escape, postSend } from './client.js';
+import { escapeHtml, postSend } from './client.js';
 
 /**
  * @example
@@ -37,7 +37,7 @@ export class ElasticEmailProvider implements EmailProvider {
     const fromName = textOption(options.fromName) ?? this.config.fromName;
     if (fromName) form.set('fromName', fromName);
     if (body.html !== undefined) {
-      const htmlLinks = body.media.map((m) => `<p><a href="${m.url.replace(/"/g, '&quot;')}">${escape(m.caption || m.filename || m.url)}</a></p>`);
+      const htmlLinks = body.media.map((m) => `<p><a href="${m.url.replace(/"/g, '&quot;')}">${escapeHtml(m.caption || m.filename || m.url)}</a></p>`);
       form.set('bodyHtml', [body.html, ...htmlLinks].join('\n'));
     }
     return postSend(this.config, form);

@@ -32,8 +32,8 @@ export function guardedRequest(provider: string, url: URL, options: GuardedReque
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (err instanceof PrivateNetworkError) return reject(err);
-      reject(new VendorUnreachableError(provider, (err as Error).message ?? String(err), { cause: err }));
+      if (err instanceof PrivateNetworkError) reject(err);
+      else reject(new VendorUnreachableError(provider, (err as Error).message ?? String(err), { cause: err }));
     };
     const request = transport.request(url, {
       method: options.method,

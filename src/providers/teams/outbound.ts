@@ -13,7 +13,7 @@ export interface OutboundText {
 /** `undefined` ⇒ nothing to send (RoomKit's `empty_message`). */
 export function outboundText(content: EventContent): OutboundText | undefined {
   const made = build(content);
-  return made && made.text.trim() ? made : undefined;
+  return made?.text.trim() ? made : undefined;
 }
 
 function build(content: EventContent): OutboundText | undefined {

@@ -20,7 +20,10 @@ describe('RCSChannel', () => {
 
   it('passes fallback (default true) to its provider', async () => {
     const seen: TransportSendOptions[] = [];
-    const provider = { name: 'spy', send: async (_e: unknown, options: TransportSendOptions) => (seen.push(options), { success: true, providerMessageId: 'x' }) };
+    const provider = { name: 'spy', send: async (_e: unknown, options: TransportSendOptions) => {
+      seen.push(options);
+      return { success: true, providerMessageId: 'x' };
+    } };
     const binding = makeBinding({ channelId: 'rcs-main', channelType: 'rcs', metadata: { phoneNumber: '+15551234' } });
     await new RCSChannel('rcs-main', { provider }).deliver(makeEvent(), binding, makeContext());
     await new RCSChannel('rcs-main', { provider, fallback: false }).deliver(makeEvent(), binding, makeContext());

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, errorFromInfo, KitNotStartedError,
-  ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomKitValidationError, RoomNotFoundError,
+  ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError, type RoomKitValidationError, RoomNotFoundError,
   StoreUnavailableError, WebhookNotSupportedError, WebhookPayloadError, WebhookSignatureError,
 } from '../../../src/errors.js';
 import type { RoomKit } from '../../../src/kit/room-kit.js';
