@@ -1,5 +1,6 @@
 
 import type { ChannelBinding, ProviderResult, RoomEvent } from '../src/models/index.js';
+import { ProviderDeliveryError } from '../src/errors.js';
 import { CircuitBreakerRegistry, type BreakerEdge } from '../src/resilience/circuit-breaker.js';
 import type { RoomContext } from '../src/channels/room-context.js';
 import { loadRoomContext, untilStoreAnswers, warn } from './context.js';
@@ -108,7 +109,11 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
       if (CONTENT_REFUSALS.has(failure.type ?? '')) breaker.recordInconclusive();
       else if (lastAttempt || probe) await announce(breaker.recordFailure(), binding, roomId);
       if (!lastAttempt) throw failure;
-      return { failed: { code: failure.type ?? 'DeliveryFailed', message: failure.message, retryable: !failure.nonRetryable } };
+      const answered = err instanceof ProviderDeliveryError ? err.providerResult : undefined;
+      return {
+        failed: { code: failure.type ?? 'DeliveryFailed', message: failure.message, retryable: !failure.nonRetryable },
+        ...(answered && { providerResult: answered }),
+      };
     }
     await announce(breaker.recordSuccess(), binding, roomId);
     return result;

@@ -74,9 +74,19 @@ export class ChannelAlreadyRegisteredError extends RoomKitError {
 }
 
 /** A provider refused a send (`ProviderResult.success === false`); enters retry and breaker logic. */
+/** A provider's answer (`ProviderResult` in the models; structural here so errors import no models). */
+export interface ProviderResultLike {
+  success: boolean;
+  providerMessageId?: string;
+  error?: string;
+  metadata?: Record<string, unknown>;
+}
+
 export class ProviderDeliveryError extends RoomKitError {
   /** How long the vendor asked us to wait (`Retry-After`), if it said. */
   retryAfterMs?: number;
+  /** What the provider answered, when it answered (kept on the failed delivery's result, as RoomKit does). */
+  providerResult?: ProviderResultLike;
   constructor(readonly code: string, message: string, readonly retryable = true) {
     super(message);
     this.name = 'ProviderDeliveryError';

@@ -110,5 +110,6 @@ function refusal(result: ProviderResult): ProviderDeliveryError {
   );
   // A vendor's Retry-After becomes Temporal's next retry delay (activities/failures.ts).
   if (typeof meta.retryAfterMs === 'number' && meta.retryAfterMs > 0) error.retryAfterMs = meta.retryAfterMs;
+  error.providerResult = result;
   return error;
 }

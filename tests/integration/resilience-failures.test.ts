@@ -140,11 +140,15 @@ describe('resilience: failing channels, providers and hooks never fail or wedge 
       channelId: sms.channelId,
       status: 'failed',
       error: { code: 'invalid_number', retryable: false },
+      // What the provider answered is kept with the failure, as RoomKit keeps provider_result.
+      providerResult: { success: false, error: 'invalid_number', metadata: { code: 'invalid_number', retryable: false } },
     });
     expect(provider.calls).toHaveLength(1);
     const stored = await kit.store.getEvent(id, result.event?.id as string);
     expect(stored?.status).toBe('delivered');
-    expect(stored?.deliveryResults?.[sms.channelId]).toMatchObject({ status: 'failed', error: { code: 'invalid_number', retryable: false } });
+    expect(stored?.deliveryResults?.[sms.channelId]).toMatchObject({
+      status: 'failed', error: { code: 'invalid_number', retryable: false }, providerResult: { success: false, error: 'invalid_number' },
+    });
 
     // The provider recovers: the next message is sent.
     provider.failWith = undefined;

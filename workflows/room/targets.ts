@@ -81,7 +81,15 @@ export async function deliverBatchTo(rs: RoomState, events: RoomEvent[], target:
 }
 
 function delivered(target: ChannelBinding, out: DeliverOutcome): TargetOutcome {
-  if (out.failed) return { kind: 'failed', binding: target, result: failed(target, out.failed) };
+  if (out.failed) {
+    // A refusal keeps what the provider said (RoomKit keeps provider_result on failed results too).
+    const result = failed(target, out.failed);
+    if (out.providerResult) {
+      result.providerResult = out.providerResult;
+      if (out.providerResult.providerMessageId) result.providerMessageId = out.providerResult.providerMessageId;
+    }
+    return { kind: 'failed', binding: target, result };
+  }
   const result: DeliveryResult = { channelId: target.channelId, status: 'sent' };
   if (out.providerResult) {
     result.providerResult = out.providerResult;
