@@ -68,7 +68,9 @@ export function parseJsonObject(provider: string, rawBody: Buffer): Record<strin
 export function isoTime(value: unknown, unit: 's' | 'ms'): string | undefined {
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n)) return undefined;
-  return new Date(unit === 's' ? n * 1000 : n).toISOString();
+  const date = new Date(unit === 's' ? n * 1000 : n);
+  // Outside the Date range (±8.64e15 ms) there is no such instant: treated like a missing one.
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 /** The array at `value`, or a payload error naming `field`. Absent ⇒ empty. */

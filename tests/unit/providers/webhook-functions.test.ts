@@ -235,6 +235,16 @@ describe('parse functions with options', () => {
     expect(held.size).toBe(0);
   });
 
+  it('whatsapp and messenger: a timestamp outside the Date range parses (no timestamp) instead of throwing a 500', () => {
+    const wa = JSON.parse(fixture('whatsapp/text.json'));
+    wa.entry[0].changes[0].value.messages[0].timestamp = '99999999999999999';
+    const outcome = parseWhatsAppWebhook(post('https://example.com/webhooks/whatsapp', JSON.stringify(wa), {}), 'ch');
+    expect(outcome.kind).toBe('messages');
+    const ms = JSON.parse(fixture('messenger/text.json'));
+    ms.entry[0].messaging[0].timestamp = 1e300;
+    expect(parseMessengerWebhook(post('https://example.com/webhooks/messenger', JSON.stringify(ms), {}), 'ch').kind).toBe('messages');
+  });
+
   it('whatsapp: the GET handshake is answered with the challenge', () => {
     const request = { method: 'GET', url: 'https://example.com/wa?hub.mode=subscribe&hub.verify_token=vt&hub.challenge=42', headers: {}, rawBody: Buffer.alloc(0) };
     expect(() => verifyWhatsAppWebhook(request, { appSecret: SECRET, verifyToken: 'vt' })).not.toThrow();
