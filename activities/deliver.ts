@@ -89,6 +89,14 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
     // Transports get the room without history: delivery has no use for it and it costs a read. A
     // store that cannot answer is not the channel's failure: it counts no attempt and no breaker failure.
     const ctx = context ?? (await loadRoomContext(store, roomId));
+    // A retried activity may follow an attempt that sent and then lost its answer (a worker or the
+    // Temporal server died): what that attempt recorded says it is sent, so it is not sent again.
+    if (currentAttempt() > 1) {
+      const prior = await untilStoreAnswers(() => store.getDelivery(roomId, input.event.index, binding.channelId));
+      if (prior?.status === 'sent' && prior.providerMessageId) {
+        return { providerResult: { success: true, providerMessageId: prior.providerMessageId } };
+      }
+    }
     const breaker = breakers.for(binding.channelId);
     // Whether this call is the half-open probe, decided before it is let through.
     const probe = breaker.current === 'half_open';

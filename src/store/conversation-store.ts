@@ -81,6 +81,11 @@ export interface ConversationStore {
    * by (room, index, channel); a later `putEvents` of the event replaces it.
    */
   recordDelivery(delivery: DeliveryRecord): Promise<void>;
+  /**
+   * The delivery recorded for (room, index, channel), by the worker or on the event. A worker about
+   * to send finds here that an earlier attempt (whose answer Temporal lost) already sent it.
+   */
+  getDelivery(roomId: string, index: number, channelId: string): Promise<DeliveryResult | undefined>;
 
   // Bindings
   putBinding(binding: ChannelBinding): Promise<void>;

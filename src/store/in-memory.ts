@@ -5,7 +5,7 @@
  * passed or got back never changes what is stored (RoomKit 0.28 returned shared objects).
  */
 import type {
-  ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+  ChannelBinding, DeliveryResult, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 
@@ -41,6 +41,11 @@ export class InMemoryStore implements ConversationStore {
    * (a rewrite deletes, then sets), so the last matching entry is the most recently written.
    */
   private readonly deliveries = new Map<string, Map<string, ProviderMessageRef>>();
+  /**
+   * Like the SQL stores' delivery_results table: (room, index) → channel → the delivery recorded
+   * there. Rewriting an event replaces all of its (room, index)'s rows.
+   */
+  private readonly targets = new Map<string, Map<string, DeliveryRow>>();
 
   // Rooms
 
@@ -98,19 +103,14 @@ export class InMemoryStore implements ConversationStore {
     for (const event of events) {
       const timeline = this.timeline(event.roomId);
       const previous = timeline.byIndex.get(event.index);
-      if (previous) {
-        forget(timeline, previous);
-        this.forgetDeliveries(previous);
-      }
+      if (previous) forget(timeline, previous);
+      this.clearDeliveries(event.roomId, event.index);
       const stored = copy(event);
       timeline.byIndex.set(stored.index, stored);
       timeline.indexById.set(stored.id, stored.index);
       if (stored.idempotencyKey !== undefined) timeline.indexByKey.set(stored.idempotencyKey, stored.index);
       for (const [channelId, result] of Object.entries(stored.deliveryResults ?? {})) {
-        if (result.providerMessageId === undefined) continue;
-        let refs = this.deliveries.get(result.providerMessageId);
-        if (!refs) this.deliveries.set(result.providerMessageId, (refs = new Map()));
-        refs.set(deliveryKey(stored, channelId), { roomId: stored.roomId, eventId: stored.id, index: stored.index, channelId });
+        this.putDelivery({ roomId: stored.roomId, eventId: stored.id, index: stored.index, channelId, result });
       }
     }
   }
@@ -163,13 +163,12 @@ export class InMemoryStore implements ConversationStore {
   }
 
   async recordDelivery(delivery: DeliveryRecord): Promise<void> {
-    const { roomId, eventId, index, channelId, result } = delivery;
-    for (const refs of this.deliveries.values()) refs.delete(deliveryKey({ roomId, index }, channelId));
-    if (result.providerMessageId === undefined) return;
-    let refs = this.deliveries.get(result.providerMessageId);
-    if (!refs) this.deliveries.set(result.providerMessageId, (refs = new Map()));
-    refs.delete(deliveryKey({ roomId, index }, channelId)); // re-inserted last: the newest write wins
-    refs.set(deliveryKey({ roomId, index }, channelId), { roomId, eventId, index, channelId });
+    this.dropDelivery(delivery.roomId, delivery.index, delivery.channelId);
+    this.putDelivery(delivery);
+  }
+
+  async getDelivery(roomId: string, index: number, channelId: string): Promise<DeliveryResult | undefined> {
+    return copyOrUndefined(this.targets.get(`${roomId}\u0000${index}`)?.get(channelId)?.result);
   }
 
   async findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined> {
@@ -233,14 +232,34 @@ export class InMemoryStore implements ConversationStore {
   /** Nothing to release: the data lives as long as this object. */
   async close(): Promise<void> {}
 
-  /** Drop the provider message ids of an event about to be replaced. */
-  private forgetDeliveries(event: RoomEvent): void {
-    for (const [channelId, result] of Object.entries(event.deliveryResults ?? {})) {
-      if (result.providerMessageId === undefined) continue;
-      const refs = this.deliveries.get(result.providerMessageId);
-      refs?.delete(deliveryKey(event, channelId));
-      if (refs?.size === 0) this.deliveries.delete(result.providerMessageId);
-    }
+  /** Drop every delivery recorded at (room, index): the event there is being rewritten. */
+  private clearDeliveries(roomId: string, index: number): void {
+    for (const channelId of [...(this.targets.get(`${roomId}\u0000${index}`)?.keys() ?? [])]) this.dropDelivery(roomId, index, channelId);
+  }
+
+  private dropDelivery(roomId: string, index: number, channelId: string): void {
+    const at = this.targets.get(`${roomId}\u0000${index}`);
+    const row = at?.get(channelId);
+    if (!at || !row) return;
+    at.delete(channelId);
+    if (at.size === 0) this.targets.delete(`${roomId}\u0000${index}`);
+    const pmid = row.result.providerMessageId;
+    if (pmid === undefined) return;
+    const refs = this.deliveries.get(pmid);
+    refs?.delete(deliveryKey({ roomId, index }, channelId));
+    if (refs?.size === 0) this.deliveries.delete(pmid);
+  }
+
+  /** Insertion order of `deliveries` is write order: the last matching entry is the newest. */
+  private putDelivery({ roomId, eventId, index, channelId, result }: DeliveryRecord): void {
+    let at = this.targets.get(`${roomId}\u0000${index}`);
+    if (!at) this.targets.set(`${roomId}\u0000${index}`, (at = new Map()));
+    at.set(channelId, { result: copy(result) });
+    if (result.providerMessageId === undefined) return;
+    let refs = this.deliveries.get(result.providerMessageId);
+    if (!refs) this.deliveries.set(result.providerMessageId, (refs = new Map()));
+    refs.delete(deliveryKey({ roomId, index }, channelId));
+    refs.set(deliveryKey({ roomId, index }, channelId), { roomId, eventId, index, channelId });
   }
 
   private timeline(roomId: string): Timeline {
@@ -259,6 +278,10 @@ function forget(timeline: Timeline, event: RoomEvent): void {
   if (event.idempotencyKey !== undefined && timeline.indexByKey.get(event.idempotencyKey) === event.index) {
     timeline.indexByKey.delete(event.idempotencyKey);
   }
+}
+
+interface DeliveryRow {
+  result: DeliveryResult;
 }
 
 function deliveryKey(event: Pick<RoomEvent, 'roomId' | 'index'>, channelId: string): string {

@@ -69,6 +69,7 @@ export function postgresStatements(schema: string) {
       ON CONFLICT (room_id, idx, channel_id) DO UPDATE SET
         event_id = excluded.event_id, status = excluded.status, provider_message_id = excluded.provider_message_id,
         result = excluded.result, seq = DEFAULT`,
+    getDelivery: `SELECT result FROM ${t('delivery_results')} WHERE room_id = $1 AND idx = $2 AND channel_id = $3`,
     // The newest row is the most recently written delivery.
     findByProviderMessageId: `
       SELECT room_id, event_id, idx, channel_id FROM ${t('delivery_results')}

@@ -13,7 +13,7 @@
 import pg from 'pg';
 import { StoreUnavailableError } from '../errors.js';
 import type {
-  ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+  ChannelBinding, DeliveryResult, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 import { MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
@@ -212,6 +212,11 @@ export class PostgresStore implements ConversationStore {
   async recordDelivery(delivery: DeliveryRecord): Promise<void> {
     const { roomId, eventId, index, channelId, result } = delivery;
     await this.query(this.sql.recordDelivery, [roomId, index, channelId, eventId, result.status, result.providerMessageId ?? null, toJsonb(result)]);
+  }
+
+  async getDelivery(roomId: string, index: number, channelId: string): Promise<DeliveryResult | undefined> {
+    if (!Number.isSafeInteger(index)) return undefined;
+    return (await this.query<{ result: DeliveryResult }>(this.sql.getDelivery, [roomId, index, channelId]))[0]?.result;
   }
 
   async findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined> {

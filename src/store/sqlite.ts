@@ -12,7 +12,7 @@
  */
 import Database from 'better-sqlite3';
 import type {
-  ChannelBinding, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+  ChannelBinding, DeliveryResult, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 
@@ -149,7 +149,7 @@ export class SQLiteStore implements ConversationStore {
   private readonly sql: Record<
     | 'putRoom' | 'getRoom' | 'listRooms' | 'listRoomsByStatus' | 'findRoomIdsByChannel' | 'findLatestRoom'
     | 'putEvent' | 'getEvent' | 'getEventByIndex' | 'getEventByIdempotencyKey' | 'listEventsAsc' | 'listEventsDesc'
-    | 'getEventCount' | 'clearDeliveryResults' | 'clearDeliveryResult' | 'putDeliveryResult' | 'findByProviderMessageId' | 'putBinding' | 'removeBinding' | 'getBinding' | 'listBindings'
+    | 'getEventCount' | 'clearDeliveryResults' | 'clearDeliveryResult' | 'getDelivery' | 'putDeliveryResult' | 'findByProviderMessageId' | 'putBinding' | 'removeBinding' | 'getBinding' | 'listBindings'
     | 'putParticipant' | 'listParticipants' | 'putTask' | 'listTasks' | 'putObservation' | 'listObservations',
     Statement
   >;
@@ -285,6 +285,12 @@ export class SQLiteStore implements ConversationStore {
     this.recordDeliveryTx({ roomId, idx: index, channelId, eventId, status: result.status, providerMessageId: result.providerMessageId ?? null });
   }
 
+  async getDelivery(roomId: string, index: number, channelId: string): Promise<DeliveryResult | undefined> {
+    const row = this.sql.getDelivery.get({ roomId, idx: index, channelId }) as
+      { status: DeliveryResult['status']; provider_message_id: string | null } | undefined;
+    return row && { channelId, status: row.status, ...(row.provider_message_id !== null && { providerMessageId: row.provider_message_id }) };
+  }
+
   async findEventByProviderMessageId(providerMessageId: string, channelId?: string): Promise<ProviderMessageRef | undefined> {
     const row = this.sql.findByProviderMessageId.get({ providerMessageId, channelId: channelId ?? null }) as
       { room_id: string; event_id: string; idx: number; channel_id: string } | undefined;
@@ -400,6 +406,7 @@ function prepareAll(db: Database.Database): SQLiteStore['sql'] {
     getEventCount: p('SELECT count(*) AS n FROM events WHERE room_id = ?'),
     clearDeliveryResults: p('DELETE FROM delivery_results WHERE room_id = ? AND idx = ?'),
     clearDeliveryResult: p('DELETE FROM delivery_results WHERE room_id = @roomId AND idx = @idx AND channel_id = @channelId'),
+    getDelivery: p('SELECT status, provider_message_id FROM delivery_results WHERE room_id = @roomId AND idx = @idx AND channel_id = @channelId'),
     putDeliveryResult: p(`
       INSERT INTO delivery_results (room_id, idx, channel_id, event_id, status, provider_message_id)
       VALUES (@roomId, @idx, @channelId, @eventId, @status, @providerMessageId)`),

@@ -155,8 +155,10 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
           roomId: 'room-1', eventId: 'room-1-evt-3', index: 3, channelId: 'sms-main',
           result: { channelId: 'sms-main', status: 'sent', providerMessageId },
         });
+        expect(await store.getDelivery('room-1', 3, 'sms-main')).toBeUndefined();
         await record('SM-w1');
         await record('SM-w1');
+        expect(await store.getDelivery('room-1', 3, 'sms-main')).toMatchObject({ channelId: 'sms-main', status: 'sent', providerMessageId: 'SM-w1' });
         expect(await store.findEventByProviderMessageId('SM-w1', 'sms-main'))
           .toEqual({ roomId: 'room-1', eventId: 'room-1-evt-3', index: 3, channelId: 'sms-main' });
         // A retried send numbered anew replaces the first id for that (room, index, channel).
@@ -166,6 +168,10 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         // The room's own record of the results, written later, takes over.
         await store.putEvents([makeEvent({ index: 3, deliveryResults: sent('sms-main', 'SM-w2') })]);
         expect((await store.findEventByProviderMessageId('SM-w2'))?.eventId).toBe('room-1-evt-3');
+        // Rewritten without results (an edit, say): what was recorded at that index is gone, as in SQL.
+        await store.putEvents([makeEvent({ index: 3 })]);
+        expect(await store.getDelivery('room-1', 3, 'sms-main')).toBeUndefined();
+        expect(await store.findEventByProviderMessageId('SM-w2')).toBeUndefined();
       });
     });
 
