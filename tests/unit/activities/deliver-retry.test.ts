@@ -6,7 +6,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { createActivities } from '../../../activities/index.js';
+import { createActivities, type DeliverOutcome } from '../../../activities/index.js';
 import { FrameworkEventBus } from '../../../src/hooks/framework-events.js';
 import { HookRegistry } from '../../../src/hooks/registry.js';
 import { EMPTY_MANIFEST } from '../../../src/models/index.js';
@@ -32,18 +32,18 @@ describe('deliver activity, retried', () => {
 
   it('a first attempt sends and indexes the provider id; a retry that finds it sent answers without sending', async () => {
     const { store, provider, activities, input } = await setup();
-    const first = await new MockActivityEnvironment({ attempt: 1 }).run(activities.deliver, input);
+    const first: DeliverOutcome = await new MockActivityEnvironment({ attempt: 1 }).run(activities.deliver, input);
     expect(first.providerResult?.providerMessageId).toBe('mock-sms-1');
     expect(await store.getDelivery('r1', 4, 'sms')).toMatchObject({ status: 'sent', providerMessageId: 'mock-sms-1' });
 
-    const retry = await new MockActivityEnvironment({ attempt: 2 }).run(activities.deliver, input);
+    const retry: DeliverOutcome = await new MockActivityEnvironment({ attempt: 2 }).run(activities.deliver, input);
     expect(retry.providerResult).toEqual({ success: true, providerMessageId: 'mock-sms-1' });
     expect(provider.calls).toHaveLength(1);
   });
 
   it('a retry with nothing recorded sends (the earlier attempt never reached the vendor)', async () => {
     const { provider, activities, input } = await setup();
-    const retry = await new MockActivityEnvironment({ attempt: 2 }).run(activities.deliver, input);
+    const retry: DeliverOutcome = await new MockActivityEnvironment({ attempt: 2 }).run(activities.deliver, input);
     expect(retry.providerResult?.providerMessageId).toBe('mock-sms-1');
     expect(provider.calls).toHaveLength(1);
   });
