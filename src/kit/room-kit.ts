@@ -135,7 +135,11 @@ export class RoomKit {
     return this.events.on(type, handler);
   }
 
-  /** What rooms must know of this kit; sent with every command. */
+  /**
+   * This kit's hooks, listeners and limits. As a worker, it is what the rooms it serves run (they
+   * ask for it and learn changes from their writes). As a sender it only travels with commands as a
+   * hint: a room calls its worker for a hook the sender knows, and the worker runs its own hooks.
+   */
   manifest(): KitManifest {
     return {
       hooks: this.hooks.specs(), listens: this.events.listened(), maxChainDepth: this.maxChainDepth,
