@@ -27,8 +27,9 @@ const PERMANENT_AFTER_ATTEMPTS = 10;
 
 export function persistActivities({ store, events: bus, manifest }: ActivityDeps) {
   const write = async (input: PersistInput): Promise<void> => {
-    await store.putRoom(input.room);
-    if (input.events?.length) await store.putEvents(input.events);
+    // Room and events are independent rows: written side by side (one round trip less on a
+    // networked store); each write is idempotent, so a retry after a partial failure is harmless.
+    await Promise.all([store.putRoom(input.room), input.events?.length ? store.putEvents(input.events) : undefined]);
     for (const b of input.bindings ?? []) await store.putBinding(b);
     for (const id of input.removedBindings ?? []) await store.removeBinding(input.room.id, id);
     for (const p of input.participants ?? []) await store.putParticipant(p);
