@@ -13,6 +13,8 @@ import {
   type AIResponse, type RoomEvent, type RoomKit, type WebSocketFrame,
 } from '../../src/index.js';
 import type { MockAIProviderOptions } from '../../src/providers/ai/mock.js';
+import { AnthropicAIProvider } from '../../src/providers/anthropic/index.js';
+import { startAnthropicServer } from '../fixtures/ai-servers/anthropic.js';
 import { eventually, roomId, startTestKit } from '../support/kit.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -129,6 +131,32 @@ describe('AI streaming to WebSocket connections', () => {
     expect(typeof endEvent.index).toBe('number');
     expect(ofType(frames, 'event')).toEqual([]);
     expect(providers['ai-stream'].calls).toHaveLength(1);
+  });
+
+  it('Claude streams through the Anthropic SDK (messages.stream, SSE from a loopback Messages API): chunks as they come, the answer stored once', async () => {
+    const server = await startAnthropicServer();
+    try {
+      server.script({ kind: 'text', text: ANSWER });
+      kit.registerChannel(new AIChannel('ai-claude', {
+        provider: new AnthropicAIProvider({ apiKey: server.apiKey, baseURL: server.origin, model: 'claude-sonnet-4-6' }),
+      }));
+      const id = await room('ai-claude');
+      const frames = await connect(id);
+      const result = await ask(id, 'Where is my order?');
+      expect(result.blocked).toBe(false);
+      await eventually(async () => ofType(frames, 'stream_end').length === 1);
+
+      expect(server.requests).toHaveLength(1);
+      expect(server.lastBody()).toMatchObject({ stream: true, model: 'claude-sonnet-4-6' });
+      const chunks = ofType(frames, 'stream_chunk');
+      expect(chunks.length).toBeGreaterThan(3); // the fake sends a few words per delta
+      expect(chunks.map((c) => c.delta).join('')).toBe(ANSWER);
+      const stored = await aiMessages(id, 'ai-claude');
+      expect(stored.map(bodyOf)).toEqual([ANSWER]);
+      expect((ofType(frames, 'stream_end')[0] as Frame<'stream_end'>).event.id).toBe(stored[0].id);
+    } finally {
+      await server.close();
+    }
   });
 
   it('a tool round streams its text-before and the final answer as two streams, each closed by its stored message', async () => {

@@ -9,7 +9,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type {
-  AIContentPart, AIContext, AIGenerateOptions, AIProvider, AIResponse, AIToolCall,
+  AIContentPart, AIContext, AIGenerateOptions, AIProvider, AIResponse, AIStreamEvent, AIToolCall,
 } from '../ai/base.js';
 import { describeWireIssues, malformedResponse, toAIProviderError, type FailureFacts } from '../ai/classify.js';
 import { isPlainObject, mergeSameRole, parseDataUrl, partsOf, textOf } from '../ai/parts.js';
@@ -49,6 +49,31 @@ export class AnthropicAIProvider implements AIProvider {
       throw toAIProviderError(error, { provider: this.name, secrets: [this.config.apiKey], facts: await this.facts(error) });
     }
     return fromAnthropicMessage(raw, this.name);
+  }
+
+  /**
+   * The same request as `generate`, streamed (the SDK's `messages.stream`): text deltas as they come,
+   * then the whole message, read exactly as `generate` reads it.
+   */
+  async *generateStream(ctx: AIContext, options: AIGenerateOptions = {}): AsyncIterable<AIStreamEvent> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const params = toAnthropicRequest(ctx, this.config);
+    let final: unknown;
+    try {
+      const client = await this.sdk();
+      const stream = client.messages.stream(params, { signal });
+      for await (const event of stream) {
+        if (event.type === 'content_block_delta' && event.delta.type === 'text_delta' && event.delta.text) {
+          yield { type: 'text_delta', delta: event.delta.text };
+        }
+      }
+      final = await stream.finalMessage();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw toAIProviderError(error, { provider: this.name, secrets: [this.config.apiKey], facts: await this.facts(error) });
+    }
+    yield { type: 'done', response: fromAnthropicMessage(final, this.name) };
   }
 
   /** Loaded on first use so importing RoomKit does not pay for the SDK. */
