@@ -5,7 +5,7 @@
  */
 import type OpenAI from 'openai';
 import { z } from 'zod';
-import type { AIContext, AIGenerateOptions, AIProvider, AIResponse, AIToolCall } from '../ai/base.js';
+import type { AIContext, AIGenerateOptions, AIProvider, AIResponse, AIStreamEvent, AIToolCall } from '../ai/base.js';
 import { describeWireIssues, malformedResponse, toAIProviderError, type FailureFacts } from '../ai/classify.js';
 import { isPlainObject, partsOf } from '../ai/parts.js';
 import {
@@ -52,6 +52,30 @@ export class OpenAIAIProvider implements AIProvider {
       throw toAIProviderError(error, { provider: this.name, secrets: [this.config.apiKey], facts: await facts(error) });
     }
     return fromChatCompletion(raw, this.name);
+  }
+
+  /**
+   * The same request, streamed (the SDK's `chat.completions.stream`, usage included): text deltas
+   * as they come, then the assembled completion, read exactly as `generate` reads one.
+   */
+  async *generateStream(ctx: AIContext, options: AIGenerateOptions = {}): AsyncIterable<AIStreamEvent> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const params = { ...toChatCompletionRequest(ctx, this.config), stream: true as const, stream_options: { include_usage: true } };
+    let final: unknown;
+    try {
+      const client = await this.sdk();
+      const stream = client.chat.completions.stream(params, { signal });
+      for await (const chunk of stream) {
+        const delta = chunk.choices[0]?.delta?.content;
+        if (delta) yield { type: 'text_delta', delta };
+      }
+      final = await stream.finalChatCompletion();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw toAIProviderError(error, { provider: this.name, secrets: [this.config.apiKey], facts: await facts(error) });
+    }
+    yield { type: 'done', response: fromChatCompletion(final, this.name) };
   }
 
   /** Loaded on first use so importing RoomKit does not pay for the SDK. */
