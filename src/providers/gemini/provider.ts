@@ -4,9 +4,9 @@
  * {@link AIProviderError} so Temporal decides about retries.
  */
 import { randomUUID } from 'node:crypto';
-import type { Content, GenerateContentParameters, GoogleGenAI, Part } from '@google/genai';
+import type { Content, GenerateContentParameters, GenerateContentResponse, GoogleGenAI, Part } from '@google/genai';
 import { z } from 'zod';
-import type { AIContentPart, AIContext, AIGenerateOptions, AIProvider, AIResponse, AIToolCall } from '../ai/base.js';
+import type { AIContentPart, AIContext, AIGenerateOptions, AIProvider, AIResponse, AIStreamEvent, AIToolCall } from '../ai/base.js';
 import { describeWireIssues, malformedResponse, parseDurationMs, toAIProviderError, type FailureFacts } from '../ai/classify.js';
 import { isPlainObject, mergeSameRole, parseDataUrl, partsOf, textOf, toolNamesById } from '../ai/parts.js';
 import { parseGeminiConfig, type GeminiConfig, type GeminiConfigInput } from './config.js';
@@ -53,6 +53,44 @@ export class GeminiAIProvider implements AIProvider {
       });
     }
     return fromGeminiResponse(raw, this.name);
+  }
+
+  /**
+   * The same request, streamed (the SDK's `generateContentStream`): text deltas as they come; the
+   * chunks' parts are joined into one response and read exactly as `generate` reads one.
+   */
+  async *generateStream(ctx: AIContext, options: AIGenerateOptions = {}): AsyncIterable<AIStreamEvent> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const params = toGeminiRequest(ctx, this.config);
+    let lastHeaders: Headers | undefined;
+    const fetchKeepingHeaders: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      lastHeaders = response.headers;
+      return response;
+    };
+    params.config = { ...params.config, abortSignal: signal, httpOptions: { fetch: fetchKeepingHeaders } };
+    const parts: unknown[] = [];
+    let last: GenerateContentResponse | undefined;
+    try {
+      const client = await this.sdk();
+      for await (const chunk of await client.models.generateContentStream(params)) {
+        for (const part of chunk.candidates?.[0]?.content?.parts ?? []) {
+          parts.push(part);
+          if (typeof part.text === 'string' && part.text && !part.thought) yield { type: 'text_delta', delta: part.text };
+        }
+        last = chunk;
+      }
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw toAIProviderError(error, {
+        provider: this.name, secrets: [this.config.apiKey], facts: await facts(error, lastHeaders),
+      });
+    }
+    // The SDK's response class carries getters; its JSON fields are what the reader checks.
+    const fields = last && (JSON.parse(JSON.stringify(last)) as { candidates?: object[] });
+    const whole = fields && { ...fields, candidates: [{ ...fields.candidates?.[0], content: { role: 'model', parts } }] };
+    yield { type: 'done', response: fromGeminiResponse(whole, this.name) };
   }
 
   /** Loaded on first use so importing RoomKit does not pay for the SDK. */
