@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import type { RoomIngress } from './ingress.js';
 import { chatPage } from './chat-page.js';
 import { errorHandler } from './error-handler.js';
+import { createMcpRouter } from './mcp.js';
 import { createRestApi, type RestApiOptions } from './rest-api.js';
 import { createWebhookRouter, type WebhookRouterOptions } from './webhook-router.js';
 
@@ -15,7 +16,10 @@ export interface AppOptions {
   chatPage?: { wsPath: string; roomId: string };
   /** Options of the webhook router mounted at `/webhooks`, or `false` to leave it off. */
   webhooks?: WebhookRouterOptions | false;
-  /** Options of the REST API mounted at `/api` (no authentication of its own), or `false` to leave it off. */
+  /**
+   * Options of the REST API mounted at `/api` (no authentication of its own), or `false` to leave it
+   * off; the MCP server for rooms at `/mcp` follows it.
+   */
   restApi?: RestApiOptions | false;
 }
 
@@ -26,7 +30,11 @@ export function createApp(kit: RoomIngress, options: AppOptions = {}): Express {
     res.json({ status: 'ok', temporal: { address: kit.temporalAddress, taskQueue: kit.taskQueue } });
   });
   if (options.webhooks !== false) app.use('/webhooks', createWebhookRouter(kit, options.webhooks ?? {}));
-  if (options.restApi !== false) app.use('/api', createRestApi(kit, options.restApi ?? {}));
+  if (options.restApi !== false) {
+    app.use('/api', createRestApi(kit, options.restApi ?? {}));
+    // The same rooms for agents (Model Context Protocol), with the same (absent) authentication.
+    app.use('/mcp', createMcpRouter(kit));
+  }
   if (options.chatPage) {
     const page = chatPage(options.chatPage.wsPath, options.chatPage.roomId);
     app.get('/', (_req, res) => {
