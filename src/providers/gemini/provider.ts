@@ -32,9 +32,23 @@ export class GeminiAIProvider implements AIProvider {
   async generate(ctx: AIContext, options: AIGenerateOptions = {}): Promise<AIResponse> {
     const { signal } = options;
     signal?.throwIfAborted();
+    const call = this.request(ctx, signal);
+    let raw: unknown;
+    try {
+      const client = await this.sdk();
+      raw = await client.models.generateContent(call.params);
+    } catch (error) {
+      throw await call.failure(error);
+    }
+    return fromGeminiResponse(raw, this.name);
+  }
+
+  /**
+   * One call's parameters, and how its failure is reported. The SDK's ApiError keeps the body but
+   * drops the response headers, so a per-call fetch keeps the last response's headers for Retry-After.
+   */
+  private request(ctx: AIContext, signal: AbortSignal | undefined) {
     const params = toGeminiRequest(ctx, this.config);
-    // The SDK's ApiError keeps the body but drops the response headers, so a per-call fetch keeps
-    // the last response's headers for Retry-After.
     let lastHeaders: Headers | undefined;
     const fetchKeepingHeaders: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
@@ -42,17 +56,11 @@ export class GeminiAIProvider implements AIProvider {
       return response;
     };
     params.config = { ...params.config, abortSignal: signal, httpOptions: { fetch: fetchKeepingHeaders } };
-    let raw: unknown;
-    try {
-      const client = await this.sdk();
-      raw = await client.models.generateContent(params);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw toAIProviderError(error, {
-        provider: this.name, secrets: [this.config.apiKey], facts: await facts(error, lastHeaders),
-      });
-    }
-    return fromGeminiResponse(raw, this.name);
+    const failure = async (error: unknown): Promise<unknown> => {
+      if (signal?.aborted) return signal.reason;
+      return toAIProviderError(error, { provider: this.name, secrets: [this.config.apiKey], facts: await facts(error, lastHeaders) });
+    };
+    return { params, failure };
   }
 
   /**
@@ -62,19 +70,12 @@ export class GeminiAIProvider implements AIProvider {
   async *generateStream(ctx: AIContext, options: AIGenerateOptions = {}): AsyncIterable<AIStreamEvent> {
     const { signal } = options;
     signal?.throwIfAborted();
-    const params = toGeminiRequest(ctx, this.config);
-    let lastHeaders: Headers | undefined;
-    const fetchKeepingHeaders: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      lastHeaders = response.headers;
-      return response;
-    };
-    params.config = { ...params.config, abortSignal: signal, httpOptions: { fetch: fetchKeepingHeaders } };
+    const call = this.request(ctx, signal);
     const parts: unknown[] = [];
     let last: GenerateContentResponse | undefined;
     try {
       const client = await this.sdk();
-      for await (const chunk of await client.models.generateContentStream(params)) {
+      for await (const chunk of await client.models.generateContentStream(call.params)) {
         for (const part of chunk.candidates?.[0]?.content?.parts ?? []) {
           parts.push(part);
           if (typeof part.text === 'string' && part.text && !part.thought) yield { type: 'text_delta', delta: part.text };
@@ -82,10 +83,7 @@ export class GeminiAIProvider implements AIProvider {
         last = chunk;
       }
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw toAIProviderError(error, {
-        provider: this.name, secrets: [this.config.apiKey], facts: await facts(error, lastHeaders),
-      });
+      throw await call.failure(error);
     }
     // The SDK's response class carries getters; its JSON fields are what the reader checks.
     const fields = last && (JSON.parse(JSON.stringify(last)) as { candidates?: object[] });
