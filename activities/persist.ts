@@ -3,7 +3,7 @@ import { StoreUnavailableError } from '../src/errors.js';
 import type {
   ChannelBinding, FrameworkEvent, Observation, Participant, Room, RoomEvent, Task, WorkerManifest,
 } from '../src/models/index.js';
-import { describeManifest, manifestNews } from '../src/hooks/worker-manifest.js';
+import { manifestNews, workerManifest } from '../src/hooks/worker-manifest.js';
 import type { ActivityDeps } from './deps.js';
 import { currentAttempt } from './heartbeat.js';
 
@@ -25,7 +25,8 @@ export interface PersistInput {
 /** Attempts after which a write that fails for another reason than an unreachable store is given up. */
 const PERMANENT_AFTER_ATTEMPTS = 10;
 
-export function persistActivities({ store, events: bus, manifest }: ActivityDeps) {
+export function persistActivities({ store, events: bus, manifest: currentManifest }: ActivityDeps) {
+  const manifest = workerManifest(currentManifest);
   const write = async (input: PersistInput): Promise<void> => {
     // Room and events are independent rows: written side by side (one round trip less on a
     // networked store); each write is idempotent, so a retry after a partial failure is harmless.
@@ -63,7 +64,7 @@ export function persistActivities({ store, events: bus, manifest }: ActivityDeps
     },
     /** This worker's manifest (a room asks when it starts). */
     async describeWorker(): Promise<WorkerManifest> {
-      return describeManifest(manifest());
+      return manifest();
     },
     async loadEvent(input: { roomId: string; index: number }): Promise<RoomEvent | null> {
       return (await store.getEventByIndex(input.roomId, input.index)) ?? null;

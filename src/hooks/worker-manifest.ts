@@ -21,9 +21,27 @@ export function describeManifest(manifest: KitManifest): WorkerManifest {
   return { manifest, fingerprint: createHash('sha256').update(canonical(manifest)).digest('hex').slice(0, 32) };
 }
 
+/**
+ * A worker's manifest, described again only when it changed: every write of every room asks, so
+ * the canonical JSON and its hash are not recomputed per message (a cheap JSON key decides).
+ */
+export function workerManifest(current: () => KitManifest): () => WorkerManifest {
+  let key = '';
+  let described: WorkerManifest | undefined;
+  return () => {
+    const manifest = current();
+    const next = JSON.stringify(manifest);
+    if (!described || next !== key) {
+      key = next;
+      described = describeManifest(manifest);
+    }
+    return described;
+  };
+}
+
 /** The worker's manifest when it differs from the one the room runs (`known`); null when equal or unasked. */
-export function manifestNews(current: () => KitManifest, known: string | undefined): WorkerManifest | null {
+export function manifestNews(current: () => WorkerManifest, known: string | undefined): WorkerManifest | null {
   if (known === undefined) return null;
-  const described = describeManifest(current());
+  const described = current();
   return described.fingerprint === known ? null : described;
 }

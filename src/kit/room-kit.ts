@@ -30,7 +30,7 @@ import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type Te
 import type { RoomSnapshot } from '../models/index.js';
 import { bindingFor, newRoom, newRoomId } from './builders.js';
 import { FrameworkEventBus, type FrameworkEventHandler } from '../hooks/framework-events.js';
-import { DefaultInboundRoomRouter, type InboundRoomRouter } from './router.js';
+import { DefaultInboundRoomRouter, roomForDeliveryStatus, type InboundRoomRouter } from './router.js';
 import { inboundCommand } from './inbound-command.js';
 import { parseInput } from './validate.js';
 import { startWorker, taskFailureWatch, type RunningWorker } from './worker.js';
@@ -135,11 +135,7 @@ export class RoomKit {
     return this.events.on(type, handler);
   }
 
-  /**
-   * This kit's hooks, listeners and limits. As a worker, it is what the rooms it serves run (they
-   * ask for it and learn changes from their writes). As a sender it only travels with commands as a
-   * hint: a room calls its worker for a hook the sender knows, and the worker runs its own hooks.
-   */
+  /** Hooks, listeners, limits: what the rooms this kit's worker serves run (from a sender, only a hint). */
   manifest(): KitManifest {
     return {
       hooks: this.hooks.specs(), listens: this.events.listened(), maxChainDepth: this.maxChainDepth,
@@ -335,16 +331,12 @@ export class RoomKit {
       const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
       return await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated });
     } catch (err) {
-      // A closed room's workflow has completed; RoomKit answers a refusal, not an exception, and
-      // says so to listeners as the room itself would have (here: before reaching the workflow).
-      if (err instanceof RoomClosedError) {
-        await this.events.emit({
-          type: 'room_refused_event', roomId: err.roomId, timestamp: new Date().toISOString(),
-          data: { status: 'closed', event_type: message.eventType ?? 'message' },
-        });
-        return { blocked: true, reason: 'room_closed', deliveryResults: {} };
-      }
-      throw err;
+      // A closed room's workflow has completed: RoomKit answers a refusal and tells listeners, as
+      // the room itself would have.
+      if (!(err instanceof RoomClosedError)) throw err;
+      const data = { status: 'closed', event_type: message.eventType ?? 'message' };
+      await this.events.emit({ type: 'room_refused_event', roomId: err.roomId, timestamp: new Date().toISOString(), data });
+      return { blocked: true, reason: 'room_closed', deliveryResults: {} };
     }
   }
 
@@ -362,19 +354,12 @@ export class RoomKit {
 
   /**
    * Hand a vendor's delivery report to its room's ON_DELIVERY_STATUS hooks (a signal: durable, no
-   * wait). The room is `status.roomId`, else the first ACTIVE room bound to `status.channelId`; with
-   * none, nothing fires and `{}` is returned (RoomKit logs a warning too).
+   * wait). The room: `status.roomId`, else the one whose send the provider numbered `messageId`, else
+   * the recipient's (`roomForDeliveryStatus`); with none, nothing fires and `{}` is returned.
    */
   async processDeliveryStatus(status: DeliveryStatus): Promise<{ roomId?: string }> {
     const parsed = parseInput(DeliveryStatus, status, 'delivery status');
-    const channel = this.channel(parsed.channelId);
-    // The room a report is about is the one whose delivery the provider numbered `messageId` (the
-    // store indexes provider message ids as deliveries are recorded). A report for a send the store
-    // has not recorded yet falls back to the recipient's room, found as the router finds it.
-    const sent = parsed.roomId ? undefined : await this.store.findEventByProviderMessageId(parsed.messageId, parsed.channelId);
-    const roomId = parsed.roomId ?? sent?.roomId ?? (await this.router.route({
-      channelId: parsed.channelId, channelType: channel.channelType, ...(parsed.recipient && { participantId: parsed.recipient }),
-    }));
+    const roomId = await roomForDeliveryStatus(this.store, this.router, parsed, this.channel(parsed.channelId).channelType);
     if (!roomId) {
       this.log(`delivery status for ${parsed.provider} message ${parsed.messageId}: no active room bound to ${parsed.channelId}; ignored`);
       return {};

@@ -1,4 +1,5 @@
 /** Choosing a room for a message that names none (RoomKit §23). */
+import type { ParsedDeliveryStatus } from '../models/index.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 
 export interface RouteRequest {
@@ -35,4 +36,21 @@ export class DefaultInboundRoomRouter implements InboundRoomRouter {
     if (bound.length > 1) this.warn(`channel ${channelId} is bound to several active rooms; refusing to guess, creating a new room`);
     return undefined;
   }
+}
+
+/**
+ * The room a delivery report is about: the one named, else the one whose delivery the provider
+ * numbered `messageId` (the store indexes provider ids as sends are made), else, for a send the
+ * store has not recorded, the recipient's room as the router finds it for a message.
+ */
+export async function roomForDeliveryStatus(
+  store: Pick<ConversationStore, 'findEventByProviderMessageId'>,
+  router: InboundRoomRouter,
+  status: Pick<ParsedDeliveryStatus, 'roomId' | 'messageId' | 'channelId' | 'recipient'>,
+  channelType: string,
+): Promise<string | undefined> {
+  if (status.roomId) return status.roomId;
+  const sent = await store.findEventByProviderMessageId(status.messageId, status.channelId);
+  if (sent) return sent.roomId;
+  return router.route({ channelId: status.channelId, channelType, ...(status.recipient && { participantId: status.recipient }) });
 }

@@ -7,6 +7,7 @@
 import type {
   ChannelBinding, DeliveryResult, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
+import { checkCount } from './values.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 
 /** One room's timeline: events by index, plus the lookups that must follow replacements. */
@@ -294,11 +295,6 @@ function oldestFirst(a: Room, b: Room): number {
   const tb = Date.parse(b.createdAt);
   const byTime = Number.isNaN(ta) || Number.isNaN(tb) ? a.createdAt.localeCompare(b.createdAt) : ta - tb;
   return byTime !== 0 ? byTime : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-function checkCount(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
 }
 
 function copy<T>(value: T): T {

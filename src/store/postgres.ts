@@ -11,39 +11,14 @@
  * tasks and observations in first-write order (the `seq` column, kept by an upsert).
  */
 import pg from 'pg';
-import { StoreUnavailableError } from '../errors.js';
 import type {
   ChannelBinding, DeliveryResult, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 import { MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresStatements, type PostgresStatements } from './postgres-sql.js';
-
-/**
- * JSON for a jsonb column. PostgreSQL refuses U+0000 and unpaired surrogates in jsonb text ("unsupported
- * Unicode escape sequence"), a write no retry could ever land; no channel can carry them either, so
- * they are stored as U+FFFD (the replacement character), in values and in keys.
- */
-function toJsonb(value: unknown): string {
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? clean(v) : v));
-  // Only keys can still hold one (values were cleaned above): rebuild those objects.
-  return /\\u(0000|d[89a-f])/i.test(text) ? JSON.stringify(cleanKeys(JSON.parse(text))) : text;
-}
-
-/** NUL, and a surrogate without its pair. */
-const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function clean(text: string): string {
-  return text.replace(UNSTORABLE, '\uFFFD');
-}
-
-function cleanKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(cleanKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), cleanKeys(v)]));
-  }
-  return typeof value === 'string' ? clean(value) : value;
-}
+import { isConnectionFault, locate, toJsonb, unavailable, type Location } from './postgres-wire.js';
+import { checkCount, instant } from './values.js';
 
 export interface PostgresStoreOptions {
   /** Schema that holds the tables, created if missing. Default `public`. Lowercase letters, digits and `_`. */
@@ -62,9 +37,6 @@ export interface PostgresStoreOptions {
 const DEFAULT_EVENT_LIMIT = 50;
 const DEFAULT_ROOM_LIMIT = 100;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Where a connection string points, for messages; the password only to scrub it from them. */
-interface Location { host: string; port: number; database: string; password: string }
 
 /**
  * @example
@@ -371,56 +343,12 @@ async function migrate(pool: pg.Pool, schema: string, where: Location): Promise<
   if (failure !== undefined) throw failure;
 }
 
-/** Host, port and database of a connection string (pg's own parsing, environment defaults included). */
-function locate(connectionString: string): Location {
-  let probe: pg.Client;
-  try {
-    probe = new pg.Client({ connectionString });
-  } catch {
-    // The parser's error may quote the whole string, password included.
-    throw new TypeError('invalid PostgreSQL connection string (expected postgres://user:password@host:port/database)');
-  }
-  const password = typeof probe.password === 'string' ? probe.password : '';
-  return { host: probe.host, port: probe.port, database: probe.database ?? '', password };
-}
-
-/** Socket errors, a connection pg gave up on, and the server's own "going away / not ready" classes. */
-function isConnectionFault(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | null;
-  const code = typeof e?.code === 'string' ? e.code : '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) return true;
-  // SQLSTATE 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now),
-  // 53300 (too many connections).
-  if (/^08|^57P0[1-3]$|^53300$/.test(code)) return true;
-  const message = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
-}
-
-function unavailable(where: Location, error: unknown): StoreUnavailableError {
-  const e = error as { message?: string; code?: string; errors?: { message?: string }[] };
-  // Node reports a refused dual-stack connect as an AggregateError with an empty message.
-  const message = e.message || e.errors?.[0]?.message || '';
-  let reason = [message, e.code && !message.includes(e.code) ? `(${e.code})` : ''].filter(Boolean).join(' ') || String(error);
-  if (where.password) reason = reason.split(where.password).join('***');
-  return new StoreUnavailableError('PostgreSQL store', where.host, where.port, where.database, reason, { cause: error });
-}
-
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Milliseconds since the epoch, or null when the timestamp does not parse (then its text orders it). */
-function instant(iso: string): number | null {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
-}
 
 /** Into bigint range: indexes are non-negative, so -1 and MAX_SAFE_INTEGER bound every cursor. */
 function clampIndex(value: number): number {
   return Math.min(Math.max(value, -1), Number.MAX_SAFE_INTEGER);
-}
-
-function checkCount(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
 }

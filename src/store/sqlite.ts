@@ -14,7 +14,11 @@ import Database from 'better-sqlite3';
 import type {
   ChannelBinding, DeliveryResult, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
+import { MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
+import { checkCount, instant } from './values.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
+
+export { SQLITE_SCHEMA_VERSION };
 
 export interface SQLiteStoreOptions {
   /** How long a write waits for another connection's lock before failing, in ms. Default 5000. */
@@ -26,96 +30,6 @@ const DEFAULT_ROOM_LIMIT = 100;
 /** SQLite's "no limit". */
 const NO_LIMIT = -1;
 
-/**
- * Schema migrations, applied in order inside one immediate transaction: `MIGRATIONS[n]` takes the
- * file from `user_version` n to n + 1. Add a new entry to change the schema; never edit an old one.
- */
-const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE rooms (
-    id TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    -- Date.parse(created_at), NULL when it does not parse: ordering compares instants.
-    created_ms INTEGER,
-    status TEXT NOT NULL,
-    json TEXT NOT NULL
-  );
-  CREATE INDEX rooms_by_created ON rooms (created_ms, id);
-  CREATE INDEX rooms_by_status ON rooms (status, created_ms, id);
-
-  CREATE TABLE events (
-    room_id TEXT NOT NULL,
-    idx INTEGER NOT NULL,
-    id TEXT NOT NULL,
-    idempotency_key TEXT,
-    type TEXT NOT NULL,
-    visibility TEXT NOT NULL,
-    json TEXT NOT NULL,
-    PRIMARY KEY (room_id, idx)
-  );
-  -- idx last, so "highest index with this id/key" is read from the index alone.
-  CREATE INDEX events_by_id ON events (room_id, id, idx);
-  CREATE INDEX events_by_idempotency_key ON events (room_id, idempotency_key, idx);
-
-  CREATE TABLE bindings (
-    room_id TEXT NOT NULL,
-    channel_id TEXT NOT NULL,
-    participant_id TEXT,
-    channel_type TEXT NOT NULL,
-    json TEXT NOT NULL,
-    PRIMARY KEY (room_id, channel_id)
-  );
-  CREATE INDEX bindings_by_channel ON bindings (channel_id);
-  CREATE INDEX bindings_by_participant ON bindings (participant_id, channel_type);
-
-  CREATE TABLE participants (
-    room_id TEXT NOT NULL,
-    id TEXT NOT NULL,
-    json TEXT NOT NULL,
-    PRIMARY KEY (room_id, id)
-  );
-  CREATE INDEX participants_by_id ON participants (id);
-
-  CREATE TABLE tasks (
-    id TEXT PRIMARY KEY,
-    room_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    json TEXT NOT NULL
-  );
-  CREATE INDEX tasks_by_room ON tasks (room_id);
-
-  CREATE TABLE observations (
-    id TEXT PRIMARY KEY,
-    room_id TEXT NOT NULL,
-    json TEXT NOT NULL
-  );
-  CREATE INDEX observations_by_room ON observations (room_id);
-  `,
-  // 2: delivery results by (room, index, channel), so a vendor's message id leads back to its event.
-  // Rewritten with their event (deleted, then inserted: rowid order is write order). Backfilled from
-  // the events already stored.
-  `
-  CREATE TABLE delivery_results (
-    room_id TEXT NOT NULL,
-    idx INTEGER NOT NULL,
-    channel_id TEXT NOT NULL,
-    event_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    provider_message_id TEXT,
-    PRIMARY KEY (room_id, idx, channel_id)
-  );
-  CREATE INDEX delivery_results_by_provider_message_id
-    ON delivery_results (provider_message_id, channel_id) WHERE provider_message_id IS NOT NULL;
-
-  INSERT INTO delivery_results (room_id, idx, channel_id, event_id, status, provider_message_id)
-  SELECT e.room_id, e.idx, d.key, e.id, json_extract(d.value, '$.status'), json_extract(d.value, '$.providerMessageId')
-  FROM events e, json_each(e.json, '$.deliveryResults') d
-  ORDER BY e.room_id, e.idx;
-  `,
-];
-
-/** The `user_version` this code writes and reads. */
-export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Oldest first: the instant, then (only for unparseable timestamps) the text, then the id. */
 const ROOM_ORDER = 'r.created_ms, CASE WHEN r.created_ms IS NULL THEN r.created_at END, r.id';
@@ -443,20 +357,10 @@ function prepareAll(db: Database.Database): SQLiteStore['sql'] {
 }
 
 /** Milliseconds since the epoch, or null when the timestamp does not parse (then its text orders it). */
-function instant(iso: string): number | null {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
-}
-
 function parseRow<T>(row: unknown): T | undefined {
   return row === undefined ? undefined : (JSON.parse((row as JsonRow).json) as T);
 }
 
 function parseRows<T>(rows: unknown[]): T[] {
   return rows.map((row) => JSON.parse((row as JsonRow).json) as T);
-}
-
-function checkCount(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
-  return value;
 }
