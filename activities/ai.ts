@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { AIChannel } from '../src/channels/ai.js';
 import type { RoomContext } from '../src/channels/room-context.js';
+import type { ToolCallProgress } from '../src/realtime/room-realtime.js';
 import { WebSocketChannel } from '../src/channels/websocket.js';
 import { matchingHooks } from '../src/core/hooks.js';
 import { planTargets } from '../src/core/visibility.js';
@@ -66,9 +67,9 @@ function activityAttempt(): number {
 /**
  * Where this answer streams (RoomKit §5.6, V1: the first target only): a transport binding of a
  * WebSocket channel that would receive the committed answer (readable, not outbound, not the AI,
- * allowed by the turn's visibility) and has a connection in the room. None ⇒ no streaming.
+ * allowed by the turn's visibility) and has a connection in the room on some process. None ⇒ no streaming.
  */
-function streamTarget(deps: ActivityDeps, ctx: RoomContext, input: AIGenerateInput): WebSocketChannel | undefined {
+async function streamTarget(deps: ActivityDeps, ctx: RoomContext, input: AIGenerateInput): Promise<WebSocketChannel | undefined> {
   const { event, binding } = input;
   const answer = {
     visibility: event.responseVisibility ?? 'all',
@@ -77,7 +78,7 @@ function streamTarget(deps: ActivityDeps, ctx: RoomContext, input: AIGenerateInp
   for (const target of planTargets(answer, binding, ctx.bindings)) {
     if (target.category !== 'transport') continue;
     const channel = deps.channels.get(target.channelId);
-    if (channel instanceof WebSocketChannel && channel.supportsStreamingFor(input.roomId)) return channel;
+    if (channel instanceof WebSocketChannel && (await channel.canStreamTo(input.roomId))) return channel;
   }
   return undefined;
 }
@@ -121,6 +122,41 @@ class StreamSession {
   }
 }
 
+/**
+ * A model's streamed reasoning for the room's UIs: `thinking_start`, a `thinking_delta` per piece,
+ * `thinking_end` when the answer starts (or the call ends). Ephemeral and best effort.
+ */
+function thinkingProgress(deps: ActivityDeps, roomId: string, channelId: string, streamId: string) {
+  let state: 'idle' | 'thinking' | 'ended' = 'idle';
+  const publish = (type: 'thinking_start' | 'thinking_delta' | 'thinking_end', data: Record<string, unknown> = {}): void => {
+    deps.realtime?.publishThinking(roomId, channelId, type, { stream_id: streamId, ...data }).catch(() => undefined);
+  };
+  return {
+    delta(delta: string): void {
+      if (state === 'ended') return;
+      if (state === 'idle') publish('thinking_start');
+      state = 'thinking';
+      publish('thinking_delta', { delta });
+    },
+    end(): void {
+      if (state === 'thinking') publish('thinking_end');
+      state = 'ended';
+    },
+  };
+}
+
+/**
+ * Tool progress for the room's UIs, as ephemeral events (never stored, never sent to transports).
+ * Best effort: a realtime outage must not fail the tool call.
+ */
+function toolProgress(deps: ActivityDeps, roomId: string, channelId: string) {
+  return (type: 'tool_call_start' | 'tool_call_end', calls: ToolCallProgress[], durationMs?: number): void => {
+    deps.realtime
+      ?.publishToolCall(roomId, channelId, calls, type, durationMs === undefined ? {} : { durationMs })
+      .catch(() => undefined);
+  };
+}
+
 function errorCode(err: unknown): string {
   const e = err as { code?: unknown; name?: unknown } | undefined;
   if (typeof e?.code === 'string' && e.code) return e.code;
@@ -152,15 +188,26 @@ export function aiActivities(deps: ActivityDeps) {
         }
       }
       const started = Date.now();
-      const ws = channel.canStream ? streamTarget(deps, ctx, input) : undefined;
+      const ws = channel.canStream ? await streamTarget(deps, ctx, input) : undefined;
       // A retried attempt streams anew under its own id; the previous one ended with `stream_error`.
       const attempt = activityAttempt();
       const baseId = `${input.event.id}:${input.round}${attempt > 1 ? `:${attempt}` : ''}`;
       let session: StreamSession | undefined;
       const options = { turn: input.turn, tools: tools.specs(channel.toolsFor(input.binding, ctx.room)), signal: cancellationSignal() };
-      const generate = (streamId: string, extra: { historyLimit?: number } = {}) => {
+      const generate = async (streamId: string, extra: { historyLimit?: number } = {}) => {
         session = ws && new StreamSession(ws, input.roomId, streamId, channel.channelId);
-        return channel.generate(input.event, input.binding, ctx, { ...options, ...extra, ...(session && { onDelta: session.onDelta }) });
+        const thinking = session && thinkingProgress(deps, input.roomId, channel.channelId, streamId);
+        const onDelta = session && ((delta: string, text: string) => {
+          thinking?.end();
+          session?.onDelta(delta, text);
+        });
+        try {
+          return await channel.generate(input.event, input.binding, ctx, {
+            ...options, ...extra, ...(onDelta && { onDelta, onThinking: thinking?.delta }),
+          });
+        } finally {
+          thinking?.end();
+        }
       };
       let response;
       try {
@@ -210,10 +257,15 @@ export function aiActivities(deps: ActivityDeps) {
     /** One tool call. Tool failures are results, not activity failures; only infrastructure retries. */
     async runTool(input: RunToolInput): Promise<ToolCallOutcome> {
       const ctx = await loadRoomContext(store, input.roomId);
-      return withHeartbeat(() => executeTool(tools, hooks, {
-        roomId: input.roomId, channelId: input.binding.channelId, channelType: input.binding.channelType,
-        call: { id: input.call.id, name: input.call.name, arguments: input.call.arguments ?? {} },
+      const call = { id: input.call.id, name: input.call.name, arguments: input.call.arguments ?? {} };
+      const progress = toolProgress(deps, input.roomId, input.binding.channelId);
+      progress('tool_call_start', [call]);
+      const outcome = await withHeartbeat(() => executeTool(tools, hooks, {
+        roomId: input.roomId, channelId: input.binding.channelId, channelType: input.binding.channelType, call,
       }, ctx, cancellationSignal()));
+      const end = { id: call.id, name: call.name, ...(outcome.isError ? { error: outcome.result } : { result: outcome.result }) };
+      progress('tool_call_end', [end], outcome.durationMs);
+      return outcome;
     },
   };
 }

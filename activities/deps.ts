@@ -6,6 +6,7 @@ import type { FrameworkEventBus } from '../src/hooks/framework-events.js';
 import type { CircuitBreakerRegistry } from '../src/resilience/circuit-breaker.js';
 import type { ConversationStore } from '../src/store/conversation-store.js';
 import type { KitManifest } from '../src/models/index.js';
+import type { RoomRealtime } from '../src/realtime/room-realtime.js';
 
 /** What activities need from the kit: its registries and store, injected at worker creation. */
 export interface ActivityDeps {
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   breakers?: CircuitBreakerRegistry;
   /** This worker's hooks, listeners and limits, as the rooms it serves must run them. */
   manifest: () => KitManifest;
+  /** Tool progress and thinking for UIs (ephemeral events); absent ⇒ not published. */
+  realtime?: RoomRealtime;
 }
 
 /** The worker's channel for a binding; a missing one is permanent (retrying cannot register it). */

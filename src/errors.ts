@@ -163,3 +163,11 @@ export class WebhookNotSupportedError extends Error {
     this.name = 'WebhookNotSupportedError';
   }
 }
+
+/** No stored event of the room has this id (read markers point at stored events). */
+export class EventNotFoundError extends RoomKitError {
+  constructor(readonly roomId: string, readonly eventId: string) {
+    super(`event ${eventId} not found in room ${roomId}`);
+    this.name = 'EventNotFoundError';
+  }
+}

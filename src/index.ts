@@ -89,10 +89,11 @@ export { RoomCommand } from './models/commands.js';
 export type { CommandResults } from './models/commands.js';
 export type { RoomSnapshot } from './models/snapshot.js';
 export type { AIContentPart, AIMessage, AIToolCall, AIUsage } from './models/ai.js';
+export { EphemeralEvent, EphemeralEventType } from './models/ephemeral.js';
 
 // Errors
 export {
-  ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError,
+  ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, EventNotFoundError, KitNotStartedError,
   ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomKitValidationError,
   RoomNotFoundError, StoreUnavailableError, WebhookPayloadError, WebhookSignatureError,
 } from './errors.js';
@@ -104,6 +105,9 @@ export { SQLiteStore } from './store/sqlite.js';
 export type { SQLiteStoreOptions } from './store/sqlite.js';
 export { PostgresStore } from './store/postgres.js';
 export type { PostgresStoreOptions } from './store/postgres.js';
+
+// Realtime: the backend contract; InMemoryRealtime and RedisRealtime are on `roomkit-temporal/realtime`
+export type { RealtimeBackend } from './realtime/backend.js';
 
 // HTTP: the Express app, its routers, the webhook pipeline without Express, the WebSocket endpoint
 export { createApp } from './server/app.js';

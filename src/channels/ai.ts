@@ -38,6 +38,8 @@ export interface GenerateTurnOptions extends AIGenerateOptions {
    * the text so far (the returned response is still the whole answer). Ignored otherwise.
    */
   onDelta?: (delta: string, textSoFar: string) => void;
+  /** With `onDelta`: called per reasoning delta of a model that streams its thinking. */
+  onThinking?: (delta: string) => void;
 }
 
 function noResponse(): ChannelOutput {
@@ -107,7 +109,7 @@ export class AIChannel extends Channel {
     });
     if (options.turn?.length) aiCtx.messages.push(...options.turn);
     if (options.tools?.length) aiCtx.tools = options.tools;
-    if (options.onDelta && this.canStream) return this.stream(aiCtx, options.onDelta, options.signal);
+    if (options.onDelta && this.canStream) return this.stream(aiCtx, options.onDelta, options.signal, options.onThinking);
     return this.provider.generate(aiCtx, { signal: options.signal });
   }
 
@@ -116,7 +118,9 @@ export class AIChannel extends Channel {
     return typeof this.provider.generateStream === 'function';
   }
 
-  private async stream(aiCtx: AIContext, onDelta: (delta: string, textSoFar: string) => void, signal?: AbortSignal): Promise<AIResponse> {
+  private async stream(
+    aiCtx: AIContext, onDelta: (delta: string, textSoFar: string) => void, signal?: AbortSignal, onThinking?: (delta: string) => void,
+  ): Promise<AIResponse> {
     const stream = (this.provider.generateStream as NonNullable<AIProvider['generateStream']>).call(this.provider, aiCtx, { signal });
     let text = '';
     for await (const item of stream) {
@@ -124,6 +128,8 @@ export class AIChannel extends Channel {
         if (!item.delta) continue;
         text += item.delta;
         onDelta(item.delta, text);
+      } else if (item.type === 'thinking_delta') {
+        if (item.delta) onThinking?.(item.delta);
       } else if (item.type === 'done') {
         return item.response;
       }

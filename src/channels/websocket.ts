@@ -3,60 +3,21 @@
  * subscribed to, and every send is bounded: a dead socket is timed out, then evicted after
  * `EVICT_AFTER_FAILURES` failures in a row, and never fails or stalls the room's delivery
  * (RoomKit 0.38 leaked every room to every socket and let one dead socket freeze a room).
+ *
+ * Across processes (a worker delivers, HTTP processes hold the sockets) the channel goes through the
+ * kit's {@link RealtimeBackend}: `deliver` and `broadcast` send to this process's connections directly
+ * (counted in the outcome) and publish the frame on the room's topic; every other process's instance
+ * of the channel, subscribed to the topics of the rooms its connections joined, pushes it to its own.
+ * Ephemeral events of those rooms reach the connections the same way.
  */
+import { randomUUID } from 'node:crypto';
 import type { ChannelBinding, ChannelCapabilities, ChannelType, RoomEvent } from '../models/index.js';
+import type { WebSocketFrame } from './websocket-frames.js';
+import { roomTopic, type RealtimeBackend, type RealtimeMessage } from '../realtime/backend.js';
+
+export type * from './websocket-frames.js';
 import { Channel, type DeliverOutput } from './channel.js';
 import type { RoomContext } from './room-context.js';
-
-/** A committed event of a room, pushed to its subscribers. */
-export interface WebSocketEventFrame {
-  type: 'event';
-  roomId: string;
-  event: RoomEvent;
-}
-
-/** An AI answer starts streaming; `source` is the AI channel's id. */
-export interface WebSocketStreamStartFrame {
-  type: 'stream_start';
-  roomId: string;
-  streamId: string;
-  source: string;
-}
-
-/** One piece of a streamed answer: the new `delta` and the whole `text` so far. */
-export interface WebSocketStreamChunkFrame {
-  type: 'stream_chunk';
-  roomId: string;
-  streamId: string;
-  delta: string;
-  text: string;
-}
-
-/**
- * The streamed answer, committed: the stored event (index, status, final body — a BEFORE_BROADCAST
- * hook may have changed it) replaces the chunks. Sent instead of an `event` frame for that message,
- * so a client sees it exactly once; a client that missed the start treats it as a plain event.
- */
-export interface WebSocketStreamEndFrame {
-  type: 'stream_end';
-  roomId: string;
-  streamId: string;
-  event: RoomEvent;
-}
-
-/** The stream broke (provider failure); drop its chunks. The message may still come later. */
-export interface WebSocketStreamErrorFrame {
-  type: 'stream_error';
-  roomId: string;
-  streamId: string;
-  error: string;
-}
-
-export type WebSocketStreamFrame =
-  | WebSocketStreamStartFrame | WebSocketStreamChunkFrame | WebSocketStreamEndFrame | WebSocketStreamErrorFrame;
-
-/** What the server pushes to clients: committed events and streamed AI answers. */
-export type WebSocketFrame = WebSocketEventFrame | WebSocketStreamFrame;
 
 /** Pushes one frame to one client; rejects (or never settles) when the client is gone. */
 export type WebSocketSend = (frame: WebSocketFrame) => Promise<void> | void;
@@ -85,6 +46,8 @@ export interface BroadcastOutcome {
   failed: number;
   timedOut: number;
   evicted: string[];
+  /** The realtime backend refused the frame: other processes' connections did not get it. */
+  realtimeError?: string;
 }
 
 /**
@@ -98,6 +61,11 @@ export class WebSocketChannel extends Channel {
   private readonly connections = new Map<string, Connection>();
   /** roomId → subscribed connection ids. */
   private readonly rooms = new Map<string, Set<string>>();
+  /** Tells this instance's own publications apart from other processes'. */
+  private readonly instanceId = randomUUID();
+  private realtime?: RealtimeBackend;
+  /** roomId → this instance's subscription to the room's topic (pending while it subscribes). */
+  private readonly topics = new Map<string, Promise<string | undefined>>();
 
   constructor(channelId: string, options: WebSocketChannelOptions = {}) {
     super(channelId);
@@ -142,6 +110,17 @@ export class WebSocketChannel extends Channel {
     };
   }
 
+  /**
+   * Route frames through `backend` (the kit does this when the channel is registered). Connections
+   * registered before keep working; their rooms are subscribed now.
+   */
+  useRealtime(backend: RealtimeBackend): void {
+    if (this.realtime === backend) return;
+    if (this.realtime) throw new Error(`WebSocketChannel ${this.channelId} already uses a realtime backend`);
+    this.realtime = backend;
+    for (const roomId of this.rooms.keys()) this.listen(roomId);
+  }
+
   /** Returns false when the connection is not registered. */
   subscribe(connectionId: string, roomId: string): boolean {
     const connection = this.connections.get(connectionId);
@@ -150,6 +129,18 @@ export class WebSocketChannel extends Channel {
     let subscribers = this.rooms.get(roomId);
     if (!subscribers) this.rooms.set(roomId, (subscribers = new Set()));
     subscribers.add(connectionId);
+    this.listen(roomId);
+    return true;
+  }
+
+  /**
+   * `subscribe`, resolved once frames of the room published by any process reach the connection
+   * (the backend's subscription is in place). A client resuming from an index reads the store after
+   * this, so nothing committed in between is missed.
+   */
+  async join(connectionId: string, roomId: string): Promise<boolean> {
+    if (!this.subscribe(connectionId, roomId)) return false;
+    await this.topics.get(roomId);
     return true;
   }
 
@@ -157,7 +148,10 @@ export class WebSocketChannel extends Channel {
     this.connections.get(connectionId)?.rooms.delete(roomId);
     const subscribers = this.rooms.get(roomId);
     subscribers?.delete(connectionId);
-    if (subscribers?.size === 0) this.rooms.delete(roomId);
+    if (subscribers?.size === 0) {
+      this.rooms.delete(roomId);
+      this.unlisten(roomId);
+    }
   }
 
   unregisterConnection(connectionId: string): boolean {
@@ -176,6 +170,17 @@ export class WebSocketChannel extends Channel {
   /** Whether an answer for `roomId` can be streamed here: some connection is subscribed to it. */
   supportsStreamingFor(roomId: string): boolean {
     return (this.rooms.get(roomId)?.size ?? 0) > 0;
+  }
+
+  /** {@link supportsStreamingFor}, asking the realtime backend whether another process listens. */
+  async canStreamTo(roomId: string): Promise<boolean> {
+    if (this.supportsStreamingFor(roomId)) return true;
+    if (!this.realtime) return false;
+    try {
+      return await this.realtime.hasSubscribers(roomTopic(roomId));
+    } catch {
+      return true; // unknown: stream, a frame nobody reads costs little
+    }
   }
 
   /**
@@ -197,11 +202,59 @@ export class WebSocketChannel extends Channel {
   }
 
   /**
-   * Send one frame to every connection subscribed to `roomId`, with `deliver`'s guarantees: each send
-   * bounded by `sendTimeoutMs`, failures counted towards eviction, never throws.
+   * Publish one frame for the room's connections on every process (through the realtime backend)
+   * and push it to this process's connections, except `options.except` (a connection that already
+   * shows it). Without a backend, this process's connections only.
    */
-  async broadcast(roomId: string, frame: WebSocketFrame): Promise<BroadcastOutcome> {
-    const targets = this.connectionsFor(roomId).map((id) => this.connections.get(id) as Connection);
+  async broadcast(roomId: string, frame: WebSocketFrame, options: { except?: string } = {}): Promise<BroadcastOutcome> {
+    const published = this.publish(roomId, frame, options.except);
+    const outcome = await this.broadcastLocal(roomId, frame, options.except);
+    const error = await published;
+    return error ? { ...outcome, realtimeError: error } : outcome;
+  }
+
+  /** Resolves to an error message when the backend refused the frame (this process's sends still ran). */
+  private async publish(roomId: string, frame: WebSocketFrame, except?: string): Promise<string | undefined> {
+    if (!this.realtime) return undefined;
+    const message: RealtimeMessage = { kind: 'frame', channelId: this.channelId, origin: this.instanceId, frame, ...(except && { except }) };
+    try {
+      await this.realtime.publish(roomTopic(roomId), message);
+      return undefined;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  /** A message on the topic of a room this instance's connections joined. */
+  private readonly onTopic = async (roomId: string, message: RealtimeMessage): Promise<void> => {
+    if (message.kind === 'ephemeral') {
+      await this.broadcastLocal(roomId, { type: 'ephemeral', roomId, event: message.event });
+    } else if (message.channelId === this.channelId && message.origin !== this.instanceId) {
+      await this.broadcastLocal(roomId, message.frame, message.except);
+    }
+  };
+
+  private listen(roomId: string): void {
+    const realtime = this.realtime;
+    if (!realtime || this.topics.has(roomId)) return;
+    const subscribed = realtime.subscribe(roomTopic(roomId), (m) => this.onTopic(roomId, m)).catch(() => undefined);
+    this.topics.set(roomId, subscribed);
+  }
+
+  private unlisten(roomId: string): void {
+    const subscribed = this.topics.get(roomId);
+    if (!subscribed || !this.realtime) return;
+    this.topics.delete(roomId);
+    const realtime = this.realtime;
+    void subscribed.then((id) => (id ? realtime.unsubscribe(id) : false)).catch(() => false);
+  }
+
+  /**
+   * Send one frame to every connection of this process subscribed to `roomId`, with `deliver`'s
+   * guarantees: each send bounded by `sendTimeoutMs`, failures counted towards eviction, never throws.
+   */
+  private async broadcastLocal(roomId: string, frame: WebSocketFrame, except?: string): Promise<BroadcastOutcome> {
+    const targets = this.connectionsFor(roomId).filter((id) => id !== except).map((id) => this.connections.get(id) as Connection);
     const outcomes = await Promise.all(targets.map((c) => this.sendBounded(c, frame)));
     const evicted: string[] = [];
     targets.forEach((connection, i) => {
@@ -222,6 +275,7 @@ export class WebSocketChannel extends Channel {
   }
 
   override async close(): Promise<void> {
+    for (const roomId of [...this.topics.keys()]) this.unlisten(roomId);
     this.connections.clear();
     this.rooms.clear();
   }

@@ -2,11 +2,17 @@
 import { z } from 'zod';
 import { RoomId, WaitStage } from '../models/index.js';
 import type { ConversationStore } from '../store/conversation-store.js';
+import type { RealtimeBackend } from '../realtime/backend.js';
 import type { InboundRoomRouter } from './router.js';
 import type { WorkerSettings, WorkflowBundleOption } from './worker.js';
 
 export interface RoomKitOptions {
   store?: ConversationStore;
+  /**
+   * Ephemeral events and WebSocket frames across processes. Default: an `InMemoryRealtime` (one
+   * process); a deployment with several HTTP processes or separate workers needs `RedisRealtime`.
+   */
+  realtime?: RealtimeBackend;
   inboundRouter?: InboundRoomRouter;
   /** AI answers deeper than this are stored BLOCKED (`event_chain_depth_limit`). Default 5. */
   maxChainDepth?: number;

@@ -25,6 +25,10 @@ import {
 } from '../models/index.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { InMemoryStore } from '../store/in-memory.js';
+import { InMemoryRealtime } from '../realtime/in-memory.js';
+import type { RealtimeBackend } from '../realtime/backend.js';
+import { RoomRealtime, type EphemeralCallback, type ToolCallProgress } from '../realtime/room-realtime.js';
+import { WebSocketChannel } from '../channels/websocket.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
 import type { RoomSnapshot } from '../models/index.js';
@@ -43,6 +47,9 @@ export type { ProcessInboundOptions, RoomKitOptions, StartOptions } from './opti
 
 export class RoomKit {
   readonly store: ConversationStore;
+  /** Where ephemeral events and cross-process WebSocket frames travel (in-memory by default). */
+  readonly realtime: RealtimeBackend;
+  private readonly live: RoomRealtime;
   readonly hooks = new HookRegistry();
   readonly tools = new ToolRegistry();
   readonly events: FrameworkEventBus;
@@ -62,6 +69,8 @@ export class RoomKit {
   constructor(options: RoomKitOptions = {}) {
     this.log = options.log ?? ((m) => console.error(`[roomkit] ${m}`));
     this.store = options.store ?? new InMemoryStore();
+    this.realtime = options.realtime ?? new InMemoryRealtime({ log: this.log });
+    this.live = new RoomRealtime(this.realtime, this.store);
     this.router = options.inboundRouter ?? new DefaultInboundRoomRouter(this.store, this.log);
     this.events = new FrameworkEventBus((err, e) => this.log(`framework event handler for ${e.type} failed: ${String(err)}`));
     const depth = options.maxChainDepth ?? 5;
@@ -84,6 +93,7 @@ export class RoomKit {
     if (!(channel instanceof Channel)) throw new TypeError('registerChannel expects a Channel');
     if (this.channels.has(channel.channelId)) throw new ChannelAlreadyRegisteredError(channel.channelId);
     this.channels.set(channel.channelId, channel);
+    if (channel instanceof WebSocketChannel) channel.useRealtime(this.realtime);
   }
 
   unregisterChannel(channelId: string): Channel | undefined {
@@ -209,6 +219,7 @@ export class RoomKit {
     this.server = undefined;
     const errors: unknown[] = [];
     for (const c of this.channels.values()) await c.close().catch((e) => errors.push(e));
+    await this.realtime.close().catch((e) => errors.push(e));
     await this.store.close();
     if (errors.length) throw new AggregateError(errors, 'some channels failed to close');
   }
@@ -220,7 +231,7 @@ export class RoomKit {
         workflowBundle: options.workflowBundle, workerOptions: options.workerOptions },
       {
         store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events,
-        breakers: this.breakers, manifest: () => this.manifest(),
+        breakers: this.breakers, manifest: () => this.manifest(), realtime: this.live,
       },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
@@ -366,6 +377,7 @@ export class RoomKit {
     }
     try {
       await this.client('processDeliveryStatus').signal(roomId, { kind: 'deliveryStatus', status: parsed });
+      if (parsed.status === 'read') await this.readByVendor(roomId, parsed);
     } catch (err) {
       if (!(err instanceof RoomClosedError)) throw err;
       // A closed room's workflow has ended; a late report has no hooks to run there.
@@ -373,6 +385,52 @@ export class RoomKit {
       return {};
     }
     return { roomId };
+  }
+
+  /** A vendor says the recipient read our message: the channel's read marker moves and a receipt goes out. */
+  private async readByVendor(roomId: string, status: { messageId: string; channelId: string; recipient: string }): Promise<void> {
+    const sent = await this.store.findEventByProviderMessageId(status.messageId, status.channelId);
+    if (!sent || sent.roomId !== roomId) return;
+    await this.live.markRead(roomId, status.channelId, sent.eventId);
+    await this.live.publishReadReceipt(roomId, status.recipient || status.channelId, sent.eventId).catch((err) => {
+      this.log(`read receipt for room ${roomId} not published: ${String(err)}`);
+    });
+  }
+
+  // ── realtime (RoomKit §2.7–2.8): ephemeral events never enter a room's history ─
+  publishTyping(roomId: string, userId: string, isTyping = true, data?: Record<string, unknown>) {
+    return this.live.publishTyping(roomId, userId, isTyping, data);
+  }
+  publishPresence(roomId: string, userId: string, status: string) {
+    return this.live.publishPresence(roomId, userId, status);
+  }
+  publishReadReceipt(roomId: string, userId: string, eventId: string) {
+    return this.live.publishReadReceipt(roomId, userId, eventId);
+  }
+  publishReaction(roomId: string, userId: string, targetEventId: string, emoji: string, action: 'add' | 'remove' = 'add') {
+    return this.live.publishReaction(roomId, userId, targetEventId, emoji, action);
+  }
+  publishToolCall(roomId: string, channelId: string, toolCalls: ToolCallProgress[], type?: 'tool_call_start' | 'tool_call_end', options?: { durationMs?: number }) {
+    return this.live.publishToolCall(roomId, channelId, toolCalls, type, options);
+  }
+  subscribeRoom(roomId: string, callback: EphemeralCallback): Promise<string> {
+    return this.live.subscribeRoom(roomId, callback);
+  }
+  unsubscribeRoom(subscriptionId: string): Promise<boolean> {
+    return this.live.unsubscribeRoom(subscriptionId);
+  }
+  /** Stored: `readerId` (a channel id, or a participant id) has read up to `eventId`. Returns its index. */
+  markRead(roomId: string, readerId: string, eventId: string): Promise<number> {
+    return this.live.markRead(roomId, readerId, eventId);
+  }
+  markAllRead(roomId: string, readerId: string): Promise<number | undefined> {
+    return this.live.markAllRead(roomId, readerId);
+  }
+  listReadMarkers(roomId: string): Promise<Record<string, number>> {
+    return this.live.listReadMarkers(roomId);
+  }
+  getUnreadCount(roomId: string, readerId: string): Promise<number> {
+    return this.live.getUnreadCount(roomId, readerId);
   }
 
   /** An event authored by a bound channel, through the same pipeline (hooks, permissions, broadcast). */

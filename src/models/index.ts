@@ -17,3 +17,4 @@ export * from './snapshot.js';
 export type { CarriedState, IdempotencyWindow, QueuedCommand, TokenBucket } from './carried.js';
 export * from './text.js';
 export * from './ai.js';
+export * from './ephemeral.js';

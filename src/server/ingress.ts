@@ -22,6 +22,7 @@ export interface RoomIngress
     | 'processInbound' // POST /api/rooms/:id/messages, WebSocket frames
     | 'signalInbound' // webhook messages (sender affinity)
     | 'processDeliveryStatus' // webhook delivery statuses
+    | 'publishTyping' | 'publishPresence' | 'publishReadReceipt' | 'publishReaction' | 'markRead' // WebSocket frames
   > {
   readonly store: IngressStore;
 }

@@ -103,5 +103,14 @@ export interface ConversationStore {
   putObservation(observation: Observation): Promise<void>;
   listObservations(roomId: string): Promise<Observation[]>;
 
+  // Read markers (RoomKit §2.8): how far each reader (a channel id, as in RoomKit, or a participant
+  // id) has read. Written by the kit, not the room: a marker is not part of the timeline.
+  /** Move the reader's marker to `index` (the event `eventId` at that index). It never moves back. */
+  setReadMarker(roomId: string, readerId: string, eventId: string, index: number): Promise<void>;
+  /** readerId → the index of the last event it read. */
+  listReadMarkers(roomId: string): Promise<Record<string, number>>;
+  /** Stored events after the reader's marker, system events included; no marker ⇒ every event. */
+  getUnreadCount(roomId: string, readerId: string): Promise<number>;
+
   close(): Promise<void>;
 }

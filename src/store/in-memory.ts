@@ -37,6 +37,8 @@ export class InMemoryStore implements ConversationStore {
   private readonly participants = new Map<string, Map<string, Participant>>();
   private readonly tasks = new Map<string, Task>();
   private readonly observations = new Map<string, Observation>();
+  /** roomId → readerId → index. */
+  private readonly readMarkers = new Map<string, Map<string, number>>();
   /**
    * providerMessageId → `roomId␀index␀channelId` → where it leads. Insertion order is write order
    * (a rewrite deletes, then sets), so the last matching entry is the most recently written.
@@ -228,6 +230,23 @@ export class InMemoryStore implements ConversationStore {
 
   async listObservations(roomId: string): Promise<Observation[]> {
     return [...this.observations.values()].filter((o) => o.roomId === roomId).map(copy);
+  }
+
+  async setReadMarker(roomId: string, readerId: string, _eventId: string, index: number): Promise<void> {
+    let markers = this.readMarkers.get(roomId);
+    if (!markers) this.readMarkers.set(roomId, (markers = new Map()));
+    markers.set(readerId, Math.max(index, markers.get(readerId) ?? -1));
+  }
+
+  async listReadMarkers(roomId: string): Promise<Record<string, number>> {
+    return Object.fromEntries(this.readMarkers.get(roomId) ?? []);
+  }
+
+  async getUnreadCount(roomId: string, readerId: string): Promise<number> {
+    const marker = this.readMarkers.get(roomId)?.get(readerId) ?? -1;
+    let n = 0;
+    for (const index of this.timelines.get(roomId)?.byIndex.keys() ?? []) if (index > marker) n++;
+    return n;
   }
 
   /** Nothing to release: the data lives as long as this object. */

@@ -109,6 +109,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     UNIQUE (channel_type, address)
   );
   `,
+  // 2: read markers are keyed by reader (a channel id, as in RoomKit, or a participant id).
+  `
+  ALTER TABLE read_markers RENAME COLUMN participant_id TO reader_id;
+  `,
 ];
 
 /** The schema version this code writes and reads. */

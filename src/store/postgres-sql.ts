@@ -105,5 +105,14 @@ export function postgresStatements(schema: string) {
       INSERT INTO ${t('observations')} (id, room_id, doc) VALUES ($1, $2, $3::jsonb)
       ON CONFLICT (id) DO UPDATE SET room_id = excluded.room_id, doc = excluded.doc`,
     listObservations: `SELECT doc FROM ${t('observations')} WHERE room_id = $1 ORDER BY seq`,
+
+    setReadMarker: `
+      INSERT INTO ${t('read_markers')} AS m (room_id, reader_id, event_id, idx) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (room_id, reader_id) DO UPDATE SET event_id = excluded.event_id, idx = excluded.idx, updated_at = now()
+      WHERE excluded.idx > m.idx`,
+    listReadMarkers: `SELECT reader_id, idx FROM ${t('read_markers')} WHERE room_id = $1 ORDER BY reader_id`,
+    getUnreadCount: `
+      SELECT count(*) AS n FROM ${t('events')} WHERE room_id = $1
+        AND idx > coalesce((SELECT idx FROM ${t('read_markers')} WHERE room_id = $1 AND reader_id = $2), -1)`,
   };
 }

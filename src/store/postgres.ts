@@ -253,6 +253,19 @@ export class PostgresStore implements ConversationStore {
     return this.docs<Observation>(this.sql.listObservations, [roomId]);
   }
 
+  async setReadMarker(roomId: string, readerId: string, eventId: string, index: number): Promise<void> {
+    await this.query(this.sql.setReadMarker, [roomId, readerId, eventId, index]);
+  }
+
+  async listReadMarkers(roomId: string): Promise<Record<string, number>> {
+    const rows = await this.query<{ reader_id: string; idx: string }>(this.sql.listReadMarkers, [roomId]);
+    return Object.fromEntries(rows.map((r) => [r.reader_id, Number(r.idx)]));
+  }
+
+  async getUnreadCount(roomId: string, readerId: string): Promise<number> {
+    return Number((await this.query<{ n: string }>(this.sql.getUnreadCount, [roomId, readerId]))[0].n);
+  }
+
   /** Ends the pool (waiting for queries in flight). Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -84,6 +84,16 @@ export const MIGRATIONS: readonly string[] = [
   FROM events e, json_each(e.json, '$.deliveryResults') d
   ORDER BY e.room_id, e.idx;
   `,
+  // 3: read markers (RoomKit §2.8), one per (room, reader); the index only moves forward.
+  `
+  CREATE TABLE read_markers (
+    room_id TEXT NOT NULL,
+    reader_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    PRIMARY KEY (room_id, reader_id)
+  );
+  `,
 ];
 
 /** The `user_version` this code writes and reads. */

@@ -64,7 +64,8 @@ export class SQLiteStore implements ConversationStore {
     | 'putRoom' | 'getRoom' | 'listRooms' | 'listRoomsByStatus' | 'findRoomIdsByChannel' | 'findLatestRoom'
     | 'putEvent' | 'getEvent' | 'getEventByIndex' | 'getEventByIdempotencyKey' | 'listEventsAsc' | 'listEventsDesc'
     | 'getEventCount' | 'clearDeliveryResults' | 'clearDeliveryResult' | 'getDelivery' | 'putDeliveryResult' | 'findByProviderMessageId' | 'putBinding' | 'removeBinding' | 'getBinding' | 'listBindings'
-    | 'putParticipant' | 'listParticipants' | 'putTask' | 'listTasks' | 'putObservation' | 'listObservations',
+    | 'putParticipant' | 'listParticipants' | 'putTask' | 'listTasks' | 'putObservation' | 'listObservations'
+    | 'setReadMarker' | 'listReadMarkers' | 'getUnreadCount',
     Statement
   >;
   private readonly putEventsTx: (events: RoomEvent[]) => void;
@@ -260,6 +261,19 @@ export class SQLiteStore implements ConversationStore {
     return parseRows<Observation>(this.sql.listObservations.all(roomId));
   }
 
+  async setReadMarker(roomId: string, readerId: string, eventId: string, index: number): Promise<void> {
+    this.sql.setReadMarker.run({ roomId, readerId, eventId, idx: index });
+  }
+
+  async listReadMarkers(roomId: string): Promise<Record<string, number>> {
+    const rows = this.sql.listReadMarkers.all(roomId) as { reader_id: string; idx: number }[];
+    return Object.fromEntries(rows.map((r) => [r.reader_id, r.idx]));
+  }
+
+  async getUnreadCount(roomId: string, readerId: string): Promise<number> {
+    return (this.sql.getUnreadCount.get({ roomId, readerId }) as { n: number }).n;
+  }
+
   /** Closes the database (checkpointing the WAL when this is its last connection). Safe to call twice. */
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
@@ -353,6 +367,14 @@ function prepareAll(db: Database.Database): SQLiteStore['sql'] {
       INSERT INTO observations (id, room_id, json) VALUES (@id, @roomId, @json)
       ON CONFLICT (id) DO UPDATE SET room_id = excluded.room_id, json = excluded.json`),
     listObservations: p('SELECT json FROM observations WHERE room_id = ? ORDER BY rowid'),
+    setReadMarker: p(`
+      INSERT INTO read_markers (room_id, reader_id, event_id, idx) VALUES (@roomId, @readerId, @eventId, @idx)
+      ON CONFLICT (room_id, reader_id) DO UPDATE SET event_id = excluded.event_id, idx = excluded.idx
+      WHERE excluded.idx > read_markers.idx`),
+    listReadMarkers: p('SELECT reader_id, idx FROM read_markers WHERE room_id = ? ORDER BY reader_id'),
+    getUnreadCount: p(`
+      SELECT count(*) AS n FROM events WHERE room_id = @roomId
+        AND idx > coalesce((SELECT idx FROM read_markers WHERE room_id = @roomId AND reader_id = @readerId), -1)`),
   };
 }
 

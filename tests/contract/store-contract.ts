@@ -418,5 +418,26 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         expect((await store.listObservations('room-1')).map((o) => o.content)).toEqual(['revised']);
       });
     });
+
+    describe('read markers', () => {
+      it('counts every stored event after the marker, none read ⇒ all, and the marker never moves back', async () => {
+        await store.putEvents([0, 1, 2, 3].map((index) => makeEvent({ index, id: `e${index}` })));
+        expect(await store.getUnreadCount('room-1', 'ws-user')).toBe(4);
+        expect(await store.listReadMarkers('room-1')).toEqual({});
+
+        await store.setReadMarker('room-1', 'ws-user', 'e1', 1);
+        await store.setReadMarker('room-1', 'sms', 'e3', 3);
+        expect(await store.getUnreadCount('room-1', 'ws-user')).toBe(2);
+        expect(await store.getUnreadCount('room-1', 'sms')).toBe(0);
+
+        await store.setReadMarker('room-1', 'ws-user', 'e0', 0); // older: ignored
+        expect(await store.listReadMarkers('room-1')).toEqual({ 'ws-user': 1, sms: 3 });
+        expect(await store.listReadMarkers('room-2')).toEqual({});
+
+        await store.putEvents([makeEvent({ index: 4, id: 'e4' })]);
+        expect(await store.getUnreadCount('room-1', 'ws-user')).toBe(3);
+        expect(await store.getUnreadCount('room-2', 'ws-user')).toBe(0);
+      });
+    });
   });
 }

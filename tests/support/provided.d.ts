@@ -17,6 +17,8 @@ declare module 'vitest' {
      * (tests/support/postgres-server.ts); '' when the server is external (ROOMKIT_TEST_POSTGRES_URL).
      */
     postgresDataDir: string;
+    /** `redis://127.0.0.1:<port>` of the run's Redis; each test uses a `prefix` of its own. */
+    redisUrl: string;
   }
 }
 

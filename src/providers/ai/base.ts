@@ -55,6 +55,8 @@ export interface AIGenerateOptions {
  */
 export type AIStreamEvent =
   | { type: 'text_delta'; delta: string }
+  /** The model's reasoning as it comes (published to the room's UIs as `thinking_*`, never stored by itself). */
+  | { type: 'thinking_delta'; delta: string }
   | { type: 'done'; response: AIResponse };
 
 /**

@@ -84,6 +84,11 @@ export class MockAIProvider implements AIProvider {
     const { signal } = options;
     const response = await this.generate(ctx, options);
     const failure = typeof this.streamError === 'function' ? this.streamError() : this.streamError;
+    // A scripted `thinking` streams first, as a reasoning model's does.
+    for (const delta of response.thinking ? splitDeltas(response.thinking) : []) {
+      if (this.chunkDelayMs > 0) await sleep(this.chunkDelayMs, signal);
+      yield { type: 'thinking_delta', delta };
+    }
     const deltas = splitDeltas(response.content);
     for (let i = 0; i < deltas.length; i++) {
       if (failure && i >= failure.afterChunks) throw failure.error;

@@ -64,9 +64,9 @@ export class AnthropicAIProvider implements AIProvider {
       const client = await this.sdk();
       const stream = client.messages.stream(params, { signal });
       for await (const event of stream) {
-        if (event.type === 'content_block_delta' && event.delta.type === 'text_delta' && event.delta.text) {
-          yield { type: 'text_delta', delta: event.delta.text };
-        }
+        if (event.type !== 'content_block_delta') continue;
+        if (event.delta.type === 'text_delta' && event.delta.text) yield { type: 'text_delta', delta: event.delta.text };
+        else if (event.delta.type === 'thinking_delta' && event.delta.thinking) yield { type: 'thinking_delta', delta: event.delta.thinking };
       }
       final = await stream.finalMessage();
     } catch (error) {

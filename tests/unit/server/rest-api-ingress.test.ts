@@ -39,6 +39,16 @@ class FakeIngress implements RoomIngress {
 
   getChannel: RoomIngress['getChannel'] = () => undefined;
 
+  // The WebSocket endpoint's verbs; the REST API never calls them.
+  private unused = async (): Promise<never> => {
+    throw new Error('not used by the REST API');
+  };
+  publishTyping: RoomIngress['publishTyping'] = this.unused;
+  publishPresence: RoomIngress['publishPresence'] = this.unused;
+  publishReadReceipt: RoomIngress['publishReadReceipt'] = this.unused;
+  publishReaction: RoomIngress['publishReaction'] = this.unused;
+  markRead: RoomIngress['markRead'] = this.unused;
+
   createRoom: RoomIngress['createRoom'] = async (options = {}) => {
     this.calls.push(['createRoom', options]);
     const id = options.roomId ?? 'generated';
