@@ -1,4 +1,6 @@
-export { BotFrameworkTeamsProvider, createTeamsProvider, type TeamsProviderOptions, type TeamsSendOptions } from './provider.js';
+export {
+  BotFrameworkTeamsProvider, createTeamsProvider, type TeamsProviderOptions, type TeamsSendOptions, type TeamsTypingOptions,
+} from './provider.js';
 export {
   BOT_FRAMEWORK_ISSUER, BOT_FRAMEWORK_OPENID_METADATA_URL, BOT_FRAMEWORK_SCOPE, BOT_FRAMEWORK_TOKEN_URL,
   Jwk as BotFrameworkJwk, parseTeamsConfig, TeamsConfigSchema, type TeamsConfig, type TeamsConfigInput,
@@ -11,4 +13,6 @@ export { SigningKeySource, SigningKeysUnavailableError } from './signing-keys.js
 export {
   parseTeamsWebhook, readTeamsToken, TeamsWebhookHandler, verifyTeamsWebhook, type TeamsVerifyOptions, type TeamsWebhookOptions,
 } from './webhook.js';
-export { MockTeamsProvider, type MockTeamsCall, type MockTeamsFailure, type MockTeamsProviderOptions } from './mock.js';
+export {
+  MockTeamsProvider, type MockTeamsCall, type MockTeamsFailure, type MockTeamsProviderOptions, type MockTeamsTypingCall,
+} from './mock.js';
