@@ -557,24 +557,39 @@ describe('WhatsAppProvider (Cloud API)', () => {
         object: 'whatsapp_business_account',
         entry: [{ changes: [{ field: 'messages', value: { messages: [{ id: 'wamid.1', type: 'text', text: { body: 'x' } }] } }] }],
       })), 'entry[0].changes[0].value.messages[0].from'],
-      ...([
-        ['a status without an id', { status: 'read', timestamp: '1750263773' }, 'id'],
-        ['a status without a status', { id: 'wamid.1', timestamp: '1750263773' }, 'status'],
-        ['a status with a timestamp that is not unix seconds', { id: 'wamid.1', status: 'read', timestamp: 'yesterday' }, 'timestamp'],
-        ['a status whose errors are not a list', { id: 'wamid.1', status: 'failed', errors: { code: 131047 } }, 'errors'],
-      ] as const).map(([what, status, key]) => [what, Buffer.from(JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: '1' }, statuses: [status] } }] }],
-      })), `entry[0].changes[0].value.statuses[0].${key}`] as const),
-      ['statuses that are not a list', Buffer.from(JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [{ changes: [{ field: 'messages', value: { statuses: { id: 'wamid.1' } } }] }],
-      })), 'entry[0].changes[0].value.statuses'],
     ])('refuses %s with a WebhookPayloadError naming the field', async (_what, body, field) => {
       const error = await captured(() => provider.webhook!.parse(signed(body), 'wa-main'));
       expect(error).toBeInstanceOf(WebhookPayloadError);
       expect((error as WebhookPayloadError).field).toBe(field);
     });
+  });
+});
+
+describe('WhatsApp status webhooks that are malformed', () => {
+  beforeAll(async () => {
+    fake = await VendorFake.start(graph);
+    provider = makeProvider();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  const payload = (statuses: unknown): Buffer => Buffer.from(JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: PHONE_ID }, statuses } }] }],
+  }));
+
+  it.each([
+    ['a status without an id', [{ status: 'read', timestamp: '1750263773' }], 'statuses[0].id'],
+    ['a status without a status', [{ id: 'wamid.1', timestamp: '1750263773' }], 'statuses[0].status'],
+    ['a timestamp that is not unix seconds', [{ id: 'wamid.1', status: 'read', timestamp: 'yesterday' }], 'statuses[0].timestamp'],
+    ['errors that are not a list', [{ id: 'wamid.1', status: 'failed', errors: { code: 131047 } }], 'statuses[0].errors'],
+    ['a status that is not an object', ['read'], 'statuses[0]'],
+    ['statuses that are not a list', { id: 'wamid.1', status: 'read' }, 'statuses'],
+  ])('refuses %s with a WebhookPayloadError naming the field', async (_what, statuses, field) => {
+    const error = await captured(() => provider.webhook!.parse(signed(payload(statuses)), 'wa-main'));
+    expect(error).toBeInstanceOf(WebhookPayloadError);
+    expect((error as WebhookPayloadError).field).toBe(`entry[0].changes[0].value.${field}`);
   });
 });
 
