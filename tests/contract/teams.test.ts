@@ -7,7 +7,7 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderActionError, RoomKitValidationError, WebhookPayloadError, WebhookSignatureError } from '../../src/errors.js';
-import { InboundMessage } from '../../src/models/index.js';
+import { DeliveryStatus, InboundMessage } from '../../src/models/index.js';
 import {
   BotFrameworkTeamsProvider, InMemoryConversationReferenceStore, MockTeamsProvider, SigningKeysUnavailableError,
   type TeamsConfigInput,
@@ -375,6 +375,27 @@ describe('teams activity parsing (RoomKit parse_teams_webhook)', () => {
       serviceUrl: 'https://smba.trafficmanager.net/amer/', conversationType: 'channel',
       tenantId: 'b28fdbfd-2b78-4f93-b0f8-8881793f0f8f', botId: '28:608cacfd-1cea-40c9-b678-4b93e69bb72b',
     });
+  });
+
+  it('turns a read receipt event into a read status for lastReadMessageId, routed by the user', async () => {
+    const receipt = fixture('read-receipt.json');
+    const outcome = await parse(receipt);
+    if (outcome.kind !== 'statuses') throw new Error(outcome.kind);
+    expect(outcome.statuses.map((s) => DeliveryStatus.parse(s))).toEqual([{
+      channelId: 'teams-main', provider: 'teams', messageId: '1692206589131', status: 'read',
+      recipient: (PERSONAL.from as { id: string }).id, sender: '28:c9e8c047-2a74-40a2-b28a-b162d5f5327c',
+      timestamp: '2023-08-16T17:23:11.136Z', raw: receipt,
+    }]);
+  });
+
+  it.each([
+    ['value', { value: undefined }],
+    ['value.lastReadMessageId', { value: { lastReadMessageId: 1692206589131 } }],
+    ['from', { from: undefined }],
+  ])('refuses a read receipt without %s, naming the field', async (field, patch) => {
+    const error = await Promise.resolve(parse({ ...fixture('read-receipt.json'), ...patch })).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(WebhookPayloadError);
+    expect((error as WebhookPayloadError).field).toBe(field);
   });
 
   it.each([

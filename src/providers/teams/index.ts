@@ -8,7 +8,9 @@ export {
 export {
   InMemoryConversationReferenceStore, type ConversationReference, type ConversationReferenceStore,
 } from './conversation-store.js';
-export { Activity as TeamsActivity, parseActivity as parseTeamsActivity, readActivity as readTeamsActivity } from './activity.js';
+export {
+  Activity as TeamsActivity, parseActivity as parseTeamsActivity, readActivity as readTeamsActivity, TEAMS_READ_RECEIPT_EVENT,
+} from './activity.js';
 export { SigningKeySource, SigningKeysUnavailableError } from './signing-keys.js';
 export {
   parseTeamsWebhook, readTeamsToken, TeamsWebhookHandler, verifyTeamsWebhook, type TeamsVerifyOptions, type TeamsWebhookOptions,
