@@ -94,6 +94,27 @@ export class ProviderDeliveryError extends RoomKitError {
 }
 
 /**
+ * A vendor refused a typing indicator or a read receipt (or it could not be asked). Carries what
+ * `ProviderDeliveryError` carries (the vendor's own `code`, `retryable`, `retryAfterMs`, the answer)
+ * but is its own class: these are best-effort hints about a conversation, not deliveries of room
+ * events, so callers usually log them rather than retry a room's delivery lane.
+ */
+export class ProviderActionError extends RoomKitError {
+  retryAfterMs?: number;
+  providerResult?: ProviderResultLike;
+  constructor(
+    readonly provider: string,
+    readonly action: 'typing' | 'markRead',
+    readonly code: string,
+    message: string,
+    readonly retryable = true,
+  ) {
+    super(`${provider} ${action}: ${message}`);
+    this.name = 'ProviderActionError';
+  }
+}
+
+/**
  * A store's database could not be reached when it was opened (refused, unknown host, timed out,
  * refused our login, no such database). Names where it looked, never the credentials.
  */

@@ -33,7 +33,9 @@ export { Channel } from './channels/channel.js';
 export type { DeliverOutput } from './channels/channel.js';
 export type { RoomContext } from './channels/room-context.js';
 export { TransportChannel } from './channels/transport.js';
-export type { TransportChannelOptions, TransportProvider, TransportSendOptions } from './channels/transport.js';
+export type {
+  TransportChannelOptions, TransportMarkReadOptions, TransportProvider, TransportSendOptions, TransportTypingOptions,
+} from './channels/transport.js';
 export { SMSChannel } from './channels/sms.js';
 export type { SMSChannelOptions } from './channels/sms.js';
 export { RCSChannel } from './channels/rcs.js';
@@ -94,8 +96,8 @@ export { EphemeralEvent, EphemeralEventType } from './models/ephemeral.js';
 // Errors
 export {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, EventNotFoundError, KitNotStartedError,
-  ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomKitValidationError,
-  RoomNotFoundError, StoreUnavailableError, WebhookPayloadError, WebhookSignatureError,
+  ProviderActionError, ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError,
+  RoomKitValidationError, RoomNotFoundError, StoreUnavailableError, WebhookPayloadError, WebhookSignatureError,
 } from './errors.js';
 
 // Stores

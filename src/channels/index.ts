@@ -3,7 +3,9 @@ export type { DeliverOutput } from './channel.js';
 export { channelsByType, getBinding, otherChannels } from './room-context.js';
 export type { RoomContext } from './room-context.js';
 export { TransportChannel } from './transport.js';
-export type { TransportChannelOptions, TransportProvider, TransportSendOptions } from './transport.js';
+export type {
+  TransportChannelOptions, TransportMarkReadOptions, TransportProvider, TransportSendOptions, TransportTypingOptions,
+} from './transport.js';
 export { SMSChannel, SMS_CAPABILITIES } from './sms.js';
 export type { SMSChannelOptions } from './sms.js';
 export { EVICT_AFTER_FAILURES, WebSocketChannel } from './websocket.js';

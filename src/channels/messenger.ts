@@ -11,6 +11,7 @@ export const MESSENGER_CAPABILITIES: ChannelCapabilities = {
   mediaTypes: ['text', 'rich', 'media', 'template'],
   maxLength: 2000,
   supportsReadReceipts: true,
+  supportsTyping: true,
   supportsDelete: true,
   supportsButtons: true,
   maxButtons: 3,
@@ -21,7 +22,8 @@ export const MESSENGER_CAPABILITIES: ChannelCapabilities = {
 /**
  * Facebook Messenger; the recipient is the binding's `facebookUserId` metadata (the user's
  * Page-scoped id). The binding's `lastInboundAt`, `tag` and `messagingType` metadata reach the
- * provider (a message tag is how a Page writes after the 24-hour window).
+ * provider (a message tag is how a Page writes after the 24-hour window). `sendTyping(binding, on)`
+ * and `markRead(binding, mid)` become the Send API's `typing_on`/`typing_off` and `mark_seen`.
  *
  * @example
  * kit.registerChannel(new MessengerChannel('fb-main', { provider: createMessengerProvider(fbConfig) }));

@@ -18,13 +18,15 @@ export const TEAMS_CAPABILITIES: ChannelCapabilities = {
   supportsEdit: true,
   supportsDelete: true,
   supportsReadReceipts: true,
+  supportsTyping: true,
   supportsRichText: true,
 };
 
 /**
  * Microsoft Teams through Bot Framework; the recipient is the binding's `teamsConversationId`
  * metadata. A binding may also carry `serviceUrl` (the conversation's Bot Framework endpoint), which
- * then wins over the provider's stored conversation reference.
+ * then wins over the provider's stored conversation reference. `sendTyping(binding, true)` posts a
+ * `typing` activity; `markRead` resolves `false` (Bot Framework has no read receipt for bots).
  *
  * @example
  * kit.registerChannel(new TeamsChannel('teams-main', { provider: createTeamsProvider({ appId, appPassword }) }));

@@ -5,7 +5,7 @@
  * activity's retry policy decides what happens next.
  */
 import { outboundIdempotencyKey } from '../core/events.js';
-import { ProviderDeliveryError } from '../errors.js';
+import { ProviderActionError, ProviderDeliveryError } from '../errors.js';
 import type { ChannelBinding, ChannelCapabilities, ChannelType, ProviderResult, RoomEvent } from '../models/index.js';
 import type { TransportProvider } from '../providers/transport.js';
 import type { WebhookHandler } from '../providers/webhook.js';
@@ -13,7 +13,9 @@ import { Channel, type DeliverOutput } from './channel.js';
 import type { RoomContext } from './room-context.js';
 
 // The provider contract lives one layer down; re-exported so existing imports of this module keep working.
-export type { TransportProvider, TransportSendOptions } from '../providers/transport.js';
+export type {
+  TransportMarkReadOptions, TransportProvider, TransportSendOptions, TransportTypingOptions,
+} from '../providers/transport.js';
 
 export interface TransportChannelOptions {
   channelType: ChannelType;
@@ -84,8 +86,42 @@ export class TransportChannel extends Channel {
     return { providerResult: result };
   }
 
+  /**
+   * Shows (`on`) or clears the vendor's typing indicator for this binding's recipient, with the
+   * same binding defaults a delivery gets (Teams `serviceUrl`…). Resolves `false` when there is
+   * nothing to ask (no provider, or one whose vendor has no typing indicator), `true` once the
+   * vendor accepted; a refusal throws `ProviderActionError`. Best effort by nature: callers usually
+   * log a failure rather than retry it.
+   */
+  async sendTyping(binding: ChannelBinding, on: boolean, options: { replyToMessageId?: string } = {}): Promise<boolean> {
+    if (!this.provider?.sendTyping) return false;
+    const to = this.recipientOf(binding, 'typing');
+    await this.provider.sendTyping(to, { ...this.resolveDefaults(binding), ...options, on });
+    return true;
+  }
+
+  /**
+   * Tells the vendor we read `providerMessageId` (an inbound message of this binding's recipient).
+   * `false` when there is nothing to ask (no provider, or no read receipts at this vendor, e.g.
+   * Teams); a refusal throws `ProviderActionError`.
+   */
+  async markRead(binding: ChannelBinding, providerMessageId: string): Promise<boolean> {
+    if (!this.provider?.markRead) return false;
+    const to = this.recipientOf(binding, 'markRead');
+    await this.provider.markRead(providerMessageId, to, this.resolveDefaults(binding));
+    return true;
+  }
+
   override async close(): Promise<void> {
     await this.provider?.close?.();
+  }
+
+  private recipientOf(binding: ChannelBinding, action: ProviderActionError['action']): string {
+    const to = binding.metadata[this.recipientKey];
+    if (typeof to !== 'string' || to === '') {
+      throw new ProviderActionError(this.provider?.name ?? this.channelId, action, 'missing_recipient', `binding metadata has no ${this.recipientKey}`, false);
+    }
+    return to;
   }
 
   private resolveDefaults(binding: ChannelBinding): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { ChannelCapabilities, ParsedInboundMessage } from '../models/index.js';
+import type { ChannelBinding, ChannelCapabilities, ParsedInboundMessage } from '../models/index.js';
 import { TransportChannel, type TransportProvider } from './transport.js';
 
 export interface WhatsAppChannelOptions {
@@ -11,6 +11,7 @@ export const WHATSAPP_CAPABILITIES: ChannelCapabilities = {
   mediaTypes: ['text', 'rich', 'media', 'location', 'template'],
   maxLength: 4096,
   supportsReadReceipts: true,
+  supportsTyping: true,
   supportsReactions: true,
   supportsEdit: true,
   supportsDelete: true,
@@ -26,7 +27,8 @@ export const WHATSAPP_CAPABILITIES: ChannelCapabilities = {
  * WhatsApp Business (Cloud API); the recipient is the binding's `phoneNumber` metadata. The
  * binding's `lastInboundAt` (ISO-8601, when the user last wrote) and `replyTo` metadata reach the
  * provider: with `lastInboundAt` older than 24 h, free-form content is refused with code 131047
- * before Meta is called, and templates still go out.
+ * before Meta is called, and templates still go out. `markRead(binding, wamid)` gives the user blue
+ * ticks; `sendTyping(binding, true)` shows typing on their latest message (`lastInboundMessageId`).
  *
  * @example
  * kit.registerChannel(new WhatsAppChannel('wa-main', { provider: createWhatsAppProvider(waConfig) }));
@@ -44,8 +46,25 @@ export class WhatsAppChannel extends TransportChannel {
     });
   }
 
-  /** The 24-hour customer-service window opens again with every message the user sends. */
-  override replyContext(_message: ParsedInboundMessage): Record<string, unknown> | undefined {
-    return { lastInboundAt: new Date().toISOString() };
+  /**
+   * The 24-hour customer-service window opens again with every message the user sends; the wamid of
+   * that message is what a typing indicator must be attached to (`sendTyping`).
+   */
+  override replyContext(message: ParsedInboundMessage): Record<string, unknown> | undefined {
+    return {
+      lastInboundAt: new Date().toISOString(),
+      ...(message.providerMessageId && { lastInboundMessageId: message.providerMessageId }),
+    };
+  }
+
+  /**
+   * WhatsApp shows typing only while reading an inbound message, so without `replyToMessageId` the
+   * binding's `lastInboundMessageId` (the user's latest message, see `replyContext`) is used. That
+   * message is marked read too; `on: false` is a no-op (Meta clears it on our answer or after 25 s).
+   */
+  override sendTyping(binding: ChannelBinding, on: boolean, options: { replyToMessageId?: string } = {}): Promise<boolean> {
+    const last = binding.metadata.lastInboundMessageId;
+    const replyToMessageId = options.replyToMessageId ?? (typeof last === 'string' && last ? last : undefined);
+    return super.sendTyping(binding, on, { ...options, ...(replyToMessageId && { replyToMessageId }) });
   }
 }

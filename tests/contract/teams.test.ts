@@ -6,10 +6,11 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WebhookPayloadError, WebhookSignatureError } from '../../src/errors.js';
-import { InboundMessage } from '../../src/models/index.js';
+import { ProviderActionError, RoomKitValidationError, WebhookPayloadError, WebhookSignatureError } from '../../src/errors.js';
+import { DeliveryStatus, InboundMessage } from '../../src/models/index.js';
 import {
-  BotFrameworkTeamsProvider, InMemoryConversationReferenceStore, SigningKeysUnavailableError, type TeamsConfigInput,
+  BotFrameworkTeamsProvider, InMemoryConversationReferenceStore, MockTeamsProvider, SigningKeysUnavailableError,
+  type TeamsConfigInput,
 } from '../../src/providers/teams/index.js';
 import type { WebhookRequest } from '../../src/providers/webhook.js';
 import { VendorFake } from '../support/vendor-fake.js';
@@ -84,6 +85,10 @@ class MicrosoftFakes {
       if (req.headers.authorization?.startsWith('Bearer access-token-') !== true) {
         return { status: 401, body: { message: 'Authorization has been denied for this request.' } };
       }
+      const type = (req.json as { type?: unknown } | undefined)?.type;
+      // A typing activity is accepted without a resource id: nothing is kept in the conversation.
+      if (type === 'typing') return { status: 200, body: {} };
+      if (type !== 'message') return { status: 400, body: { error: { code: 'BadArgument', message: `Unknown activity type ${String(type)}` } } };
       return { status: 201, body: { id: `1:activity-${fakes!.connector.requests.length}` } };
     });
     fakes = new MicrosoftFakes(login, token, connector);
@@ -372,6 +377,27 @@ describe('teams activity parsing (RoomKit parse_teams_webhook)', () => {
     });
   });
 
+  it('turns a read receipt event into a read status for lastReadMessageId, routed by the user', async () => {
+    const receipt = fixture('read-receipt.json');
+    const outcome = await parse(receipt);
+    if (outcome.kind !== 'statuses') throw new Error(outcome.kind);
+    expect(outcome.statuses.map((s) => DeliveryStatus.parse(s))).toEqual([{
+      channelId: 'teams-main', provider: 'teams', messageId: '1692206589131', status: 'read',
+      recipient: (PERSONAL.from as { id: string }).id, sender: '28:c9e8c047-2a74-40a2-b28a-b162d5f5327c',
+      timestamp: '2023-08-16T17:23:11.136Z', raw: receipt,
+    }]);
+  });
+
+  it.each([
+    ['value', { value: undefined }],
+    ['value.lastReadMessageId', { value: { lastReadMessageId: 1692206589131 } }],
+    ['from', { from: undefined }],
+  ])('refuses a read receipt without %s, naming the field', async (field, patch) => {
+    const error = await Promise.resolve(parse({ ...fixture('read-receipt.json'), ...patch })).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(WebhookPayloadError);
+    expect((error as WebhookPayloadError).field).toBe(field);
+  });
+
   it.each([
     ['from', { ...PERSONAL, from: undefined }],
     ['id', { ...PERSONAL, id: undefined }],
@@ -503,5 +529,82 @@ describe('teams outbound (Bot Connector REST)', () => {
     const provider = new BotFrameworkTeamsProvider(fakes.config());
     const result = await provider.send(textEvent('hi'), { to: PERSONAL_CONVERSATION, serviceUrl: 'http://127.0.0.1:9/' });
     expect(result).toMatchObject({ success: false, metadata: { code: 'network_error', retryable: true } });
+  });
+});
+
+describe('teams typing indicator (Bot Connector REST)', () => {
+  let fakes: MicrosoftFakes;
+  beforeEach(async () => {
+    fakes = await MicrosoftFakes.start([KEY]);
+  });
+  afterEach(async () => {
+    await fakes.close();
+  });
+
+  it('posts a typing activity to the conversation with the same token and path as messages', async () => {
+    const provider = new BotFrameworkTeamsProvider(fakes.config());
+    await expect(provider.sendTyping(PERSONAL_CONVERSATION, { on: true, serviceUrl: `${fakes.connector.url}/amer/` })).resolves.toBeUndefined();
+    const typing = fakes.connector.last!;
+    expect(typing.method).toBe('POST');
+    expect(typing.path).toBe(`/amer/v3/conversations/${encodeURIComponent(PERSONAL_CONVERSATION)}/activities`);
+    expect(typing.headers.authorization).toBe('Bearer access-token-1');
+    expect(typing.headers['content-type']).toBe('application/json');
+    expect(typing.json).toEqual({ type: 'typing' });
+    await provider.send(textEvent('Here it is'), { to: PERSONAL_CONVERSATION, serviceUrl: `${fakes.connector.url}/amer/` });
+    expect(fakes.token.requests).toHaveLength(1);
+  });
+
+  it('finds the serviceUrl the webhook stored for the conversation', async () => {
+    const provider = new BotFrameworkTeamsProvider(fakes.config());
+    const activity = { ...PERSONAL, serviceUrl: `${fakes.connector.url}/emea/` };
+    const inbound = request(activity, signJwt(claimsFor(activity), KEY));
+    await provider.webhook.verify(inbound);
+    await provider.webhook.parse(inbound, 'teams-main');
+    await provider.sendTyping(PERSONAL_CONVERSATION, { on: true });
+    expect(fakes.connector.last!.path).toBe(`/emea/v3/conversations/${encodeURIComponent(PERSONAL_CONVERSATION)}/activities`);
+  });
+
+  it('sends nothing for typing off (Teams clears it after about three seconds or on our message)', async () => {
+    const provider = new BotFrameworkTeamsProvider(fakes.config());
+    await provider.sendTyping(PERSONAL_CONVERSATION, { on: false, serviceUrl: fakes.connector.url });
+    expect(fakes.token.requests.length + fakes.connector.requests.length).toBe(0);
+  });
+
+  it('throws Bot Framework refusals as ProviderActionError with the connector code and retryability', async () => {
+    const provider = new BotFrameworkTeamsProvider(fakes.config());
+    const options = { on: true, serviceUrl: fakes.connector.url };
+    fakes.connector.failNext({ status: 403, body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } } });
+    const error = await provider.sendTyping(PERSONAL_CONVERSATION, options).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderActionError);
+    expect(error).toMatchObject({ provider: 'teams', action: 'typing', code: 'BotNotInConversationRoster', retryable: false });
+    expect((error as Error).message).toContain('not part of the conversation roster');
+
+    fakes.connector.failNext({ status: 429, headers: { 'retry-after': '2' } });
+    await expect(provider.sendTyping(PERSONAL_CONVERSATION, options)).rejects.toMatchObject({ code: 'http_429', retryable: true, retryAfterMs: 2000 });
+  });
+
+  it('refuses without any serviceUrl, and reports a refused token, before posting anything', async () => {
+    const provider = new BotFrameworkTeamsProvider(fakes.config());
+    await expect(provider.sendTyping('a:unknown', { on: true })).rejects.toMatchObject({ code: 'missing_service_url', retryable: false });
+    fakes.token.failNext({ status: 401, body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' } });
+    await expect(provider.sendTyping(PERSONAL_CONVERSATION, { on: true, serviceUrl: fakes.connector.url }))
+      .rejects.toMatchObject({ name: 'ProviderActionError', code: 'invalid_client', retryable: false });
+    expect(fakes.connector.requests).toHaveLength(0);
+  });
+
+  it('has no markRead (Bot Framework has no read receipt for bots) and refuses bad arguments', async () => {
+    const provider = new BotFrameworkTeamsProvider(fakes.config());
+    expect('markRead' in provider).toBe(false);
+    await expect(provider.sendTyping('', { on: true, serviceUrl: fakes.connector.url })).rejects.toBeInstanceOf(RoomKitValidationError);
+    expect(fakes.connector.requests).toHaveLength(0);
+  });
+
+  it('the mock records typing and refuses like Bot Framework', async () => {
+    const mock = new MockTeamsProvider({ knownConversations: [PERSONAL_CONVERSATION] });
+    await mock.sendTyping(PERSONAL_CONVERSATION, { on: true, serviceUrl: 'https://smba.trafficmanager.net/amer/' });
+    await mock.sendTyping(PERSONAL_CONVERSATION, { on: false });
+    expect(mock.typing).toEqual([{ to: PERSONAL_CONVERSATION, serviceUrl: 'https://smba.trafficmanager.net/amer/' }]);
+    await expect(mock.sendTyping('a:stranger', { on: true })).rejects.toMatchObject({ code: 'ConversationNotFound', retryable: false });
+    expect('markRead' in mock).toBe(false);
   });
 });

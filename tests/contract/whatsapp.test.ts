@@ -1,14 +1,15 @@
 /**
  * WhatsApp Cloud API provider against a Graph fake on loopback: the shared transport contract, then
- * what only WhatsApp does (templates, reactions, the 24-hour window, Graph codes, handshake, statuses).
+ * what only WhatsApp does (templates, reactions, the 24-hour window, Graph codes, read receipts and
+ * typing indicators, handshake, statuses).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WebhookPayloadError, WebhookSignatureError } from '../../src/errors.js';
+import { ProviderActionError, RoomKitValidationError, WebhookPayloadError, WebhookSignatureError } from '../../src/errors.js';
 import { DeliveryStatus, InboundMessage, type RoomEvent } from '../../src/models/index.js';
 import { hubSignature } from '../../src/providers/meta/index.js';
 import type { WebhookRequest } from '../../src/providers/webhook.js';
-import { createWhatsAppProvider, WhatsAppProvider } from '../../src/providers/whatsapp/index.js';
+import { createWhatsAppProvider, MockWhatsAppProvider, WhatsAppProvider } from '../../src/providers/whatsapp/index.js';
 import { makeEvent } from '../support/factories.js';
 import { VendorFake, type FakeResponse, type RecordedRequest } from '../support/vendor-fake.js';
 import { textEvent, transportProviderContract, type VendorFailure } from './transport-provider-contract.js';
@@ -36,7 +37,11 @@ function graphError(status: number, code: number, message: string, details?: str
   };
 }
 
-/** Answers like the Cloud API: a bearer token, then `{ messaging_product, contacts, messages[0].id }`. */
+/**
+ * Answers like the Cloud API: a bearer token, then `{ messaging_product, contacts, messages[0].id }`
+ * for a message, `{ success: true }` for a read receipt (`status: read` on a wamid, optionally with a
+ * text typing indicator).
+ */
 function graph(request: RecordedRequest): FakeResponse {
   if (request.headers.authorization !== `Bearer ${TOKEN}`) {
     return graphError(401, 190, 'Invalid OAuth access token - Cannot parse access token');
@@ -47,7 +52,16 @@ function graph(request: RecordedRequest): FakeResponse {
   if (request.method !== 'POST' || request.path !== `/v23.0/${PHONE_ID}/messages`) {
     return graphError(400, 100, 'Unsupported post request.');
   }
-  const to = (request.json as { to?: string }).to ?? '';
+  const body = request.json as { to?: string; status?: unknown; message_id?: unknown; messaging_product?: unknown; typing_indicator?: { type?: unknown } };
+  if (body.status !== undefined) {
+    if (body.messaging_product !== 'whatsapp') return graphError(400, 100, '(#100) The parameter messaging_product is required.');
+    if (body.status !== 'read' || typeof body.message_id !== 'string' || !body.message_id.startsWith('wamid.')) {
+      return graphError(400, 100, '(#100) Invalid parameter');
+    }
+    if (body.typing_indicator !== undefined && body.typing_indicator?.type !== 'text') return graphError(400, 100, '(#100) Invalid parameter');
+    return { status: 200, body: { success: true } };
+  }
+  const to = body.to ?? '';
   return {
     status: 200,
     body: {
@@ -291,6 +305,73 @@ describe('WhatsAppProvider (Cloud API)', () => {
     });
   });
 
+  describe('read receipts and typing indicators', () => {
+    const WAMID = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=';
+
+    it('marks an inbound message read with status read on the messages endpoint, bearer token, nothing else', async () => {
+      await expect(provider.markRead(WAMID, TO)).resolves.toBeUndefined();
+      const request = fake.last!;
+      expect([request.method, request.path, request.headers.authorization]).toEqual(['POST', `/v23.0/${PHONE_ID}/messages`, `Bearer ${TOKEN}`]);
+      expect(request.json).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: WAMID });
+    });
+
+    it('shows typing as a read receipt with typing_indicator text on the message being answered', async () => {
+      await provider.sendTyping(TO, { on: true, replyToMessageId: WAMID });
+      expect(fake.last!.path).toBe(`/v23.0/${PHONE_ID}/messages`);
+      expect(fake.last!.json).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: WAMID, typing_indicator: { type: 'text' } });
+    });
+
+    it('sends nothing for typing off (Meta clears it on our answer or after 25 s)', async () => {
+      await provider.sendTyping(TO, { on: false, replyToMessageId: WAMID });
+      await provider.sendTyping(TO, { on: false });
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it('refuses typing without the inbound message id, permanently and before calling Meta', async () => {
+      const error = await captured(() => provider.sendTyping(TO, { on: true }));
+      expect(error).toBeInstanceOf(ProviderActionError);
+      expect(error).toMatchObject({ provider: 'whatsapp', action: 'typing', code: 'missing_reply_to', retryable: false });
+      expect((error as Error).message).toMatch(/replyToMessageId/);
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it('throws a Graph refusal as ProviderActionError with the Graph code, details and retryability', async () => {
+      fake.failNext(graphError(400, 100, '(#100) Invalid parameter', 'Message id not found'));
+      const error = await captured(() => provider.markRead(WAMID, TO));
+      expect(error).toBeInstanceOf(ProviderActionError);
+      expect(error).toMatchObject({ action: 'markRead', code: '100', retryable: false, providerResult: { metadata: { fbtraceId: 'AazXkK3mGfA1Y5zG8' } } });
+      expect((error as Error).message).toContain('Message id not found');
+
+      fake.failNext({ ...graphError(400, 130429, '(#130429) Rate limit hit'), headers: { 'retry-after': '4' } });
+      await expect(provider.sendTyping(TO, { on: true, replyToMessageId: WAMID }))
+        .rejects.toMatchObject({ action: 'typing', code: '130429', retryable: true, retryAfterMs: 4000 });
+    });
+
+    it('treats a 2xx without success: true as an invalid answer, and an unreachable Graph as retryable', async () => {
+      fake.failNext({ status: 200, body: { messaging_product: 'whatsapp' } });
+      await expect(provider.markRead(WAMID, TO)).rejects.toMatchObject({ code: 'invalid_response', retryable: false });
+      const offline = new WhatsAppProvider({ accessToken: TOKEN, phoneNumberId: PHONE_ID, graphBaseUrl: 'http://127.0.0.1:9', timeoutMs: 2_000 });
+      await expect(offline.markRead(WAMID, TO)).rejects.toMatchObject({ code: 'network_error', retryable: true });
+    });
+
+    it('refuses bad arguments with a validation error', async () => {
+      await expect(provider.markRead('', TO)).rejects.toBeInstanceOf(RoomKitValidationError);
+      await expect(provider.sendTyping(TO, { on: true, replyToMessageId: '' })).rejects.toMatchObject({ field: 'replyToMessageId' });
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it('the mock records reads and typing and refuses like Meta', async () => {
+      const mock = new MockWhatsAppProvider();
+      await mock.markRead(WAMID, TO);
+      await mock.sendTyping(TO, { on: true, replyToMessageId: WAMID });
+      await mock.sendTyping(TO, { on: false });
+      expect(mock.reads).toEqual([{ to: TO, messageId: WAMID, typing: false }, { to: TO, messageId: WAMID, typing: true }]);
+      await expect(mock.sendTyping(TO, { on: true })).rejects.toMatchObject({ code: 'missing_reply_to', retryable: false });
+      mock.failWith = { error: '(#100) Invalid parameter', code: '100', retryable: false };
+      await expect(mock.markRead(WAMID, TO)).rejects.toMatchObject({ name: 'ProviderActionError', code: '100', retryable: false });
+    });
+  });
+
   describe('24-hour customer-service window', () => {
     it('maps Meta error 131047 to a non-retryable failure that says the window is closed and a template is needed', async () => {
       fake.failNext(graphError(400, 131047, '(#131047) Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.'));
@@ -425,6 +506,19 @@ describe('WhatsAppProvider (Cloud API)', () => {
       expect(status.errorCode).toBeUndefined();
     });
 
+    it.each([
+      ['status-sent.json', 'sent', '2025-06-18T16:22:51.000Z'],
+      ['status-read.json', 'read', '2025-06-18T16:22:53.000Z'],
+    ])('parses %s into a %s delivery status', async (name, status, timestamp) => {
+      const outcome = await parseFixture(name);
+      if (outcome.kind !== 'statuses') throw new Error(outcome.kind);
+      const raw = JSON.parse(fixture(name).toString()).entry[0].changes[0].value.statuses[0];
+      expect(outcome.statuses.map((s) => DeliveryStatus.parse(s))).toEqual([{
+        channelId: 'wa-main', provider: 'whatsapp', messageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDNDEzMDk2QzRFRjA0QzBGNEEA',
+        status, recipient: '16505551234', sender: '15550783881', timestamp, raw,
+      }]);
+    });
+
     it('parses a failed status with its error code and, for 131047, the window explanation', async () => {
       const outcome = await parseFixture('status-failed-131047.json');
       if (outcome.kind !== 'statuses') throw new Error(outcome.kind);
@@ -468,6 +562,34 @@ describe('WhatsAppProvider (Cloud API)', () => {
       expect(error).toBeInstanceOf(WebhookPayloadError);
       expect((error as WebhookPayloadError).field).toBe(field);
     });
+  });
+});
+
+describe('WhatsApp status webhooks that are malformed', () => {
+  beforeAll(async () => {
+    fake = await VendorFake.start(graph);
+    provider = makeProvider();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  const payload = (statuses: unknown): Buffer => Buffer.from(JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ changes: [{ field: 'messages', value: { metadata: { phone_number_id: PHONE_ID }, statuses } }] }],
+  }));
+
+  it.each([
+    ['a status without an id', [{ status: 'read', timestamp: '1750263773' }], 'statuses[0].id'],
+    ['a status without a status', [{ id: 'wamid.1', timestamp: '1750263773' }], 'statuses[0].status'],
+    ['a timestamp that is not unix seconds', [{ id: 'wamid.1', status: 'read', timestamp: 'yesterday' }], 'statuses[0].timestamp'],
+    ['errors that are not a list', [{ id: 'wamid.1', status: 'failed', errors: { code: 131047 } }], 'statuses[0].errors'],
+    ['a status that is not an object', ['read'], 'statuses[0]'],
+    ['statuses that are not a list', { id: 'wamid.1', status: 'read' }, 'statuses'],
+  ])('refuses %s with a WebhookPayloadError naming the field', async (_what, statuses, field) => {
+    const error = await captured(() => provider.webhook!.parse(signed(payload(statuses)), 'wa-main'));
+    expect(error).toBeInstanceOf(WebhookPayloadError);
+    expect((error as WebhookPayloadError).field).toBe(`entry[0].changes[0].value.${field}`);
   });
 });
 

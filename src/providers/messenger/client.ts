@@ -1,6 +1,7 @@
 /**
  * Facebook Messenger Send API: `POST {graph}/{version}/{pageId|me}/messages?access_token=…` with
  * `recipient.id` (the user's PSID), `messaging_type` and `message`. Answers `{ recipient_id, message_id }`.
+ * The same endpoint takes sender actions (typing, seen) instead of a `message`.
  */
 import { createHmac } from 'node:crypto';
 import type { ProviderResult } from '../../models/index.js';
@@ -37,17 +38,8 @@ function sendUrl(config: MessengerConfig): string {
   return url.toString();
 }
 
-/** One Send API call for one message; a refusal comes back as data. */
-export async function postMessage(
-  config: MessengerConfig, options: MessengerSendOptions, message: MessengerMessage,
-): Promise<ProviderResult> {
-  const messagingType = options.tag ? 'MESSAGE_TAG' : options.messagingType ?? config.messagingType;
-  const body = {
-    recipient: { id: options.to },
-    messaging_type: messagingType,
-    ...(options.tag && { tag: options.tag }),
-    message,
-  };
+/** One Send API POST; a refusal or an unreachable Graph comes back as data. */
+async function callSendApi(config: MessengerConfig, body: Record<string, unknown>): Promise<{ answer: HttpAnswer } | { failure: ProviderResult }> {
   let answer: HttpAnswer;
   try {
     answer = await vendorRequest('messenger', sendUrl(config), {
@@ -57,13 +49,41 @@ export async function postMessage(
       timeoutMs: config.timeoutMs,
     });
   } catch (err) {
-    if (err instanceof VendorUnreachableError) return unreachable(err);
+    if (err instanceof VendorUnreachableError) return { failure: unreachable(err) };
     throw err;
   }
-  if (answer.status < 200 || answer.status >= 300) return graphFailure(answer, GRAPH_RULES);
+  if (answer.status < 200 || answer.status >= 300) return { failure: graphFailure(answer, GRAPH_RULES) };
+  return { answer };
+}
+
+/** One Send API call for one message; a refusal comes back as data. */
+export async function postMessage(
+  config: MessengerConfig, options: MessengerSendOptions, message: MessengerMessage,
+): Promise<ProviderResult> {
+  const messagingType = options.tag ? 'MESSAGE_TAG' : options.messagingType ?? config.messagingType;
+  const outcome = await callSendApi(config, {
+    recipient: { id: options.to },
+    messaging_type: messagingType,
+    ...(options.tag && { tag: options.tag }),
+    message,
+  });
+  if ('failure' in outcome) return outcome.failure;
+  const { answer } = outcome;
   const id = (answer.body as { message_id?: unknown })?.message_id;
   if (typeof id !== 'string' || !id) {
     return { success: false, error: 'Messenger answered without message_id', metadata: { code: 'invalid_response', retryable: false, httpStatus: answer.status } };
   }
   return { success: true, providerMessageId: id };
+}
+
+/** What the Send API's `sender_action` takes besides reactions. */
+export type MessengerSenderAction = 'typing_on' | 'typing_off' | 'mark_seen';
+
+/**
+ * A sender action: `{ recipient: { id }, sender_action }` and no `message` (Meta refuses both in one
+ * call). Meta answers `{ recipient_id }` only: a sender action creates no message, so there is no id.
+ */
+export async function postSenderAction(config: MessengerConfig, to: string, action: MessengerSenderAction): Promise<ProviderResult> {
+  const outcome = await callSendApi(config, { recipient: { id: to }, sender_action: action });
+  return 'failure' in outcome ? outcome.failure : { success: true };
 }

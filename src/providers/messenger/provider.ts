@@ -1,10 +1,11 @@
 /** The Facebook Messenger provider; the Send API wire call lives in `client.ts`. */
-import type { TransportProvider, TransportSendOptions } from '../transport.js';
+import { markReadArgs, throwIfRefused, typingArgs } from '../actions.js';
+import type { TransportProvider, TransportSendOptions, TransportTypingOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import type { WebhookHandler } from '../webhook.js';
 import { isWindowClosed } from '../meta/window.js';
-import { postMessage } from './client.js';
+import { postMessage, postSenderAction } from './client.js';
 import { parseMessengerConfig, type MessengerConfig, type MessengerConfigInput } from './config.js';
 import { messengerMessages } from './payload.js';
 import { createMessengerWebhook } from './webhook.js';
@@ -57,6 +58,25 @@ export class FacebookMessengerProvider implements TransportProvider {
     return ids.length === 1
       ? { success: true, providerMessageId: ids[0] }
       : { success: true, providerMessageId: ids[0], metadata: { messageIds: ids } };
+  }
+
+  /**
+   * `sender_action` `typing_on` / `typing_off` for the user `to` (a PSID). Meta keeps the bubble up
+   * for about 20 seconds or until our next message, so a long answer may need `on` again.
+   */
+  async sendTyping(to: string, options: TransportTypingOptions): Promise<void> {
+    const args = typingArgs(this.name, to, options);
+    throwIfRefused(this.name, 'typing', await postSenderAction(this.config, args.to, args.on ? 'typing_on' : 'typing_off'));
+  }
+
+  /**
+   * `sender_action: mark_seen` for the user `to`. The Send API takes no message id: it marks the
+   * conversation's latest message seen, which covers `providerMessageId` when that is the one just
+   * received (the id is still checked, so callers keep saying what they read).
+   */
+  async markRead(providerMessageId: string, to: string): Promise<void> {
+    const args = markReadArgs(this.name, providerMessageId, to);
+    throwIfRefused(this.name, 'markRead', await postSenderAction(this.config, args.to, 'mark_seen'));
   }
 }
 

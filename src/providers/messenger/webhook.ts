@@ -1,13 +1,22 @@
 /**
  * Messenger webhooks: `object: page`, `entry[].messaging[]`. Following RoomKit's
  * `parse_messenger_webhook`, only `message.text` becomes an inbound message: echoes of our own
- * sends (`is_echo`), attachment-only messages, postbacks and reads are skipped; `delivery.mids`
- * become `delivered` statuses (a read receipt carries only a watermark, no message id).
+ * sends (`is_echo`), attachment-only messages and postbacks are skipped.
+ *
+ * Receipts become `DeliveryStatus`es: each `delivery.mids[]` a `delivered` status for that mid. A
+ * `read` event (and a `delivery` without `mids`, which Meta allows) names no message: it says every
+ * message the Page sent to that user up to `watermark` (epoch ms) was read (delivered). It becomes
+ * ONE status with `messageId` = `watermark:<ms>` and `timestamp` = the watermark as ISO-8601. That id
+ * matches no sent message on purpose, so the kit routes the status by its `recipient` (the user's
+ * PSID); a consumer that wants per-message receipts marks every message to that user sent at or
+ * before the timestamp. Use `messengerWatermark(status)` to read it back.
  */
+import { z } from 'zod';
 import { WebhookPayloadError } from '../../errors.js';
 import type { DeliveryStatus, InboundMessage, JsonRecord } from '../../models/index.js';
 import {
-  arrayAt, createMetaWebhookHandler, isoTime, objectAt, parseMetaWebhook, stringAt, verifyMetaWebhook, type MetaVerifyOptions,
+  arrayAt, createMetaWebhookHandler, isoTime, objectAt, parsedAt, parseMetaWebhook, stringAt, verifyMetaWebhook,
+  type MetaVerifyOptions,
 } from '../meta/webhook.js';
 import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
 
@@ -19,6 +28,29 @@ export interface MessengerWebhookOptions {
 }
 
 type Obj = Record<string, unknown>;
+
+/** The `messageId` prefix of a receipt that covers everything up to a watermark. */
+export const MESSENGER_WATERMARK_PREFIX = 'watermark:';
+
+/** Epoch milliseconds; Meta sends a number (a digit string is taken too). */
+const Millis = z
+  .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+  .refine((ms) => Number.isSafeInteger(ms) && ms >= 0 && isoTime(ms, 'ms') !== undefined, 'must be epoch milliseconds');
+
+/** The user (a PSID) and the Page of a receipt; the user is how the status finds its room. */
+const Receipt = z.looseObject({
+  sender: z.looseObject({ id: z.string().min(1) }),
+  recipient: z.looseObject({ id: z.string().min(1) }).optional(),
+});
+const Read = z.looseObject({ watermark: Millis });
+const Delivery = z.looseObject({ mids: z.array(z.string().min(1)).optional(), watermark: Millis.optional() });
+
+/** The watermark (epoch ms) of a `watermark:<ms>` status, else undefined (a status about one mid). */
+export function messengerWatermark(status: { messageId: string }): number | undefined {
+  if (!status.messageId.startsWith(MESSENGER_WATERMARK_PREFIX)) return undefined;
+  const ms = Number(status.messageId.slice(MESSENGER_WATERMARK_PREFIX.length));
+  return Number.isSafeInteger(ms) ? ms : undefined;
+}
 
 export function createMessengerWebhook(options: MessengerWebhookOptions): WebhookHandler {
   return createMetaWebhookHandler({
@@ -66,13 +98,15 @@ export function parseMessengerPayload(payload: Obj, channelId: string): WebhookO
         const inbound = toInbound(event, field, channelId, payload);
         if (inbound) messages.push(inbound);
       } else if (event.delivery !== undefined) {
-        statuses.push(...toStatuses(event, field, channelId));
+        statuses.push(...deliveryStatuses(event, field, channelId));
+      } else if (event.read !== undefined) {
+        statuses.push(readStatus(event, field, channelId));
       }
     });
   });
-  if (messages.length) return { kind: 'messages', messages };
+  if (messages.length) return { kind: 'messages', messages, ...(statuses.length && { statuses }) };
   if (statuses.length) return { kind: 'statuses', statuses };
-  return { kind: 'ignored', reason: 'no text messages or delivery receipts in the payload' };
+  return { kind: 'ignored', reason: 'no text messages, delivery or read receipts in the payload' };
 }
 
 function toInbound(event: Obj, field: string, channelId: string, payload: Obj): InboundMessage | undefined {
@@ -104,20 +138,45 @@ function toInbound(event: Obj, field: string, channelId: string, payload: Obj): 
   };
 }
 
-function toStatuses(event: Obj, field: string, channelId: string): DeliveryStatus[] {
-  const delivery = objectAt(PROVIDER, event.delivery, `${field}.delivery`);
-  const mids = arrayAt(PROVIDER, delivery.mids, `${field}.delivery.mids`);
-  const user = (event.sender as Obj | undefined)?.id;
-  const page = (event.recipient as Obj | undefined)?.id;
-  const timestamp = isoTime(delivery.watermark, 'ms');
-  return mids.map((mid, i) => ({
+/** Who a receipt is about: the webhook's sender is the user our messages went to, its recipient our Page. */
+function parties(event: Obj, field: string): { recipient: string; sender: string } {
+  const receipt = parsedAt(PROVIDER, Receipt, event, field);
+  return { recipient: receipt.sender.id, sender: receipt.recipient?.id ?? '' };
+}
+
+function watermarkStatus(status: 'read' | 'delivered', watermark: number, event: Obj, field: string, channelId: string): DeliveryStatus {
+  return {
     channelId,
     provider: PROVIDER,
-    messageId: stringAt(PROVIDER, mid, `${field}.delivery.mids[${i}]`),
+    messageId: `${MESSENGER_WATERMARK_PREFIX}${watermark}`,
+    status,
+    ...parties(event, field),
+    timestamp: isoTime(watermark, 'ms')!,
+    raw: event,
+  };
+}
+
+function readStatus(event: Obj, field: string, channelId: string): DeliveryStatus {
+  const read = parsedAt(PROVIDER, Read, event.read, `${field}.read`);
+  return watermarkStatus('read', read.watermark, event, field, channelId);
+}
+
+function deliveryStatuses(event: Obj, field: string, channelId: string): DeliveryStatus[] {
+  const delivery = parsedAt(PROVIDER, Delivery, event.delivery, `${field}.delivery`);
+  if (!delivery.mids?.length) {
+    if (delivery.watermark === undefined) {
+      throw new WebhookPayloadError(PROVIDER, `${field}.delivery`, 'has neither mids nor a watermark');
+    }
+    return [watermarkStatus('delivered', delivery.watermark, event, field, channelId)];
+  }
+  const who = parties(event, field);
+  const timestamp = delivery.watermark === undefined ? undefined : isoTime(delivery.watermark, 'ms');
+  return delivery.mids.map((mid) => ({
+    channelId,
+    provider: PROVIDER,
+    messageId: mid,
     status: 'delivered',
-    // The webhook's sender is the user our message went to; its recipient is our Page.
-    recipient: typeof user === 'string' ? user : '',
-    sender: typeof page === 'string' ? page : '',
+    ...who,
     ...(timestamp && { timestamp }),
     raw: event,
   }));

@@ -2,6 +2,7 @@
  * The part of a Meta webhook handler both vendors share: GET is the verify-token handshake, POST is
  * signed with the app secret and carries JSON. Each vendor passes only its body parser.
  */
+import type { z } from 'zod';
 import { WebhookPayloadError } from '../../errors.js';
 import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
 import { handshakeReply, isHandshake, verifyHandshake } from './handshake.js';
@@ -90,4 +91,17 @@ export function objectAt(provider: string, value: unknown, field: string): Recor
 export function stringAt(provider: string, value: unknown, field: string): string {
   if (typeof value !== 'string' || value === '') throw new WebhookPayloadError(provider, field, 'must be a non-empty string');
   return value;
+}
+
+/**
+ * `value` checked against a zod schema; the first issue becomes a payload error naming its full path
+ * under `field` (`entry[0].messaging[0].read.watermark`), so a malformed event is refused with a
+ * 400 that says what is wrong instead of crashing further in.
+ */
+export function parsedAt<S extends z.ZodType>(provider: string, schema: S, value: unknown, field: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue.path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : `${at}.${String(key)}`), field);
+  throw new WebhookPayloadError(provider, path, issue.message);
 }

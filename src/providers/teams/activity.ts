@@ -1,11 +1,14 @@
 /**
  * A Bot Framework activity as RoomKit's `parse_teams_webhook` reads it: only `message` activities
- * with text become inbound messages; `<at>…</at>` mentions are stripped in group chats and channels;
- * everything else (conversationUpdate, typing, invoke…) is valid but ignored. Pure.
+ * with text become inbound messages; `<at>…</at>` mentions are stripped in group chats and channels.
+ * A read receipt event (`event` named `application/vnd.microsoft.readReceipt`, which Teams sends in
+ * personal chats to a bot whose manifest asks for `ChatMessageReadReceipt.Read.Chat`) becomes a
+ * `read` status for `value.lastReadMessageId`: the user read that message of ours and every earlier
+ * one. Everything else (conversationUpdate, typing, invoke…) is valid but ignored. Pure.
  */
 import { z } from 'zod';
 import { WebhookPayloadError } from '../../errors.js';
-import type { InboundMessage } from '../../models/index.js';
+import type { DeliveryStatus, InboundMessage } from '../../models/index.js';
 import type { WebhookOutcome } from '../webhook.js';
 import type { ConversationReference } from './conversation-store.js';
 
@@ -15,7 +18,10 @@ const Account = z.object({ id: z.string().min(1), name: z.string().optional(), a
 export const Activity = z
   .object({
     type: z.string().min(1),
+    /** An `event` activity's name (`application/vnd.microsoft.readReceipt`…). */
+    name: z.string().optional(),
     id: z.string().min(1).optional(),
+    timestamp: z.string().optional(),
     text: z.string().optional(),
     serviceUrl: z.string().optional(),
     channelId: z.string().optional(),
@@ -39,6 +45,11 @@ export const Activity = z
 export type Activity = z.infer<typeof Activity>;
 
 const MENTION = /<at>[^<]*<\/at>\s*/g;
+
+/** The `name` of the event activity Teams sends when a user has read the bot's messages. */
+export const TEAMS_READ_RECEIPT_EVENT = 'application/vnd.microsoft.readReceipt';
+
+const ReadReceiptValue = z.looseObject({ lastReadMessageId: z.string().min(1) });
 
 /** Parses the body; a malformed activity names the offending field. */
 export function readActivity(rawBody: Buffer): { activity: Activity; raw: Record<string, unknown> } {
@@ -92,6 +103,9 @@ function required<T>(value: T | undefined, field: string): T {
  * object id (`aadObjectId`, absent for guests and anonymous meeting users) is kept in metadata.
  */
 export function parseActivity(activity: Activity, raw: Record<string, unknown>, channelId: string): WebhookOutcome {
+  if (activity.type === 'event' && activity.name === TEAMS_READ_RECEIPT_EVENT) {
+    return { kind: 'statuses', statuses: [readReceipt(activity, raw, channelId)] };
+  }
   if (activity.type !== 'message') return { kind: 'ignored', reason: `activity type ${activity.type}` };
   let text = (activity.text ?? '').trim();
   if (!text) return { kind: 'ignored', reason: 'message without text' };
@@ -129,4 +143,29 @@ export function parseActivity(activity: Activity, raw: Record<string, unknown>, 
     },
   };
   return { kind: 'messages', messages: [message] };
+}
+
+/**
+ * The user (`from.id`, as in the binding) read our message `lastReadMessageId`; `recipient` is that
+ * user so the kit can route the status by participant when the id matches no sent message.
+ */
+function readReceipt(activity: Activity, raw: Record<string, unknown>, channelId: string): DeliveryStatus {
+  const parsed = ReadReceiptValue.safeParse((raw as { value?: unknown }).value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new WebhookPayloadError('teams', ['value', ...issue.path.map(String)].join('.'), issue.message);
+  }
+  const from = activity.from;
+  if (!from) throw new WebhookPayloadError('teams', 'from', 'missing from a read receipt');
+  const at = activity.timestamp ? new Date(activity.timestamp) : undefined;
+  return {
+    channelId,
+    provider: 'teams',
+    messageId: parsed.data.lastReadMessageId,
+    status: 'read',
+    recipient: from.id,
+    sender: activity.recipient?.id ?? '',
+    ...(at && !Number.isNaN(at.getTime()) && { timestamp: at.toISOString() }),
+    raw,
+  };
 }

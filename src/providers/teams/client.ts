@@ -8,14 +8,17 @@
 import type { ProviderResult } from '../../models/index.js';
 import { httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import type { TeamsConfig } from './config.js';
-import type { OutboundText } from './outbound.js';
+
+/** What we post to the activities endpoint: a `message` (text, textFormat) or a `typing` activity. */
+export type OutboundActivity = { type: 'message'; text: string; textFormat: string } | { type: 'typing' };
 
 /**
  * `POST {serviceUrl}/v3/conversations/{conversationId}/activities` with a bot token. `onUnauthorized`
- * runs when Bot Framework refuses the token (401), so the caller can drop its cached one.
+ * runs when Bot Framework refuses the token (401), so the caller can drop its cached one. A typing
+ * activity goes the same way as a message (same endpoint, same token, same refusals).
  */
 export async function postActivity(
-  config: TeamsConfig, serviceUrl: string, conversationId: string, bearer: string, message: OutboundText,
+  config: TeamsConfig, serviceUrl: string, conversationId: string, bearer: string, activity: OutboundActivity,
   onUnauthorized: () => void,
 ): Promise<ProviderResult> {
   const url = `${serviceUrl.replace(/\/+$/, '')}/v3/conversations/${encodeURIComponent(conversationId)}/activities`;
@@ -24,7 +27,7 @@ export async function postActivity(
     answer = await vendorRequest('teams', url, {
       method: 'POST',
       headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text: message.text, textFormat: message.textFormat }),
+      body: JSON.stringify(activity),
       timeoutMs: config.timeoutMs,
     });
   } catch (err) {

@@ -1,12 +1,14 @@
 /**
- * An in-memory Teams provider for users' tests: records every send and answers like Bot Framework
- * (empty text refused before any call, unknown conversation ⇒ `ConversationNotFound` when
- * `knownConversations` is given).
+ * An in-memory Teams provider for users' tests: records every send and typing activity and answers
+ * like Bot Framework (empty text refused before any call, unknown conversation ⇒
+ * `ConversationNotFound` when `knownConversations` is given; typing refusals thrown as the real
+ * provider throws them; no `markRead`, as Bot Framework has none).
  */
+import { throwIfRefused, typingArgs } from '../actions.js';
 import type { TransportProvider } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
-import type { TeamsSendOptions } from './provider.js';
+import type { TeamsSendOptions, TeamsTypingOptions } from './provider.js';
 import { outboundText, type OutboundText } from './outbound.js';
 
 export interface MockTeamsCall {
@@ -15,6 +17,12 @@ export interface MockTeamsCall {
   serviceUrl: string | undefined;
   /** What would have been posted; undefined for a refused empty message. */
   activity: ({ type: 'message' } & OutboundText) | undefined;
+}
+
+/** A `{ type: 'typing' }` activity that would have been posted. */
+export interface MockTeamsTypingCall {
+  to: string;
+  serviceUrl: string | undefined;
 }
 
 export interface MockTeamsFailure {
@@ -40,6 +48,8 @@ export interface MockTeamsProviderOptions {
 export class MockTeamsProvider implements TransportProvider {
   readonly name = 'mock-teams';
   readonly calls: MockTeamsCall[] = [];
+  /** Typing activities posted (`on: false` posts nothing, as for real). */
+  readonly typing: MockTeamsTypingCall[] = [];
   failWith: MockTeamsFailure | undefined;
   knownConversations: Set<string> | undefined;
   private counter = 0;
@@ -57,19 +67,35 @@ export class MockTeamsProvider implements TransportProvider {
       activity: text && { type: 'message', ...text },
     });
     if (!text) return EMPTY_MESSAGE;
-    if (this.failWith) {
-      const { code, message = code, retryable = false, httpStatus = 400 } = this.failWith;
-      return { success: false, error: message, metadata: { code, retryable, httpStatus } };
-    }
-    if (this.knownConversations && !this.knownConversations.has(options.to)) {
-      return { success: false, error: 'Conversation not found.', metadata: { code: 'ConversationNotFound', retryable: false, httpStatus: 404 } };
-    }
+    const refused = this.refusal(options.to);
+    if (refused) return refused;
     this.counter += 1;
     return { success: true, providerMessageId: `mock-teams-${this.counter}` };
   }
 
+  async sendTyping(to: string, options: TeamsTypingOptions): Promise<void> {
+    const args = typingArgs(this.name, to, options);
+    if (!args.on) return;
+    this.typing.push({ to: args.to, serviceUrl: typeof options.serviceUrl === 'string' ? options.serviceUrl : undefined });
+    const refused = this.refusal(args.to);
+    if (refused) throwIfRefused(this.name, 'typing', refused);
+  }
+
   reset(): void {
     this.calls.length = 0;
+    this.typing.length = 0;
     this.counter = 0;
+  }
+
+  /** What Bot Framework would refuse an activity to `to` with, if anything. */
+  private refusal(to: string): ProviderResult | undefined {
+    if (this.failWith) {
+      const { code, message = code, retryable = false, httpStatus = 400 } = this.failWith;
+      return { success: false, error: message, metadata: { code, retryable, httpStatus } };
+    }
+    if (this.knownConversations && !this.knownConversations.has(to)) {
+      return { success: false, error: 'Conversation not found.', metadata: { code: 'ConversationNotFound', retryable: false, httpStatus: 404 } };
+    }
+    return undefined;
   }
 }

@@ -1,9 +1,10 @@
 /** The Teams (Bot Framework) provider; the activities wire call lives in `client.ts`. */
-import type { TransportProvider, TransportSendOptions } from '../transport.js';
+import { throwIfRefused, typingArgs } from '../actions.js';
+import type { TransportProvider, TransportSendOptions, TransportTypingOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import { AccessTokenCache } from './access-token.js';
-import { postActivity } from './client.js';
+import { postActivity, type OutboundActivity } from './client.js';
 import { parseTeamsConfig, type TeamsConfig, type TeamsConfigInput } from './config.js';
 import { InMemoryConversationReferenceStore, type ConversationReferenceStore } from './conversation-store.js';
 import { outboundText } from './outbound.js';
@@ -24,7 +25,15 @@ export interface TeamsSendOptions extends TransportSendOptions {
   serviceUrl?: string;
 }
 
+/** A typing indicator's options: `serviceUrl` as for sends (binding metadata wins over the stored reference). */
+export interface TeamsTypingOptions extends TransportTypingOptions {
+  serviceUrl?: string;
+}
+
 /**
+ * Sends messages and typing indicators. There is no `markRead`: the Bot Framework REST API has no
+ * call for a bot to mark a user's message read, so Teams users never see a bot's read receipt.
+ *
  * @example
  * const teams = createTeamsProvider({ appId: '…', appPassword: '…' });
  * kit.registerChannel(new TeamsChannel('teams-main', { provider: teams }));
@@ -54,6 +63,23 @@ export class BotFrameworkTeamsProvider implements TransportProvider {
   async send(event: RoomEvent, options: TeamsSendOptions): Promise<ProviderResult> {
     const message = outboundText(event.content);
     if (!message) return EMPTY_MESSAGE;
+    return this.post(options, { type: 'message', ...message });
+  }
+
+  /**
+   * A `typing` activity in the conversation `to`, through the same endpoint and token as messages.
+   * Teams shows it for about three seconds and our next message clears it; Bot Framework has no
+   * "stop typing", so `on: false` sends nothing. Refusals throw `ProviderActionError` with the Bot
+   * Framework code (`BotNotInConversationRoster`, `ConversationNotFound`…).
+   */
+  async sendTyping(to: string, options: TeamsTypingOptions): Promise<void> {
+    const args = typingArgs(this.name, to, options);
+    if (!args.on) return;
+    throwIfRefused(this.name, 'typing', await this.post({ to: args.to, serviceUrl: options.serviceUrl }, { type: 'typing' }));
+  }
+
+  /** One activity to a conversation, on its serviceUrl, with a bot token; a refusal comes back as data. */
+  private async post(options: { to: string; serviceUrl?: unknown }, activity: OutboundActivity): Promise<ProviderResult> {
     const serviceUrl = await this.serviceUrlFor(options);
     if (!serviceUrl) {
       return {
@@ -64,10 +90,10 @@ export class BotFrameworkTeamsProvider implements TransportProvider {
     }
     const token = await this.token.get();
     if ('failure' in token) return token.failure;
-    return postActivity(this.config, serviceUrl, options.to, token.token, message, () => this.token.invalidate());
+    return postActivity(this.config, serviceUrl, options.to, token.token, activity, () => this.token.invalidate());
   }
 
-  private async serviceUrlFor(options: TeamsSendOptions): Promise<string | undefined> {
+  private async serviceUrlFor(options: { to: string; serviceUrl?: unknown }): Promise<string | undefined> {
     if (typeof options.serviceUrl === 'string' && options.serviceUrl) return options.serviceUrl;
     const reference = await this.conversations.get(options.to);
     return reference?.serviceUrl ?? this.config.defaultServiceUrl;

@@ -49,6 +49,19 @@ export async function postMessage(
       biz_opaque_callback_data: options.idempotencyKey.slice(0, CALLBACK_DATA_CHARS),
     }),
   };
+  const outcome = await callMessages(config, payload);
+  if ('failure' in outcome) return outcome.failure;
+  const { answer } = outcome;
+  const id = (answer.body as { messages?: { id?: unknown }[] })?.messages?.[0]?.id;
+  if (typeof id !== 'string' || !id) {
+    // Accepted without an id: retrying could send twice, so the failure is final.
+    return { success: false, error: 'WhatsApp answered without messages[0].id', metadata: { code: 'invalid_response', retryable: false, httpStatus: answer.status } };
+  }
+  return { success: true, providerMessageId: id };
+}
+
+/** One `POST …/{phoneNumberId}/messages`; a refusal or an unreachable Graph comes back as data. */
+async function callMessages(config: WhatsAppConfig, payload: Record<string, unknown>): Promise<{ answer: HttpAnswer } | { failure: ProviderResult }> {
   let answer: HttpAnswer;
   try {
     answer = await vendorRequest('whatsapp', graphUrl(config, config.phoneNumberId, 'messages'), {
@@ -58,16 +71,31 @@ export async function postMessage(
       timeoutMs: config.timeoutMs,
     });
   } catch (err) {
-    if (err instanceof VendorUnreachableError) return unreachable(err);
+    if (err instanceof VendorUnreachableError) return { failure: unreachable(err) };
     throw err;
   }
-  if (answer.status < 200 || answer.status >= 300) return graphFailure(answer, GRAPH_RULES);
-  const id = (answer.body as { messages?: { id?: unknown }[] })?.messages?.[0]?.id;
-  if (typeof id !== 'string' || !id) {
-    // Accepted without an id: retrying could send twice, so the failure is final.
-    return { success: false, error: 'WhatsApp answered without messages[0].id', metadata: { code: 'invalid_response', retryable: false, httpStatus: answer.status } };
+  if (answer.status < 200 || answer.status >= 300) return { failure: graphFailure(answer, GRAPH_RULES) };
+  return { answer };
+}
+
+/**
+ * Marks an inbound message (and the ones before it) read: `{ messaging_product, status: 'read',
+ * message_id }` on the messages endpoint. With `typing`, the same call also shows the typing
+ * indicator (`typing_indicator: { type: 'text' }`), which is how the Cloud API does typing at all.
+ * Meta answers `{ success: true }`.
+ */
+export async function postReadStatus(config: WhatsAppConfig, messageId: string, options: { typing?: boolean } = {}): Promise<ProviderResult> {
+  const outcome = await callMessages(config, {
+    messaging_product: 'whatsapp',
+    status: 'read',
+    message_id: messageId,
+    ...(options.typing && { typing_indicator: { type: 'text' } }),
+  });
+  if ('failure' in outcome) return outcome.failure;
+  if ((outcome.answer.body as { success?: unknown } | undefined)?.success !== true) {
+    return { success: false, error: 'WhatsApp answered without success: true', metadata: { code: 'invalid_response', retryable: false, httpStatus: outcome.answer.status } };
   }
-  return { success: true, providerMessageId: id };
+  return { success: true };
 }
 
 /** `GET {graph}/{mediaId}`: where an inbound media id can be downloaded; throws on a refusal. */

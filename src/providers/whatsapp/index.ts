@@ -3,7 +3,9 @@ export { createWhatsAppProvider, WhatsAppProvider, type WhatsAppSendOptions } fr
 export {
   parseWhatsAppConfig, WhatsAppConfigSchema, type WhatsAppConfig, type WhatsAppConfigInput,
 } from './config.js';
-export { MockWhatsAppProvider, type MockWhatsAppCall, type MockWhatsAppFailure, type MockWhatsAppProviderOptions } from './mock.js';
+export {
+  MockWhatsAppProvider, type MockWhatsAppCall, type MockWhatsAppFailure, type MockWhatsAppProviderOptions, type MockWhatsAppReadCall,
+} from './mock.js';
 export { mediaKind, messageBodies, type WhatsAppMessageBody } from './payload.js';
 export {
   componentsFromParameters, templateBody, templateFromContent,

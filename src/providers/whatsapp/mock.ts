@@ -1,11 +1,14 @@
 /**
  * An in-memory WhatsApp provider for users' tests: records what would have been posted and refuses
- * like Meta does (empty content, the 24-hour window when `lastInboundAt` says it is closed).
+ * like Meta does (empty content, the 24-hour window when `lastInboundAt` says it is closed, typing
+ * without the inbound wamid it answers; `failWith` refuses read receipts and typing too, thrown as the
+ * real provider throws them).
  */
-import type { TransportProvider } from '../transport.js';
+import { markReadArgs, throwIfRefused, typingArgs } from '../actions.js';
+import type { TransportProvider, TransportTypingOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent, TemplateContent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
-import type { WhatsAppSendOptions } from './provider.js';
+import { missingReplyTo, type WhatsAppSendOptions } from './provider.js';
 import { messageBodies, type WhatsAppMessageBody } from './payload.js';
 import { templateBody, templateFromContent, type WhatsAppTemplate } from './template.js';
 import { isWindowClosed, windowClosedResult } from './window.js';
@@ -17,6 +20,14 @@ export interface MockWhatsAppCall {
   bodies: WhatsAppMessageBody[];
   event?: RoomEvent;
   idempotencyKey?: string;
+}
+
+/** A read receipt that would have been posted: `{ messaging_product, status: 'read', message_id, typing_indicator? }`. */
+export interface MockWhatsAppReadCall {
+  to: string;
+  messageId: string;
+  /** Sent with `typing_indicator: { type: 'text' }` (a `sendTyping` call). */
+  typing: boolean;
 }
 
 export interface MockWhatsAppFailure {
@@ -41,6 +52,8 @@ export interface MockWhatsAppProviderOptions {
 export class MockWhatsAppProvider implements TransportProvider {
   readonly name = 'mock-whatsapp';
   readonly calls: MockWhatsAppCall[] = [];
+  /** `markRead` and `sendTyping` calls that reached "Meta" (typing off sends nothing, as for real). */
+  readonly reads: MockWhatsAppReadCall[] = [];
   failWith: MockWhatsAppFailure | undefined;
   private readonly now: () => number;
   private readonly language: string;
@@ -76,9 +89,22 @@ export class MockWhatsAppProvider implements TransportProvider {
     return this.record({ kind: 'reaction', to, bodies: [body], idempotencyKey: options.idempotencyKey });
   }
 
+  async markRead(providerMessageId: string, to: string): Promise<void> {
+    const args = markReadArgs(this.name, providerMessageId, to);
+    this.recordRead('markRead', { to: args.to, messageId: args.providerMessageId, typing: false });
+  }
+
+  async sendTyping(to: string, options: TransportTypingOptions): Promise<void> {
+    const args = typingArgs(this.name, to, options);
+    if (!args.on) return;
+    if (!args.replyToMessageId) throw missingReplyTo(this.name);
+    this.recordRead('typing', { to: args.to, messageId: args.replyToMessageId, typing: true });
+  }
+
   /** Forget recorded calls and restart ids; the failure mode stays. */
   reset(): void {
     this.calls.length = 0;
+    this.reads.length = 0;
     this.counter = 0;
   }
 
@@ -90,5 +116,13 @@ export class MockWhatsAppProvider implements TransportProvider {
     }
     this.counter += 1;
     return { success: true, providerMessageId: `wamid.mock-${this.counter}` };
+  }
+
+  private recordRead(action: 'typing' | 'markRead', call: MockWhatsAppReadCall): void {
+    this.reads.push(call);
+    if (this.failWith) {
+      const { error, code = error, retryable = true } = this.failWith;
+      throwIfRefused(this.name, action, { success: false, error, metadata: { code, retryable } });
+    }
   }
 }

@@ -1,9 +1,11 @@
 /** The WhatsApp Cloud API provider; the Graph wire calls live in `client.ts`. */
-import type { TransportProvider, TransportSendOptions } from '../transport.js';
+import { ProviderActionError } from '../../errors.js';
+import { markReadArgs, throwIfRefused, typingArgs } from '../actions.js';
+import type { TransportProvider, TransportSendOptions, TransportTypingOptions } from '../transport.js';
 import type { ProviderResult, RoomEvent, TemplateContent } from '../../models/index.js';
 import { EMPTY_MESSAGE } from '../http.js';
 import type { WebhookHandler } from '../webhook.js';
-import { fetchMedia, postMessage } from './client.js';
+import { fetchMedia, postMessage, postReadStatus } from './client.js';
 import { parseWhatsAppConfig, type WhatsAppConfig, type WhatsAppConfigInput } from './config.js';
 import { messageBodies, type WhatsAppMessageBody } from './payload.js';
 import { templateBody, templateFromContent, type WhatsAppTemplate } from './template.js';
@@ -95,12 +97,44 @@ export class WhatsAppProvider implements TransportProvider {
   }
 
   /**
+   * Marks the inbound message `providerMessageId` (a wamid) read, which shows the user two blue
+   * ticks on it and on every earlier message. The wamid alone names the chat; `to` is not sent.
+   */
+  async markRead(providerMessageId: string, to: string): Promise<void> {
+    const args = markReadArgs(this.name, providerMessageId, to);
+    throwIfRefused(this.name, 'markRead', await postReadStatus(this.config, args.providerMessageId));
+  }
+
+  /**
+   * The Cloud API's typing indicator belongs to an inbound message: it is a read receipt for
+   * `replyToMessageId` with `typing_indicator`, so that message is marked read too. Without that id
+   * there is nothing to attach it to (`ProviderActionError` `missing_reply_to`, not retryable).
+   * There is no "typing off": Meta clears the indicator when we answer or after 25 seconds, so
+   * `on: false` sends nothing.
+   */
+  async sendTyping(to: string, options: TransportTypingOptions): Promise<void> {
+    const args = typingArgs(this.name, to, options);
+    if (!args.on) return;
+    if (!args.replyToMessageId) throw missingReplyTo(this.name);
+    throwIfRefused(this.name, 'typing', await postReadStatus(this.config, args.replyToMessageId, { typing: true }));
+  }
+
+  /**
    * Where an inbound media id can be downloaded: Meta answers `{ url, mime_type, sha256, file_size }`;
    * the URL is short-lived and needs the same bearer token.
    */
   async getMedia(mediaId: string): Promise<{ url: string; mimeType?: string; sha256?: string; fileSize?: number }> {
     return fetchMedia(this.config, mediaId);
   }
+}
+
+/** WhatsApp typing without the inbound message it answers. Shared with the mock, which refuses alike. */
+export function missingReplyTo(provider: string): ProviderActionError {
+  return new ProviderActionError(
+    provider, 'typing', 'missing_reply_to',
+    'WhatsApp shows typing only while reading an inbound message: pass replyToMessageId (the wamid being answered)',
+    false,
+  );
 }
 
 export function createWhatsAppProvider(config: WhatsAppConfigInput): WhatsAppProvider {

@@ -6,13 +6,20 @@
  * content whose `url` is the Graph media endpoint `{graph}/{version}/{mediaId}` (GET it with the
  * bearer token, or call `WhatsAppProvider.getMedia(id)`, to obtain the short-lived download URL), and
  * `metadata.whatsappMedia` = `{ id, mimeType, sha256 }`.
+ *
+ * Statuses (`value.statuses[]`) report on messages we sent: `sent`, `delivered`, `read` (the user
+ * opened the chat: blue ticks), `failed` (with `errors[]`). Each becomes a `DeliveryStatus` with the
+ * wamid as `messageId` and Meta's word, lower-cased, as `status`; a status Meta adds later passes
+ * through the same way rather than being refused.
  */
+import { z } from 'zod';
 import { WebhookPayloadError } from '../../errors.js';
 import type { DeliveryStatus, EventContent, InboundMessage, JsonRecord } from '../../models/index.js';
 import { jsonBytes } from '../../models/json.js';
 import { GRAPH_API_VERSION, GRAPH_BASE_URL, graphUrl } from '../meta/config.js';
 import {
-  arrayAt, createMetaWebhookHandler, isoTime, objectAt, parseMetaWebhook, stringAt, verifyMetaWebhook, type MetaVerifyOptions,
+  arrayAt, createMetaWebhookHandler, isoTime, objectAt, parsedAt, parseMetaWebhook, stringAt, verifyMetaWebhook,
+  type MetaVerifyOptions,
 } from '../meta/webhook.js';
 import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
 import { WINDOW_CLOSED_CODE, WINDOW_CLOSED_MESSAGE } from './window.js';
@@ -210,24 +217,41 @@ function mediaContent(media: Obj, type: string, field: string, ctx: InboundConte
   };
 }
 
-function toStatus(status: Obj, field: string, channelId: string, meta: Obj): DeliveryStatus {
-  const errors = Array.isArray(status.errors) ? (status.errors as Obj[]) : [];
-  const first = errors[0];
+const StatusError = z.looseObject({
+  code: z.union([z.number(), z.string()]).optional(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  error_data: z.looseObject({ details: z.string().optional() }).optional(),
+});
+
+/** The fields of `statuses[]` we read; the whole object stays in `raw`. */
+const Status = z.looseObject({
+  id: z.string().min(1),
+  status: z.string().min(1),
+  /** Unix seconds, as a string (Meta's shape) or a number. */
+  timestamp: z.union([z.string().regex(/^\d+$/, 'must be unix seconds'), z.number().nonnegative()]).optional(),
+  recipient_id: z.string().optional(),
+  errors: z.array(StatusError).optional(),
+});
+
+function toStatus(raw: Obj, field: string, channelId: string, meta: Obj): DeliveryStatus {
+  const status = parsedAt(PROVIDER, Status, raw, field);
+  const first = status.errors?.[0];
   const code = first?.code !== undefined ? String(first.code) : undefined;
-  const details = ((first?.error_data as Obj | undefined)?.details as string | undefined) ?? undefined;
-  const title = typeof first?.title === 'string' ? first.title : typeof first?.message === 'string' ? first.message : undefined;
+  const details = first?.error_data?.details;
+  const title = first?.title ?? first?.message;
   const errorMessage = code === WINDOW_CLOSED_CODE ? WINDOW_CLOSED_MESSAGE : [title, details].filter(Boolean).join(': ') || undefined;
   const timestamp = isoTime(status.timestamp, 's');
   return {
     channelId,
     provider: PROVIDER,
-    messageId: stringAt(PROVIDER, status.id, `${field}.id`),
-    status: stringAt(PROVIDER, status.status, `${field}.status`).toLowerCase(),
-    recipient: typeof status.recipient_id === 'string' ? status.recipient_id : '',
+    messageId: status.id,
+    status: status.status.toLowerCase(),
+    recipient: status.recipient_id ?? '',
     sender: typeof meta.display_phone_number === 'string' ? meta.display_phone_number : '',
     ...(code !== undefined && { errorCode: code }),
     ...(errorMessage && { errorMessage }),
     ...(timestamp && { timestamp }),
-    raw: status,
+    raw,
   };
 }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MessengerChannel } from '../../../src/channels/messenger.js';
-import { ProviderDeliveryError } from '../../../src/errors.js';
+import { ProviderActionError, ProviderDeliveryError } from '../../../src/errors.js';
 import { ChannelCapabilities } from '../../../src/models/index.js';
 import { MockMessengerProvider } from '../../../src/providers/messenger/index.js';
 import { makeBinding, makeContext, makeEvent } from '../../support/factories.js';
@@ -23,7 +23,7 @@ describe('MessengerChannel', () => {
     expect(ChannelCapabilities.parse(channel.capabilities())).toEqual({
       mediaTypes: ['text', 'rich', 'media', 'template'],
       maxLength: 2000,
-      supportsReadReceipts: true, supportsDelete: true, supportsButtons: true, maxButtons: 3,
+      supportsReadReceipts: true, supportsTyping: true, supportsDelete: true, supportsButtons: true, maxButtons: 3,
       supportsQuickReplies: true, supportsMedia: true,
     });
   });
@@ -47,5 +47,32 @@ describe('MessengerChannel', () => {
   it('turns a provider refusal into a ProviderDeliveryError with its retryability', async () => {
     fb.failWith = { error: 'Calls to this api have exceeded the rate limit.', code: '613', retryable: true };
     await expect(channel.deliver(makeEvent(), binding({ facebookUserId: '1' }), ctx)).rejects.toMatchObject({ code: '613', retryable: true });
+  });
+
+  it('passes typing and read receipts to the provider for the binding facebookUserId', async () => {
+    const user = binding({ facebookUserId: '1254459154682919' });
+    expect(await channel.sendTyping(user, true)).toBe(true);
+    expect(await channel.sendTyping(user, false)).toBe(true);
+    expect(await channel.markRead(user, 'mid.1457764197618:41d102a3e1ae206a38')).toBe(true);
+    expect(fb.actions).toEqual([
+      { to: '1254459154682919', senderAction: 'typing_on' },
+      { to: '1254459154682919', senderAction: 'typing_off' },
+      { to: '1254459154682919', senderAction: 'mark_seen' },
+    ]);
+  });
+
+  it('throws a refused typing indicator as ProviderActionError, and a binding without a recipient before the provider', async () => {
+    fb.failWith = { error: 'Calls to this api have exceeded the rate limit.', code: '613', retryable: true };
+    const refused = channel.sendTyping(binding({ facebookUserId: '1' }), true);
+    await expect(refused).rejects.toBeInstanceOf(ProviderActionError);
+    await expect(refused).rejects.toMatchObject({ code: '613', retryable: true });
+    await expect(channel.markRead(binding({}), 'mid.1')).rejects.toMatchObject({ code: 'missing_recipient', retryable: false });
+    expect(fb.actions).toHaveLength(1);
+  });
+
+  it('answers false without a provider', async () => {
+    const inboundOnly = new MessengerChannel('fb-in');
+    expect(await inboundOnly.sendTyping(binding({ facebookUserId: '1' }), true)).toBe(false);
+    expect(await inboundOnly.markRead(binding({ facebookUserId: '1' }), 'mid.1')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TeamsChannel } from '../../../src/channels/teams.js';
-import { ProviderDeliveryError } from '../../../src/errors.js';
+import { ProviderActionError, ProviderDeliveryError } from '../../../src/errors.js';
 import { MockTeamsProvider } from '../../../src/providers/teams/index.js';
 import { makeBinding, makeContext, makeEvent } from '../../support/factories.js';
 
@@ -15,7 +15,7 @@ describe('TeamsChannel', () => {
     expect(channel.recipientKey).toBe('teamsConversationId');
     expect(channel.capabilities()).toEqual({
       mediaTypes: ['text', 'rich'], maxLength: 28000, supportsThreading: true, supportsReactions: true,
-      supportsEdit: true, supportsDelete: true, supportsReadReceipts: true, supportsRichText: true,
+      supportsEdit: true, supportsDelete: true, supportsReadReceipts: true, supportsTyping: true, supportsRichText: true,
     });
     expect(channel.providerName).toBe('mock-teams');
   });
@@ -50,5 +50,21 @@ describe('TeamsChannel', () => {
     const failure = new TeamsChannel('teams-main', { provider: teams }).deliver(makeEvent(), binding({}), ctx);
     await expect(failure).rejects.toMatchObject({ code: 'missing_recipient', retryable: false });
     expect(teams.calls).toHaveLength(0);
+  });
+
+  it('posts typing to the binding\'s conversation on its serviceUrl; markRead answers false (no bot read receipts)', async () => {
+    const teams = new MockTeamsProvider();
+    const channel = new TeamsChannel('teams-main', { provider: teams });
+    const conversation = binding({ teamsConversationId: 'a:1pL6i0oY3C0K8oAj8', serviceUrl: 'https://smba.trafficmanager.net/amer/' });
+    expect(await channel.sendTyping(conversation, true)).toBe(true);
+    expect(teams.typing).toEqual([{ to: 'a:1pL6i0oY3C0K8oAj8', serviceUrl: 'https://smba.trafficmanager.net/amer/' }]);
+    expect(await channel.markRead(conversation, '1485983408511')).toBe(false);
+  });
+
+  it('throws a refused typing indicator as ProviderActionError with Bot Framework\'s code', async () => {
+    const teams = new MockTeamsProvider({ knownConversations: ['a:known'] });
+    const failure = new TeamsChannel('teams-main', { provider: teams }).sendTyping(binding({ teamsConversationId: 'a:gone' }), true);
+    await expect(failure).rejects.toBeInstanceOf(ProviderActionError);
+    await expect(failure).rejects.toMatchObject({ code: 'ConversationNotFound', retryable: false });
   });
 });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WhatsAppChannel } from '../../../src/channels/whatsapp.js';
-import { ProviderDeliveryError } from '../../../src/errors.js';
-import { ChannelCapabilities } from '../../../src/models/index.js';
+import { ProviderActionError, ProviderDeliveryError } from '../../../src/errors.js';
+import { ChannelCapabilities, InboundMessage } from '../../../src/models/index.js';
 import { MockWhatsAppProvider } from '../../../src/providers/whatsapp/index.js';
 import { makeBinding, makeContext, makeEvent } from '../../support/factories.js';
 
@@ -24,7 +24,7 @@ describe('WhatsAppChannel', () => {
     expect(caps).toEqual({
       mediaTypes: ['text', 'rich', 'media', 'location', 'template'],
       maxLength: 4096,
-      supportsReadReceipts: true, supportsReactions: true, supportsEdit: true, supportsDelete: true,
+      supportsReadReceipts: true, supportsTyping: true, supportsReactions: true, supportsEdit: true, supportsDelete: true,
       supportsTemplates: true, supportsRichText: true, supportsButtons: true, maxButtons: 3,
       supportsQuickReplies: true, supportsMedia: true,
     });
@@ -64,5 +64,30 @@ describe('WhatsAppChannel', () => {
 
   it('is a no-op without a provider', async () => {
     expect(await new WhatsAppChannel('wa-in').deliver(makeEvent(), binding({ phoneNumber: '+1' }), ctx)).toEqual({});
+  });
+
+  it('remembers the wamid of the user\'s latest message in its reply context', () => {
+    const message = InboundMessage.parse({ channelId: 'wa-main', senderId: '16505551234', content: { type: 'text', body: 'hi' }, providerMessageId: 'wamid.IN1' });
+    const context = channel.replyContext(message);
+    expect(context).toEqual({ lastInboundAt: expect.any(String), lastInboundMessageId: 'wamid.IN1' });
+  });
+
+  it('marks a message read and shows typing on the binding\'s latest inbound message unless told which', async () => {
+    const user = binding({ phoneNumber: '+16505551234', lastInboundMessageId: 'wamid.IN1' });
+    expect(await channel.markRead(user, 'wamid.IN0')).toBe(true);
+    expect(await channel.sendTyping(user, true)).toBe(true);
+    expect(await channel.sendTyping(user, true, { replyToMessageId: 'wamid.IN2' })).toBe(true);
+    expect(await channel.sendTyping(user, false)).toBe(true);
+    expect(wa.reads).toEqual([
+      { to: '+16505551234', messageId: 'wamid.IN0', typing: false },
+      { to: '+16505551234', messageId: 'wamid.IN1', typing: true },
+      { to: '+16505551234', messageId: 'wamid.IN2', typing: true },
+    ]);
+  });
+
+  it('refuses typing when no inbound message is known, as a permanent ProviderActionError', async () => {
+    const failure = channel.sendTyping(binding({ phoneNumber: '+16505551234' }), true);
+    await expect(failure).rejects.toBeInstanceOf(ProviderActionError);
+    await expect(failure).rejects.toMatchObject({ code: 'missing_reply_to', retryable: false });
   });
 });

@@ -8,7 +8,8 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WebhookSignatureError } from '../../../src/errors.js';
+import { WebhookPayloadError, WebhookSignatureError } from '../../../src/errors.js';
+import { DeliveryStatus } from '../../../src/models/index.js';
 import { parseEmailWebhook, signEmailWebhook, verifyEmailWebhook } from '../../../src/providers/email/webhook.js';
 import { roomKitSignature } from '../../../src/providers/http-webhook/signature.js';
 import { parseHttpWebhook, verifyHttpWebhook } from '../../../src/providers/http-webhook/webhook.js';
@@ -243,6 +244,34 @@ describe('parse functions with options', () => {
     const ms = JSON.parse(fixture('messenger/text.json'));
     ms.entry[0].messaging[0].timestamp = 1e300;
     expect(parseMessengerWebhook(post('https://example.com/webhooks/messenger', JSON.stringify(ms), {}), 'ch').kind).toBe('messages');
+  });
+
+  it('read receipts parse to read DeliveryStatuses: messenger (watermark), whatsapp (wamid), teams (lastReadMessageId)', () => {
+    const statuses = (outcome: WebhookOutcome) => (outcome.kind === 'statuses' ? outcome.statuses.map((s) => DeliveryStatus.parse(s)) : []);
+    expect(statuses(parseMessengerWebhook(post('https://example.com/fb', fixture('messenger/read.json'), {}), 'ch'))).toMatchObject([
+      { provider: 'messenger', status: 'read', messageId: 'watermark:1458668856253', timestamp: '2016-03-22T17:47:36.253Z', recipient: '1254459154682919' },
+    ]);
+    expect(statuses(parseWhatsAppWebhook(post('https://example.com/wa', fixture('whatsapp/status-read.json'), {}), 'ch'))).toMatchObject([
+      { provider: 'whatsapp', status: 'read', messageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDNDEzMDk2QzRFRjA0QzBGNEEA', recipient: '16505551234' },
+    ]);
+    expect(statuses(parseTeamsWebhook(post('https://example.com/teams', fixture('teams/read-receipt.json'), {}), 'ch'))).toMatchObject([
+      { provider: 'teams', status: 'read', messageId: '1692206589131', recipient: TEAMS_ACTIVITY.from.id },
+    ]);
+  });
+
+  it('a malformed read receipt is a WebhookPayloadError naming the field, never a crash', () => {
+    const read = JSON.parse(fixture('messenger/read.json'));
+    read.entry[0].messaging[0].read.watermark = 1e300;
+    const error = (() => {
+      try {
+        parseMessengerWebhook(post('https://example.com/fb', JSON.stringify(read), {}), 'ch');
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(WebhookPayloadError);
+    expect(error).toMatchObject({ field: 'entry[0].messaging[0].read.watermark' });
   });
 
   it('whatsapp: the GET handshake is answered with the challenge', () => {
