@@ -108,8 +108,7 @@ export type { SQLiteStoreOptions } from './store/sqlite.js';
 export { PostgresStore } from './store/postgres.js';
 export type { PostgresStoreOptions } from './store/postgres.js';
 
-// Realtime: the backend contract; InMemoryRealtime and RedisRealtime are on `roomkit-temporal/realtime`
-export type { RealtimeBackend } from './realtime/backend.js';
+// Realtime: RealtimeBackend, InMemoryRealtime and RedisRealtime are on `roomkit-temporal/realtime`
 
 // HTTP: the Express app, its routers, the webhook pipeline without Express, the WebSocket endpoint
 export { createApp } from './server/app.js';
