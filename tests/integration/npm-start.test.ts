@@ -58,7 +58,9 @@ describe('npm start (all-in-one dev service)', () => {
       await new Promise((r) => ws.once('open', r));
       ws.send(JSON.stringify({ type: 'message', body: 'Where is my order A1001?' }));
       // Deliveries may arrive in any order; the room's index orders them.
-      const fromAI = () => frames.flatMap((f) => (f.event?.source.channelId === 'ai-bot' ? [f.event] : [])).sort((a, b) => a.index - b.index);
+      const fromAI = () => frames
+        .flatMap((f) => ((f.type === 'event' || f.type === 'stream_end') && f.event?.source.channelId === 'ai-bot' ? [f.event] : []))
+        .sort((a, b) => a.index - b.index);
       await waitFor(() => fromAI().map((e) => e.type).join(','), /^tool_call_start,tool_call_end,message$/, 15_000);
       expect(frames.some((f) => f.type === 'ack')).toBe(true);
       const [start, end, answer] = fromAI();
