@@ -18,6 +18,8 @@ import {
 } from '../errors.js';
 import { HookRegistry, type HookFn } from '../hooks/registry.js';
 import { ToolRegistry, type ToolDefinition } from '../tools/registry.js';
+import { McpServerOptions } from '../tools/mcp/options.js';
+import { McpToolServer } from '../tools/mcp/server.js';
 import {
   AccessSchema, BindingOptions, CreateRoomOptions, DeliveryStatus, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
@@ -116,6 +118,20 @@ export class RoomKit {
   }
 
   /**
+   * Offer an MCP server's tools to AIs, named `<name>__<tool>` (list them, or `<name>__*`, in
+   * `AIChannel`'s `tools`). Workers connect on first use, one pooled connection per server.
+   *
+   * @example
+   * kit.mcpServer({ name: 'files', transport: { type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/srv'] } });
+   * kit.registerChannel(new AIChannel('ai', { provider, tools: ['files__read_text_file'] }));
+   */
+  mcpServer(options: McpServerOptions): McpToolServer {
+    const server = new McpToolServer(parseInput(McpServerOptions, options, 'MCP server options'), this.log);
+    this.tools.addSource(server);
+    return server;
+  }
+
+  /**
    * Listen to vendor delivery reports (RoomKit `@kit.on_delivery_status`): a global async
    * ON_DELIVERY_STATUS hook that receives the `DeliveryStatus` itself. Runs in the worker.
    */
@@ -181,6 +197,7 @@ export class RoomKit {
     const w = this.runningWorker;
     this.runningWorker = undefined;
     await w?.stop();
+    await this.tools.close();
   }
 
   get temporalAddress(): string | undefined {
@@ -202,6 +219,7 @@ export class RoomKit {
     this.closed = true;
     await this.runningWorker?.stop();
     this.runningWorker = undefined;
+    await this.tools.close();
     await this.connection?.close();
     this.connection = undefined;
     this.rooms = undefined;
@@ -225,7 +243,8 @@ export class RoomKit {
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
     const unwatch = watchTaskFailures(taskFailureWatch(this.runningWorker.connection, this.temporal, this.events, this.log));
-    this.runningWorker.done.finally(unwatch).catch(() => undefined);
+    // However the worker stops (signal, crash), its MCP connections and server processes end with it.
+    this.runningWorker.done.finally(() => { unwatch(); return this.tools.close(); }).catch(() => undefined);
     return this.runningWorker;
   }
 
