@@ -56,6 +56,8 @@ const reasonOf = (err: unknown): string => (err instanceof Error ? err.message :
 
 export class McpConnection {
   private live?: Live;
+  /** Clients being closed (a stdio close waits for the process to exit). */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(readonly serverName: string, private readonly transport: McpTransportOptions) {}
 
@@ -90,12 +92,17 @@ export class McpConnection {
     }
   }
 
-  /** Close the connection (stdio: the server process ends). A later use connects again. */
+  /**
+   * Close the connection (stdio: the server process ends) and wait for every session still closing,
+   * so that a second caller (worker shutdown, then `kit.close()`) also returns only once all is gone.
+   * A later use connects again.
+   */
   async close(): Promise<void> {
     const live = this.live;
     this.live = undefined;
     const s = await live?.session.catch(() => undefined);
-    if (s) await this.drop(s, new Error('connection closed by the worker'));
+    if (s) void this.drop(s, new Error('connection closed by the worker'));
+    await Promise.all(this.closing);
   }
 
   private session(): Promise<Session> {
@@ -155,11 +162,13 @@ export class McpConnection {
   }
 
   /** End a session once: forget it, fail its calls in flight, close its client (and process). */
-  private async drop(s: Session, why: Error): Promise<void> {
-    if (s.lost) return;
+  private drop(s: Session, why: Error): Promise<void> {
+    if (s.lost) return Promise.resolve();
     s.lost = why;
     if (this.live?.resolved === s) this.live = undefined;
     s.aborter.abort(why);
-    await s.client.close().catch(() => undefined);
+    const closing = s.client.close().catch(() => undefined);
+    this.closing.add(closing);
+    return closing.finally(() => this.closing.delete(closing));
   }
 }
