@@ -21,6 +21,9 @@ export { HookAlreadyRegisteredError } from './hooks/registry.js';
 export type { HookFn } from './hooks/registry.js';
 export type { FrameworkEventHandler } from './hooks/framework-events.js';
 export type { ToolDefinition } from './tools/registry.js';
+export { ToolUnavailableError } from './tools/errors.js';
+export { McpServerUnavailableError, McpToolError, McpToolServer } from './tools/mcp/index.js';
+export type { McpServerOptions } from './tools/mcp/index.js';
 
 // The room workflow from the outside, and the worker's activities
 export { RoomClient } from './client/room-client.js';

@@ -18,8 +18,7 @@ import {
 } from '../errors.js';
 import { HookRegistry, type HookFn } from '../hooks/registry.js';
 import { ToolRegistry, type ToolDefinition } from '../tools/registry.js';
-import { McpServerOptions } from '../tools/mcp/options.js';
-import { McpToolServer } from '../tools/mcp/server.js';
+import { McpServerOptionsSchema, McpToolServer, type McpServerOptions } from '../tools/mcp/index.js';
 import {
   AccessSchema, BindingOptions, CreateRoomOptions, DeliveryStatus, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
@@ -118,15 +117,11 @@ export class RoomKit {
   }
 
   /**
-   * Offer an MCP server's tools to AIs, named `<name>__<tool>` (list them, or `<name>__*`, in
-   * `AIChannel`'s `tools`). Workers connect on first use, one pooled connection per server.
-   *
-   * @example
-   * kit.mcpServer({ name: 'files', transport: { type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/srv'] } });
-   * kit.registerChannel(new AIChannel('ai', { provider, tools: ['files__read_text_file'] }));
+   * Offer an MCP server's tools to AIs as `<name>__<tool>` (README «MCP tools in the AI loop»).
+   * @example kit.mcpServer({ name: 'files', transport: { type: 'stdio', command: 'mcp-files' } }); // AIChannel tools: ['files__*']
    */
   mcpServer(options: McpServerOptions): McpToolServer {
-    const server = new McpToolServer(parseInput(McpServerOptions, options, 'MCP server options'), this.log);
+    const server = new McpToolServer(parseInput(McpServerOptionsSchema, options, 'MCP server options'), this.log);
     this.tools.addSource(server);
     return server;
   }

@@ -32,7 +32,7 @@ const HttpTransport = z.object({
 export const McpTransportOptions = z.discriminatedUnion('type', [StdioTransport, HttpTransport]);
 export type McpTransportOptions = z.infer<typeof McpTransportOptions>;
 
-export const McpServerOptions = z.object({
+export const McpServerOptionsSchema = z.object({
   name: McpServerName,
   transport: McpTransportOptions,
   /** The server's own tool names to expose; absent ⇒ all. Any other tool is unknown to the AI. */
@@ -43,5 +43,5 @@ export const McpServerOptions = z.object({
    */
   timeoutSeconds: z.number().positive().max(90).optional(),
 }).strict();
-export type McpServerOptions = z.input<typeof McpServerOptions>;
-export type McpServerConfig = z.output<typeof McpServerOptions>;
+export type McpServerOptions = z.input<typeof McpServerOptionsSchema>;
+export type McpServerConfig = z.output<typeof McpServerOptionsSchema>;

@@ -22,7 +22,7 @@ const RUNTIME_NAMES = [
   'ChannelBinding', 'ChannelCapabilities', 'ChannelCategory', 'ChannelDirection', 'ChannelMediaType',
   'ChannelNotFoundError', 'ChannelNotRegisteredError', 'ChannelOutput', 'ChannelType', 'CreateRoomOptions',
   'DefaultInboundRoomRouter', 'DeliveryStatus', 'EmailChannel', 'EventContent', 'EventStatus', 'EventType',
-  'FrameworkEvent', 'HTTPChannel', 'HookAlreadyRegisteredError', 'HookExecution', 'HookResult', 'HookSpec',
+  'FrameworkEvent', 'HTTPChannel', 'McpServerUnavailableError', 'McpToolError', 'McpToolServer', 'ToolUnavailableError', 'HookAlreadyRegisteredError', 'HookExecution', 'HookResult', 'HookSpec',
   'HookTrigger', 'InMemoryStore', 'InboundMessage', 'InboundResult', 'KitNotStartedError', 'MessengerChannel',
   'MockAIProvider', 'MockEmailProvider', 'MockSMSProvider', 'Observation', 'Participant', 'PostgresStore', 'ProviderDeliveryError',
   'ProviderResult', 'RCSChannel', 'RateLimit', 'RetryPolicy', 'Room', 'RoomAlreadyExistsError', 'RoomClient',

@@ -1,0 +1,4 @@
+/** MCP servers' tools for the kit (`kit.mcpServer`). */
+export { McpServerUnavailableError, McpToolError } from './errors.js';
+export { McpServerOptionsSchema, type McpServerOptions } from './options.js';
+export { McpToolServer } from './server.js';
