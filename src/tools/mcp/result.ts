@@ -19,6 +19,8 @@ function blockText(block: Block): string {
 
 /** Text blocks joined by newlines; a result with only `structuredContent` is that, as JSON. */
 export function toolResultText(result: CallToolResult): string {
-  if (!result.content.length && result.structuredContent) return JSON.stringify(result.structuredContent);
-  return result.content.map(blockText).join('\n');
+  // `content` is required since MCP 2024-11-05; an older server's result may lack it.
+  const content = result.content ?? [];
+  if (!content.length && result.structuredContent) return JSON.stringify(result.structuredContent);
+  return content.map(blockText).join('\n');
 }

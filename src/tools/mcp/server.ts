@@ -71,14 +71,15 @@ export class McpToolServer implements ToolSource {
   private entry(name: string, tool: Tool): RegisteredTool {
     const { $schema: _dialect, ...parameters } = tool.inputSchema as Record<string, unknown>;
     const timeoutSeconds = this.config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    const description = tool.description ?? tool.title ?? tool.name;
     return {
-      spec: { name, description: tool.description ?? tool.title ?? tool.name, parameters },
+      spec: { name, description, parameters },
       // The server validates its own arguments (and answers what was wrong as an error result);
       // compiling its schema here could fail on a dialect this worker's Ajv does not know.
       validate: (args) => ({ ok: true, value: args }),
       definition: {
         name,
-        description: tool.description ?? '',
+        description,
         parameters,
         timeout: timeoutSeconds,
         handler: async (args: Record<string, unknown>, ctx) => {
