@@ -193,7 +193,9 @@ export function aiActivities(deps: ActivityDeps) {
       const attempt = activityAttempt();
       const baseId = `${input.event.id}:${input.round}${attempt > 1 ? `:${attempt}` : ''}`;
       let session: StreamSession | undefined;
-      const options = { turn: input.turn, tools: tools.specs(channel.toolsFor(input.binding, ctx.room)), signal: cancellationSignal() };
+      // Tool definitions are resolved here, on the worker (MCP servers are asked), never in the workflow.
+      const toolSpecs = await withHeartbeat(() => tools.resolveSpecs(channel.toolsFor(input.binding, ctx.room)));
+      const options = { turn: input.turn, tools: toolSpecs, signal: cancellationSignal() };
       const generate = async (streamId: string, extra: { historyLimit?: number } = {}) => {
         session = ws && new StreamSession(ws, input.roomId, streamId, channel.channelId);
         const thinking = session && thinkingProgress(deps, input.roomId, channel.channelId, streamId);
@@ -254,7 +256,10 @@ export function aiActivities(deps: ActivityDeps) {
       };
     },
 
-    /** One tool call. Tool failures are results, not activity failures; only infrastructure retries. */
+    /**
+     * One tool call. Tool failures are results, not activity failures; only infrastructure retries
+     * (a lost worker, an unreachable store, an MCP server that cannot be reached: `ToolUnavailableError`).
+     */
     async runTool(input: RunToolInput): Promise<ToolCallOutcome> {
       const ctx = await loadRoomContext(store, input.roomId);
       const call = { id: input.call.id, name: input.call.name, arguments: input.call.arguments ?? {} };

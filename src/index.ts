@@ -21,6 +21,7 @@ export { HookAlreadyRegisteredError } from './hooks/registry.js';
 export type { HookFn } from './hooks/registry.js';
 export type { FrameworkEventHandler } from './hooks/framework-events.js';
 export type { ToolDefinition } from './tools/registry.js';
+// MCP servers' tools (`kit.mcpServer`): McpToolServer, its options and errors are on `roomkit-temporal/mcp`
 
 // The room workflow from the outside, and the worker's activities
 export { RoomClient } from './client/room-client.js';

@@ -18,6 +18,7 @@ import {
 } from '../errors.js';
 import { HookRegistry, type HookFn } from '../hooks/registry.js';
 import { ToolRegistry, type ToolDefinition } from '../tools/registry.js';
+import { McpServerOptionsSchema, McpToolServer, type McpServerOptions } from '../tools/mcp/index.js';
 import {
   AccessSchema, BindingOptions, CreateRoomOptions, DeliveryStatus, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
@@ -126,6 +127,16 @@ export class RoomKit {
   }
 
   /**
+   * Offer an MCP server's tools to AIs as `<name>__<tool>` (README «MCP tools in the AI loop»).
+   * @example kit.mcpServer({ name: 'files', transport: { type: 'stdio', command: 'mcp-files' } }); // AIChannel tools: ['files__*']
+   */
+  mcpServer(options: McpServerOptions): McpToolServer {
+    const server = new McpToolServer(parseInput(McpServerOptionsSchema, options, 'MCP server options'), this.log);
+    this.tools.addSource(server);
+    return server;
+  }
+
+  /**
    * Listen to vendor delivery reports (RoomKit `@kit.on_delivery_status`): a global async
    * ON_DELIVERY_STATUS hook that receives the `DeliveryStatus` itself. Runs in the worker.
    */
@@ -191,6 +202,7 @@ export class RoomKit {
     const w = this.runningWorker;
     this.runningWorker = undefined;
     await w?.stop();
+    await this.tools.close();
   }
 
   get temporalAddress(): string | undefined {
@@ -212,6 +224,7 @@ export class RoomKit {
     this.closed = true;
     await this.runningWorker?.stop();
     this.runningWorker = undefined;
+    await this.tools.close();
     await this.connection?.close();
     this.connection = undefined;
     this.rooms = undefined;
@@ -236,7 +249,8 @@ export class RoomKit {
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
     const unwatch = watchTaskFailures(taskFailureWatch(this.runningWorker.connection, this.temporal, this.events, this.log));
-    this.runningWorker.done.finally(unwatch).catch(() => undefined);
+    // However the worker stops (signal, crash), its MCP connections and server processes end with it.
+    this.runningWorker.done.finally(() => { unwatch(); return this.tools.close(); }).catch(() => undefined);
     return this.runningWorker;
   }
 

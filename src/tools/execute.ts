@@ -1,7 +1,9 @@
 /**
  * One tool call, start to finish, node-side (inside its activity): BEFORE_TOOL_USE hooks (deny or
  * rewrite arguments) → argument validation → handler with a timeout → ON_TOOL_CALL hooks (deny or
- * override the result). Every failure becomes an error result the model sees; nothing throws.
+ * override the result). Every failure of the tool becomes an error result the model sees; only a
+ * `ToolUnavailableError` (what runs the tool cannot be reached, e.g. an MCP server that died) is
+ * thrown, so that the activity fails and Temporal retries the call.
  */
 import { matchingHooks } from '../core/hooks.js';
 import type { HookRegistry } from '../hooks/registry.js';
@@ -9,6 +11,7 @@ import { runSyncChain } from '../hooks/runner.js';
 import type { RoomContext } from '../channels/room-context.js';
 import type { ChannelType, RoomEvent } from '../models/index.js';
 import type { ToolRegistry } from './registry.js';
+import { ToolUnavailableError } from './errors.js';
 import { withTimeout } from '../util/with-timeout.js';
 
 export interface ToolCallRequest {
@@ -47,7 +50,7 @@ export async function executeTool(
     args = rewritten as Record<string, unknown>;
   }
 
-  const tool = tools.get(req.call.name);
+  const tool = await tools.find(req.call.name);
   if (!tool) return done(`Error: unknown tool '${req.call.name}'`, true);
   const valid = tool.validate(args);
   if (!valid.ok) return done(`Error: invalid arguments for tool '${req.call.name}': ${valid.error}`, true);
@@ -59,6 +62,7 @@ export async function executeTool(
       tool.definition.handler(valid.value as never, { roomId: req.roomId, channelId: req.channelId, toolCallId: req.call.id, signal }));
     result = typeof value === 'string' ? value : JSON.stringify(value ?? null);
   } catch (err) {
+    if (err instanceof ToolUnavailableError) throw err;
     result = `Error executing tool '${req.call.name}': ${err instanceof Error ? err.message : String(err)}`;
     isError = true;
   }
