@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AIChannel, MockAIProvider, type AIProvider, type AIResponse, type RoomKit } from '../src/index.js';
+import type { MockAIProviderOptions } from '../src/providers/ai/mock.js';
 
 export interface Order {
   status: 'processing' | 'shipped' | 'delivered';
@@ -63,7 +64,7 @@ export function buildSupportAgent(kit: RoomKit, { provider, channelId = 'support
  * of a turn calls `lookup_order`, the second answers with what the tool returned. Round-robin, so
  * every later turn does the same (a mock cannot read the conversation).
  */
-export function mockSupportProvider(orderId = 'A1001'): MockAIProvider {
+export function mockSupportProvider(orderId = 'A1001', options: Pick<MockAIProviderOptions, 'streaming' | 'chunkDelayMs'> = {}): MockAIProvider {
   const found = lookupOrder(orderId);
   const answer = 'error' in found ? `I could not find order ${orderId}. Could you check the order id?` : {
     processing: `Your order ${found.order_id} is being prepared; it should arrive on ${found.eta}.`,
@@ -74,5 +75,5 @@ export function mockSupportProvider(orderId = 'A1001'): MockAIProvider {
     { content: '', toolCalls: [{ id: `lookup-${orderId}`, name: 'lookup_order', arguments: { order_id: orderId } }], finishReason: 'tool_use' },
     { content: answer, finishReason: 'stop' },
   ];
-  return new MockAIProvider({ aiResponses: script });
+  return new MockAIProvider({ aiResponses: script, ...options });
 }

@@ -37,6 +37,13 @@ export const ServiceConfig = z.object({
   /** PostgreSQL schema for the store's tables (default `public`): several deployments in one database. */
   ROOMKIT_STORE_SCHEMA: optionalString,
   /**
+   * Redis for the realtime plane (`redis://host:6379`): WebSocket deliveries, typing, presence and
+   * read receipts reach sockets on every process. Unset ⇒ in memory (one process only).
+   */
+  ROOMKIT_REDIS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port (or rediss://)').optional()),
+  /** Prefix of the Redis channels (default `roomkit:`): several deployments on one Redis. */
+  ROOMKIT_REDIS_PREFIX: optionalString,
+  /**
    * Set all three ⇒ the demo's `sms` channel sends through Twilio and verifies Twilio's webhook
    * signatures at `/webhooks/sms`; unset ⇒ a mock SMS provider. The token is never logged.
    */
@@ -71,21 +78,28 @@ export function storeSpecOf(config: ServiceConfig): StoreSpec {
  * in one process would make each see a different timeline (and hooks could not read the room).
  */
 export function requireSharedStore(config: ServiceConfig, role: 'worker' | 'HTTP server'): void {
-  if ((config.ROOMKIT_STORE?.kind ?? 'memory') !== 'memory') return;
-  console.error(`The ${role} process runs apart from the others, so they must share a store, but ROOMKIT_STORE is memory (this process only).
+  if ((config.ROOMKIT_STORE?.kind ?? 'memory') === 'memory') {
+    console.error(`The ${role} process runs apart from the others, so they must share a store, but ROOMKIT_STORE is memory (this process only).
 Set ROOMKIT_STORE=postgres://user:password@host:5432/roomkit (or sqlite:<path> when every process runs on this machine).`);
-  process.exit(2);
+    process.exit(2);
+  }
+  // Workers deliver to WebSocket clients held by HTTP processes: only a shared realtime plane connects them.
+  if (!config.ROOMKIT_REDIS_URL) {
+    console.error(`The ${role} process runs apart from the others, so WebSocket deliveries, typing and presence must cross processes, but ROOMKIT_REDIS_URL is unset (in memory, this process only).
+Set ROOMKIT_REDIS_URL=redis://host:6379.`);
+    process.exit(2);
+  }
 }
 
 /** Our own variables are known by name: a misspelt `ROOMKIT_…` is an error, not a silent default. */
+const known = new Set(Object.keys(ServiceConfig.shape));
 function unknownRoomKitVariables(env: NodeJS.ProcessEnv): string[] {
-  const known = new Set(Object.keys(ServiceConfig.shape));
   return Object.keys(env).filter((k) => k.startsWith('ROOMKIT_') && !known.has(k));
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = ServiceConfig.safeParse(env);
-  const unknown = unknownRoomKitVariables(env).map((k) => `  ${k}: not a setting of this service (known: ROOMKIT_STORE, ROOMKIT_STORE_SCHEMA)`);
+  const unknown = unknownRoomKitVariables(env).map((k) => `  ${k}: not a setting of this service (known: ${[...known].filter((k) => k.startsWith('ROOMKIT_')).join(', ')})`);
   if (!parsed.success || unknown.length) {
     const lines = [...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)), ...unknown].join('\n');
     console.error(`Invalid configuration:\n${lines}`);

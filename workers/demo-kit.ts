@@ -10,6 +10,7 @@ import {
 import { createAnthropicProvider } from '../src/providers/anthropic/index.js';
 import { TwilioSMSProvider } from '../src/providers/twilio/index.js';
 import { storeFromSpec } from '../src/store/index.js';
+import { RealtimeUnavailableError, RedisRealtime, type RealtimeBackend } from '../src/realtime/index.js';
 import { buildSupportAgent, mockSupportProvider } from '../examples/support-agent-kit.js';
 import { storeSpecOf, type ServiceConfig } from './config.js';
 
@@ -21,7 +22,8 @@ export const AI_CHANNEL = 'ai-bot';
  * A1001 and answers with the result, whatever was asked (a mock cannot read the conversation).
  */
 function supportProvider(config: ServiceConfig): AIProvider {
-  if (!config.ANTHROPIC_API_KEY) return mockSupportProvider('A1001');
+  // The mock streams its answer word by word, so the chat page shows it growing as Claude's would.
+  if (!config.ANTHROPIC_API_KEY) return mockSupportProvider('A1001', { streaming: true, chunkDelayMs: 60 });
   return createAnthropicProvider({ apiKey: config.ANTHROPIC_API_KEY, ...(config.ANTHROPIC_MODEL && { model: config.ANTHROPIC_MODEL }) });
 }
 
@@ -47,9 +49,22 @@ export function openStore(config: ServiceConfig): Promise<ConversationStore> {
   });
 }
 
-export function buildKit(config: ServiceConfig, store?: ConversationStore): RoomKit {
+/** Redis when ROOMKIT_REDIS_URL is set (connects now: an unreachable Redis stops the start); else in memory. */
+export async function openRealtime(config: ServiceConfig): Promise<RealtimeBackend | undefined> {
+  if (!config.ROOMKIT_REDIS_URL) return undefined;
+  try {
+    return await RedisRealtime.connect(config.ROOMKIT_REDIS_URL, { ...(config.ROOMKIT_REDIS_PREFIX && { prefix: config.ROOMKIT_REDIS_PREFIX }) });
+  } catch (err) {
+    if (!(err instanceof RealtimeUnavailableError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}
+
+export function buildKit(config: ServiceConfig, store?: ConversationStore, realtime?: RealtimeBackend): RoomKit {
   const kit = new RoomKit({
     ...(store && { store }),
+    ...(realtime && { realtime }),
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
   });
   kit.registerChannel(new WebSocketChannel(WS_CHANNEL));

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
 import { requireFreePorts } from './ports.js';
-import { buildKit, ensureDemoRoom, openStore, WS_CHANNEL } from './demo-kit.js';
+import { buildKit, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 await requireFreePorts([
@@ -14,7 +14,7 @@ await requireFreePorts([
   // The embedded server's UI; ignored when TEMPORAL_ADDRESS names a server of its own.
   ...(config.TEMPORAL_ADDRESS ? [] : [{ variable: 'TEMPORAL_UI_PORT', host: '127.0.0.1', port: config.TEMPORAL_UI_PORT }]),
 ]);
-const kit = buildKit(config, await openStore(config));
+const kit = buildKit(config, await openStore(config), await openRealtime(config));
 await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig, requireSharedStore } from './config.js';
 import { requireFreePorts } from './ports.js';
-import { buildKit, ensureDemoRoom, openStore, WS_CHANNEL } from './demo-kit.js';
+import { buildKit, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -12,7 +12,7 @@ if (!config.TEMPORAL_ADDRESS) {
 }
 requireSharedStore(config, 'HTTP server');
 await requireFreePorts([{ variable: 'PORT', host: config.HOST, port: config.PORT }]);
-const kit = buildKit(config, await openStore(config));
+const kit = buildKit(config, await openStore(config), await openRealtime(config));
 await kit.connect();
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 const server = createServer(createApp(kit, {

@@ -1,6 +1,6 @@
 /** Worker-only process: serves room workflows and activities on TEMPORAL_ADDRESS until SIGINT/SIGTERM. */
 import { loadConfig, requireSharedStore } from './config.js';
-import { buildKit, openStore } from './demo-kit.js';
+import { buildKit, openRealtime, openStore } from './demo-kit.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -8,7 +8,7 @@ if (!config.TEMPORAL_ADDRESS) {
   process.exit(2);
 }
 requireSharedStore(config, 'worker');
-const kit = buildKit(config, await openStore(config));
+const kit = buildKit(config, await openStore(config), await openRealtime(config));
 console.log(`worker serving task queue ${kit.taskQueue} on ${config.TEMPORAL_ADDRESS}`);
 await kit.runWorker();
 await kit.close();

@@ -78,19 +78,23 @@ export class RedisRealtime implements RealtimeBackend {
     };
     const publisher = new Redis(url, { ...base, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     const subscriber = new Redis(url, { ...base, maxRetriesPerRequest: null });
-    let reported = false;
+    let started = false;
+    // Until both connected once, a failure is connect's error to throw, not an outage to report.
+    let reported = true;
     for (const [role, conn] of [['publisher', publisher], ['subscriber', subscriber]] as const) {
       conn.on('error', (err: Error) => {
         if (!reported) log(`realtime: Redis ${role} at ${redacted(url)}: ${err.message} (reconnecting)`);
         reported = true;
       });
       conn.on('ready', () => {
-        if (reported) log(`realtime: Redis ${role} at ${redacted(url)} is back`);
-        reported = false;
+        if (reported && started) log(`realtime: Redis ${role} at ${redacted(url)} is back`);
+        if (started) reported = false;
       });
     }
     try {
       await withTimeout(Promise.all([publisher.connect(), subscriber.connect()]), options.connectTimeoutMs ?? 5000);
+      reported = false;
+      started = true;
     } catch (err) {
       publisher.disconnect();
       subscriber.disconnect();

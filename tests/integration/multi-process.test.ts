@@ -106,7 +106,7 @@ describe('a multi-process deployment: 2 workers, 2 HTTP servers, one PostgreSQL 
     Object.assign(env, {
       TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: `multi-${run}`, PORT: '0',
       DEMO_ROOM_ID: `mp-demo-${run}`, ANTHROPIC_API_KEY: '',
-      ROOMKIT_STORE: postgres.url,
+      ROOMKIT_STORE: postgres.url, ROOMKIT_REDIS_URL: inject('redisUrl'), ROOMKIT_REDIS_PREFIX: `mp-${run}:`,
       TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM_NUMBER: FROM, TWILIO_API_URL: twilioApi.url,
     });
     // Workers first (the HTTP processes create the demo room at start), then the HTTP servers.

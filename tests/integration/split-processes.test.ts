@@ -33,6 +33,7 @@ describe('worker and HTTP server as separate processes (docker-compose topology)
       ANTHROPIC_API_KEY: '', // empty = unset: the demo's support agent runs on its scripted mock model
       // Processes apart share one store (the run's PostgreSQL, a schema of this test's own).
       ROOMKIT_STORE: inject('postgresUrl'), ROOMKIT_STORE_SCHEMA: `split_${randomUUID().slice(0, 8)}`,
+      ROOMKIT_REDIS_URL: inject('redisUrl'), ROOMKIT_REDIS_PREFIX: `split-${randomUUID().slice(0, 8)}:`,
     };
     start('workers/worker.ts', env);
     const http = start('workers/http.ts', env);
@@ -80,8 +81,19 @@ describe('worker and HTTP server as separate processes (docker-compose topology)
     expect(proc.output()).toMatch(/ROOMKIT_STORE is memory \(this process only\)[\s\S]*Set ROOMKIT_STORE=postgres:\/\//);
   }, 60_000);
 
+  it('a worker apart from the HTTP processes needs Redis, and says which Redis it cannot reach', async () => {
+    const store = { TEMPORAL_ADDRESS: inject('temporalAddress'), ROOMKIT_STORE: 'sqlite::memory:' };
+    const without = start('workers/worker.ts', store);
+    expect(await new Promise<number | null>((resolve) => without.child.once('exit', resolve))).toBe(2);
+    expect(without.output()).toMatch(/ROOMKIT_REDIS_URL is unset[\s\S]*Set ROOMKIT_REDIS_URL=redis:\/\/host:6379/);
+
+    const unreachable = start('workers/worker.ts', { ...store, ROOMKIT_REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(await new Promise<number | null>((resolve) => unreachable.child.once('exit', resolve))).toBe(2);
+    expect(unreachable.output().trim()).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:1 is unreachable \(.+\); start it or fix ROOMKIT_REDIS_URL$/);
+  }, 60_000);
+
   it.each([
-    ['workers/http.ts', 'PORT', {}],
+    ['workers/http.ts', 'PORT', { ROOMKIT_REDIS_URL: inject('redisUrl') }],
     ['workers/dev.ts', 'TEMPORAL_UI_PORT', { TEMPORAL_ADDRESS: undefined, PORT: '0' }],
   ] as const)('%s says in one line which variable to change when %s is taken, before anything starts', async (entry, variable, extra) => {
     const taken = createNetServer();
