@@ -19,11 +19,16 @@ const server = createServer(createApp(kit, {
   chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
   ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
 }));
-attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
+const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
 server.listen(config.PORT, config.HOST, () => {
   const a = server.address();
   console.log(`HTTP server on http://${config.HOST}:${typeof a === 'object' && a ? a.port : config.PORT}`);
 });
-const stop = () => server.close(() => void kit.close().then(() => process.exit(0)));
+// Open sockets would keep server.close() waiting for ever: end them (clients reconnect elsewhere, resuming).
+const stop = () => {
+  for (const client of wss.clients) client.terminate();
+  wss.close();
+  server.close(() => void kit.close().then(() => process.exit(0)));
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

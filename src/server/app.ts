@@ -5,15 +5,15 @@
  */
 import express, { type Express } from 'express';
 import type { RoomIngress } from './ingress.js';
-import { chatPage } from './chat-page.js';
+import { chatPageRouter, type ChatPageOptions } from './chat-page.js';
 import { errorHandler } from './error-handler.js';
 import { createMcpRouter } from './mcp.js';
 import { createRestApi, type RestApiOptions } from './rest-api.js';
 import { createWebhookRouter, type WebhookRouterOptions } from './webhook-router.js';
 
 export interface AppOptions {
-  /** Serve the demo chat page at `/` (talks to the WebSocket endpoint). */
-  chatPage?: { wsPath: string; roomId: string };
+  /** Serve the chat page at `/` (talks to the WebSocket endpoint and the REST API). */
+  chatPage?: ChatPageOptions;
   /** Options of the webhook router mounted at `/webhooks`, or `false` to leave it off. */
   webhooks?: WebhookRouterOptions | false;
   /**
@@ -35,12 +35,7 @@ export function createApp(kit: RoomIngress, options: AppOptions = {}): Express {
     // The same rooms for agents (Model Context Protocol), with the same (absent) authentication.
     app.use('/mcp', createMcpRouter(kit));
   }
-  if (options.chatPage) {
-    const page = chatPage(options.chatPage.wsPath, options.chatPage.roomId);
-    app.get('/', (_req, res) => {
-      res.type('html').send(page);
-    });
-  }
+  if (options.chatPage) app.use(chatPageRouter(options.chatPage));
   app.use(errorHandler);
   return app;
 }

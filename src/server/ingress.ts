@@ -8,7 +8,7 @@
 import type { RoomKit } from '../kit/room-kit.js';
 
 /** The store reads the server does: the REST API's timeline and the webhook sender affinity. */
-export type IngressStore = Pick<RoomKit['store'], 'getRoom' | 'listRooms' | 'listEvents' | 'getEventByIdempotencyKey' | 'getBinding'>;
+export type IngressStore = Pick<RoomKit['store'], 'getRoom' | 'listRooms' | 'listEvents' | 'getEventByIdempotencyKey' | 'getBinding' | 'listReadMarkers'>;
 
 export interface RoomIngress
   extends Pick<

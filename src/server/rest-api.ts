@@ -31,6 +31,10 @@ const EventsQuery = z
   .object({
     offset: z.coerce.number().int().nonnegative().default(0),
     limit: z.coerce.number().int().min(1).max(500).default(50),
+    /** The newest `limit` events before this index (a page further back in history). */
+    before: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    /** `true` ⇒ the newest `limit` events (what a client shows on open). */
+    newest: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   })
   .strict();
 
@@ -84,9 +88,22 @@ export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): R
 
   router.get('/rooms/:roomId/events', async (req, res) => {
     const roomId = roomIdOf(req);
-    const { offset, limit } = parseInput(EventsQuery, { ...req.query }, 'query');
+    const { offset, limit, before, newest } = parseInput(EventsQuery, { ...req.query }, 'query');
     await roomMustExist(roomId);
+    if (before !== undefined || newest) {
+      // Ascending, like every page; `hasMore` says whether older events exist before the first one.
+      const events = await kit.store.listEvents(roomId, { limit, newestFirst: true, ...(before !== undefined && { beforeIndex: before }) });
+      res.json({ roomId, limit, ...(before !== undefined && { before }), hasMore: (events[0]?.index ?? 0) > 0, events });
+      return;
+    }
     res.json({ roomId, offset, limit, events: await kit.store.listEvents(roomId, { offset, limit }) });
+  });
+
+  /** How far each reader has read: `{ markers: { readerId: index } }`. */
+  router.get('/rooms/:roomId/read-markers', async (req, res) => {
+    const roomId = roomIdOf(req);
+    await roomMustExist(roomId);
+    res.json({ roomId, markers: await kit.store.listReadMarkers(roomId) });
   });
 
   router.use(errorHandler);

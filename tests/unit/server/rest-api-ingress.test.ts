@@ -35,6 +35,7 @@ class FakeIngress implements RoomIngress {
     },
     getEventByIdempotencyKey: async () => undefined,
     getBinding: async () => undefined,
+    listReadMarkers: async () => ({}),
   };
 
   getChannel: RoomIngress['getChannel'] = () => undefined;
