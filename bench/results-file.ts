@@ -1,9 +1,13 @@
 /**
  * results.json holds the in-memory run at its top level and each other store's run beside it, under
- * `stores.<key>` (`postgres`, `sqlite`, `postgres-durable`). A run replaces only its own part, so the other runs' figures stay.
+ * `stores.<key>` (`postgres`, `sqlite`, `postgres-durable`), plus sections of the other benches
+ * ({@link SECTIONS}). A run replaces only its own part, so the other runs' figures stay.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 type Json = Record<string, unknown>;
+
+/** Top-level keys written by the other benches (`bench/history-cost.ts`, `bench/realtime.ts`): a timing run keeps them. */
+export const SECTIONS = ['historyCost', 'realtime'] as const;
 
 /**
  * Merges `run` into `file` under `key` (`memory`: the top level); returns where it was written
@@ -20,11 +24,29 @@ export async function saveResults(file: string, key: string, run: Json, log: (me
     return aside;
   }
   const stores = (existing.stores ?? {}) as Json;
-  // bench/history-cost.ts writes `historyCost`: a timing run keeps it.
+  const sections = Object.fromEntries(SECTIONS.filter((s) => existing[s] !== undefined).map((s) => [s, existing[s]]));
   const next = key === 'memory'
-    ? { ...run, ...(Object.keys(stores).length > 0 && { stores }), ...(existing.historyCost !== undefined && { historyCost: existing.historyCost }) }
+    ? { ...run, ...(Object.keys(stores).length > 0 && { stores }), ...sections }
     : { ...existing, stores: { ...stores, [key]: run } };
   await writeFile(file, `${JSON.stringify(next, null, 2)}\n`);
+  return file;
+}
+
+/**
+ * Writes `value` as the top-level `section` of `file` (one of {@link SECTIONS}), keeping everything
+ * else; returns where it was written (beside `file` when `file` cannot be read).
+ */
+export async function saveSection(file: string, section: (typeof SECTIONS)[number], value: unknown, log: (message: string) => void): Promise<string> {
+  let existing: Json;
+  try {
+    existing = await readExisting(file);
+  } catch (error) {
+    const aside = file.replace(/\.json$/, '') + `.${section}.json`;
+    log(`${(error as Error).message}; writing this run to ${aside} instead`);
+    await writeFile(aside, `${JSON.stringify({ [section]: value }, null, 2)}\n`);
+    return aside;
+  }
+  await writeFile(file, `${JSON.stringify({ ...existing, [section]: value }, null, 2)}\n`);
   return file;
 }
 
