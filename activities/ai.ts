@@ -4,6 +4,9 @@
  * With a streaming provider, a generation also streams its text to the room's first WebSocket
  * target (`stream_start`/`stream_chunk`, `stream_error` on failure); the committed message closes
  * the stream as `stream_end` when the room delivers it.
+ * Round 0 also tells the room it is answering (`answering.ts`): the message is marked read and typing
+ * shows at the vendors (first attempt only, so Temporal's retries never repeat them), and the AI
+ * channel publishes `typing_start` until its final answer (`typing_stop`).
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
@@ -21,6 +24,7 @@ import { DEFAULT_HISTORY_WINDOW, loadRoomContext } from './context.js';
 import { withHeartbeat } from './heartbeat.js';
 import { channelFor, type ActivityDeps } from './deps.js';
 import { toFailure } from './failures.js';
+import { aiTyping, signalVendors } from './answering.js';
 
 export interface AIGenerateInput {
   roomId: string;
@@ -188,13 +192,24 @@ export function aiActivities(deps: ActivityDeps) {
         }
       }
       const started = Date.now();
-      const ws = channel.canStream ? await streamTarget(deps, ctx, input) : undefined;
-      // A retried attempt streams anew under its own id; the previous one ended with `stream_error`.
       const attempt = activityAttempt();
+      const typing = aiTyping(deps, input.roomId, channel.channelId, input.event.id);
+      // Off the generation's path; awaited (bounded) only before returning, so they precede the answer.
+      const vendors = input.round === 0 && attempt === 1 ? signalVendors(deps, ctx, input.event, input.binding) : undefined;
+      if (input.round === 0) typing.start();
+      let ws: WebSocketChannel | undefined;
+      let toolSpecs: Awaited<ReturnType<typeof tools.resolveSpecs>>;
+      try {
+        ws = channel.canStream ? await streamTarget(deps, ctx, input) : undefined;
+        // Tool definitions are resolved here, on the worker (MCP servers are asked), never in the workflow.
+        toolSpecs = await withHeartbeat(() => tools.resolveSpecs(channel.toolsFor(input.binding, ctx.room)));
+      } catch (err) {
+        typing.stop();
+        throw err;
+      }
+      // A retried attempt streams anew under its own id; the previous one ended with `stream_error`.
       const baseId = `${input.event.id}:${input.round}${attempt > 1 ? `:${attempt}` : ''}`;
       let session: StreamSession | undefined;
-      // Tool definitions are resolved here, on the worker (MCP servers are asked), never in the workflow.
-      const toolSpecs = await withHeartbeat(() => tools.resolveSpecs(channel.toolsFor(input.binding, ctx.room)));
       const options = { turn: input.turn, tools: toolSpecs, signal: cancellationSignal() };
       const generate = async (streamId: string, extra: { historyLimit?: number } = {}) => {
         session = ws && new StreamSession(ws, input.roomId, streamId, channel.channelId);
@@ -228,9 +243,13 @@ export function aiActivities(deps: ActivityDeps) {
           return out;
         });
       } catch (err) {
+        typing.stop();
         await session?.fail(errorCode(err));
         throw toFailure(err);
       }
+      // The last round: no tool calls left to run, or none the loop will run (`maxToolRounds`).
+      if (!response.toolCalls?.length || input.round >= limits.maxToolRounds) typing.stop();
+      await vendors?.settle();
       const streamed = session?.active ? { streamId: session.streamId, streamedTo: ws?.channelId as string } : undefined;
       const observers = matchingHooks(hooks.specs(), 'on_ai_response', input.event).map((h) => h.name);
       if (observers.length) {

@@ -19,7 +19,7 @@ export interface ActivityDeps {
   breakers?: CircuitBreakerRegistry;
   /** This worker's hooks, listeners and limits, as the rooms it serves must run them. */
   manifest: () => KitManifest;
-  /** Tool progress and thinking for UIs (ephemeral events); absent ⇒ not published. */
+  /** Tool progress, thinking and the AI's typing for UIs (ephemeral events); absent ⇒ not published. */
   realtime?: RoomRealtime;
 }
 

@@ -73,7 +73,11 @@ describe('AI streaming to WebSocket connections', () => {
     const socket = new WebSocket(`ws://127.0.0.1:${port}/?room=${room}&conn=${conn}&ch=${channel.channelId}`);
     sockets.push(socket);
     const frames: WebSocketFrame[] = [];
-    socket.on('message', (data) => frames.push(JSON.parse(String(data)) as WebSocketFrame));
+    socket.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as WebSocketFrame;
+      // The AI's own typing_start/typing_stop (ephemeral) come too; vendor-typing-read.test.ts covers them.
+      if (frame.type !== 'ephemeral') frames.push(frame);
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
