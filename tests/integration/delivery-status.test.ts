@@ -77,6 +77,25 @@ describe('delivery status reports', () => {
     expect(older).not.toBe(newer);
   });
 
+  it('a vendor read report moves the channel\'s read marker and publishes a read receipt to the room', async () => {
+    const id = roomId('status-read');
+    await kit.createRoom({ roomId: id });
+    await kit.attachChannel(id, 'ws-pmid');
+    await kit.attachChannel(id, 'sms-pmid', { metadata: { phoneNumber: '+15550003333' } });
+    const receipts: unknown[] = [];
+    const sub = await kit.subscribeRoom(id, (e) => void (e.type === 'read_receipt' && receipts.push(e)));
+    const sent = await kit.processInbound({ channelId: 'ws-pmid', senderId: 'agent', content: { type: 'text', body: 'read me' } }, { roomId: id });
+    const messageId = sent.deliveryResults['sms-pmid']?.providerMessageId as string;
+    expect(await kit.getUnreadCount(id, 'sms-pmid')).toBeGreaterThan(0);
+
+    await kit.processDeliveryStatus({ channelId: 'sms-pmid', provider: 'mock', messageId, status: 'read', recipient: '+15550003333' });
+    const receipt = await eventually(async () => receipts[0]);
+    expect(receipt).toMatchObject({ roomId: id, type: 'read_receipt', userId: '+15550003333', data: { event_id: sent.event?.id } });
+    expect(await kit.listReadMarkers(id)).toEqual({ 'sms-pmid': sent.event?.index });
+    expect(await kit.getUnreadCount(id, 'sms-pmid')).toBe((await kit.store.getEventCount(id)) - (sent.event?.index ?? 0) - 1);
+    await kit.unsubscribeRoom(sub);
+  });
+
   it('refuses a malformed status naming the field', async () => {
     const err = await rejection(kit.processDeliveryStatus({ channelId: 'sms-status', provider: 'twilio', status: 'sent' } as DeliveryStatus));
     expect(err).toBeInstanceOf(RoomKitValidationError);
