@@ -114,8 +114,6 @@ export type { PostgresStoreOptions } from './store/postgres.js';
 // HTTP: the Express app, its routers, the webhook pipeline without Express, the WebSocket endpoint
 export { createApp } from './server/app.js';
 export type { AppOptions } from './server/app.js';
-export { createCodecServer } from './server/codec-server.js';
-export type { CodecServerOptions } from './server/codec-server.js';
 export { createWebhookRouter } from './server/webhook-router.js';
 export type { WebhookRouterOptions } from './server/webhook-router.js';
 export { createRestApi } from './server/rest-api.js';
@@ -130,6 +128,4 @@ export { ensureTemporalServer, temporalConfigFromEnv } from './temporal/config.j
 export type { TemporalConfig, TemporalServerHandle } from './temporal/config.js';
 export { startDevServer } from './temporal/dev-server.js';
 export { locateTemporalCli } from './temporal/cli.js';
-// Encrypted history (README «Encrypted history»): `new RoomKit({ payloadCodec: new AesGcmPayloadCodec(…) })`
-export { AesGcmPayloadCodec, EncryptionKeyError, PayloadDecryptionError } from './temporal/encryption.js';
-export type { AesGcmPayloadCodecOptions } from './temporal/encryption.js';
+// Encrypted history: AesGcmPayloadCodec and the codec server are on `roomkit-temporal/encryption`

@@ -1,7 +1,7 @@
 /** Process configuration, parsed once at the entry point with a readable error. */
 import { z } from 'zod';
 import { StoreSpecSchema, type StoreSpec } from '../src/store/index.js';
-import { AesGcmPayloadCodec, parseEncryptionKeys } from '../src/temporal/encryption.js';
+import { AesGcmPayloadCodec, parseEncryptionKeys } from '../src/temporal/codec.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 /** An optional setting where an empty value (`FOO=`) means unset. */

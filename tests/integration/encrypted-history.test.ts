@@ -12,8 +12,9 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  AesGcmPayloadCodec, createApp, InMemoryStore, MockSMSProvider, RoomKit, roomWorkflowId, SMSChannel, WebSocketChannel, locateTemporalCli,
+  createApp, InMemoryStore, MockSMSProvider, RoomKit, roomWorkflowId, SMSChannel, WebSocketChannel, locateTemporalCli,
 } from '../../src/index.js';
+import { AesGcmPayloadCodec } from '../../src/encryption.js';
 import { eventually, roomId } from '../support/kit.js';
 import { spawnChild } from '../support/processes.js';
 

@@ -18,7 +18,6 @@ const MAX_ROOT_NAMES = 150;
 
 /** The runtime names of the root (values: classes, functions, consts, zod schemas). */
 const RUNTIME_NAMES = [
-  'AesGcmPayloadCodec', 'EncryptionKeyError', 'PayloadDecryptionError', 'createCodecServer',
   'AIChannel', 'AIConfig', 'AIProviderError', 'Access', 'BindingOptions', 'Channel', 'ChannelAlreadyRegisteredError',
   'ChannelBinding', 'ChannelCapabilities', 'ChannelCategory', 'ChannelDirection', 'ChannelMediaType',
   'ChannelNotFoundError', 'ChannelNotRegisteredError', 'ChannelOutput', 'ChannelType', 'CreateRoomOptions',

@@ -1,7 +1,7 @@
 /**
- * AesGcmPayloadCodec (src/temporal/encryption.ts): round trip, tampering, unknown key ids, rotation;
- * its keys from configuration (workers/config.ts); the codec server (src/server/codec-server.ts)
- * mounted by createApp, over real HTTP.
+ * AesGcmPayloadCodec (src/temporal/codec.ts): round trip, tampering, unknown key ids, rotation;
+ * the codec server (src/server/codec-server.ts) mounted by createApp, over real HTTP. The service's
+ * encryption settings are tested in tests/unit/deploy/encryption-config.test.ts.
  */
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -13,8 +13,7 @@ import { createApp } from '../../../src/server/app.js';
 import type { RoomIngress } from '../../../src/server/ingress.js';
 import {
   AesGcmPayloadCodec, ENCRYPTED_ENCODING, EncryptionKeyError, parseEncryptionKeys, PayloadDecryptionError,
-} from '../../../src/temporal/encryption.js';
-import { payloadCodecOf, ServiceConfig } from '../../../workers/config.js';
+} from '../../../src/temporal/codec.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array | null | undefined) => Buffer.from(b ?? []).toString('utf8');
@@ -127,41 +126,6 @@ describe('AesGcmPayloadCodec', () => {
     expect(() => parseEncryptionKeys(`k1${b64(k1)}`)).toThrow(/entry 1 is not keyid:base64key/);
     expect(() => parseEncryptionKeys(`k1:${b64(k1)},k1:${b64(k2)}`)).toThrow(/listed twice/);
     expect(() => parseEncryptionKeys(' , ')).toThrow(/no keys/);
-  });
-});
-
-describe('encryption settings (workers/config.ts)', () => {
-  const issues = (env: Record<string, string>) => {
-    const parsed = ServiceConfig.safeParse(env);
-    return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  };
-  const keys = `k1:${b64(k1)},k2:${b64(k2)}`;
-
-  it('is off by default', () => {
-    expect(payloadCodecOf(ServiceConfig.parse({}))).toBeUndefined();
-  });
-
-  it('builds the codec from ROOMKIT_ENCRYPTION_KEYS, current key from ROOMKIT_ENCRYPTION_KEY_ID or the first', () => {
-    expect(payloadCodecOf(ServiceConfig.parse({ ROOMKIT_ENCRYPTION_KEYS: keys }))?.currentKeyId).toBe('k1');
-    expect(payloadCodecOf(ServiceConfig.parse({ ROOMKIT_ENCRYPTION_KEYS: keys, ROOMKIT_ENCRYPTION_KEY_ID: 'k2' }))?.currentKeyId).toBe('k2');
-  });
-
-  it('names the variable of a malformed setting, never the key', () => {
-    const short = b64(randomBytes(16));
-    const problems = issues({ ROOMKIT_ENCRYPTION_KEYS: `k1:${short}` });
-    expect(problems).toEqual(['ROOMKIT_ENCRYPTION_KEYS: key "k1" is 16 bytes; AES-256 needs 32']);
-    expect(problems.join()).not.toContain(short);
-    expect(issues({ ROOMKIT_ENCRYPTION_KEYS: `k1:${b64(k1)},k1:${b64(k2)}` })).toEqual(['ROOMKIT_ENCRYPTION_KEYS: key id "k1" is listed twice']);
-    expect(issues({ ROOMKIT_ENCRYPTION_KEYS: keys, ROOMKIT_ENCRYPTION_KEY_ID: 'k3' }))
-      .toEqual(['ROOMKIT_ENCRYPTION_KEY_ID: "k3" is not a key id of ROOMKIT_ENCRYPTION_KEYS (k1, k2)']);
-    expect(issues({ ROOMKIT_ENCRYPTION_KEY_ID: 'k1' })).toEqual(['ROOMKIT_ENCRYPTION_KEY_ID: set ROOMKIT_ENCRYPTION_KEYS too']);
-    expect(issues({ ROOMKIT_CODEC_TOKEN: 'a-long-enough-token' })).toEqual([
-      'ROOMKIT_CODEC_TOKEN: the codec server needs ROOMKIT_ENCRYPTION_KEYS (nothing is encrypted without them)',
-    ]);
-    expect(issues({ ROOMKIT_ENCRYPTION_KEYS: keys, ROOMKIT_CODEC_TOKEN: 'short' })).toEqual(['ROOMKIT_CODEC_TOKEN: must be at least 16 characters']);
-    expect(issues({ ROOMKIT_ENCRYPTION_KEYS: keys, ROOMKIT_CODEC_TOKEN: 'a-long-enough-token', ROOMKIT_CODEC_CORS_ORIGINS: 'http://localhost:8233/ui' }))
-      .toEqual(['ROOMKIT_CODEC_CORS_ORIGINS: "http://localhost:8233/ui" is not an origin like http://localhost:8233 (scheme, host, port; no path)']);
-    expect(issues({ ROOMKIT_ENCRYPTION_KEYS: keys, ROOMKIT_CODEC_TOKEN: 'a-long-enough-token', ROOMKIT_CODEC_CORS_ORIGINS: 'http://localhost:8233, https://ui.example.com' })).toEqual([]);
   });
 });
 
