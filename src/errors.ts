@@ -192,3 +192,35 @@ export class EventNotFoundError extends RoomKitError {
     this.name = 'EventNotFoundError';
   }
 }
+
+/** An encryption key or key set that cannot be used (wrong length, duplicate or malformed id, no current key). */
+export class EncryptionKeyError extends RoomKitError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EncryptionKeyError';
+  }
+}
+
+/** A payload that cannot be decrypted: its key id is not configured (`keyId`), or it was altered. */
+export class PayloadDecryptionError extends RoomKitError {
+  constructor(message: string, readonly keyId?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PayloadDecryptionError';
+  }
+}
+
+/** The codec server refused a caller: no bearer token, or the wrong one (HTTP 401). */
+export class CodecUnauthorizedError extends RoomKitError {
+  constructor() {
+    super('unauthorized');
+    this.name = 'CodecUnauthorizedError';
+  }
+}
+
+/** The codec server was asked to decode a payload it cannot (unknown key id, altered): HTTP 400 with the reason. */
+export class CodecPayloadError extends RoomKitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CodecPayloadError';
+  }
+}

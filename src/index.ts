@@ -128,3 +128,4 @@ export { ensureTemporalServer, temporalConfigFromEnv } from './temporal/config.j
 export type { TemporalConfig, TemporalServerHandle } from './temporal/config.js';
 export { startDevServer } from './temporal/dev-server.js';
 export { locateTemporalCli } from './temporal/cli.js';
+// Encrypted history: AesGcmPayloadCodec and the codec server are on `roomkit-temporal/encryption`

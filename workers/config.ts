@@ -1,6 +1,7 @@
 /** Process configuration, parsed once at the entry point with a readable error. */
 import { z } from 'zod';
 import { StoreSpecSchema, type StoreSpec } from '../src/store/index.js';
+import { AesGcmPayloadCodec, parseEncryptionKeys } from '../src/temporal/codec.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 /** An optional setting where an empty value (`FOO=`) means unset. */
@@ -52,9 +53,60 @@ export const ServiceConfig = z.object({
   TWILIO_FROM_NUMBER: optionalString,
   /** Twilio's API origin (default https://api.twilio.com); a loopback fake in tests. */
   TWILIO_API_URL: optionalString,
+  /**
+   * Encrypt every Temporal payload (README «Encrypted history»): `keyid:base64key[,keyid:base64key…]`,
+   * 32-byte AES-256 keys; the first is current unless ROOMKIT_ENCRYPTION_KEY_ID names another. Keep
+   * retired keys listed: histories written with them stay readable. Unset ⇒ no encryption. Never logged.
+   */
+  ROOMKIT_ENCRYPTION_KEYS: optionalString.transform((raw, ctx) => {
+    if (raw === undefined) return undefined;
+    try {
+      return parseEncryptionKeys(raw);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  /** The key new payloads are encrypted with (default: the first of ROOMKIT_ENCRYPTION_KEYS). */
+  ROOMKIT_ENCRYPTION_KEY_ID: optionalString,
+  /**
+   * Serve the codec server at `/codec` for the Temporal CLI and Web UI, for callers sending
+   * `Authorization: Bearer <this token>` (at least 16 characters). Needs ROOMKIT_ENCRYPTION_KEYS.
+   */
+  ROOMKIT_CODEC_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Browser origins allowed to call the codec server (the Web UI's), comma-separated: `http://localhost:8233`. */
+  ROOMKIT_CODEC_CORS_ORIGINS: optionalString.transform((raw, ctx) => {
+    if (raw === undefined) return undefined;
+    const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+    for (const o of origins) {
+      let origin: string | undefined;
+      try {
+        const url = new URL(o);
+        origin = ['http:', 'https:'].includes(url.protocol) ? url.origin : undefined;
+      } catch {
+        origin = undefined;
+      }
+      if (origin !== o) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like http://localhost:8233 (scheme, host, port; no path)` });
+    }
+    return origins;
+  }),
   /** The URL Twilio calls for `/webhooks/sms` when a proxy rewrites it (signatures cover the URL). */
   PUBLIC_URL: optionalString,
 }).superRefine((c, ctx) => {
+  if (c.ROOMKIT_ENCRYPTION_KEY_ID !== undefined) {
+    if (!c.ROOMKIT_ENCRYPTION_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['ROOMKIT_ENCRYPTION_KEY_ID'], message: 'set ROOMKIT_ENCRYPTION_KEYS too' });
+    } else if (!(c.ROOMKIT_ENCRYPTION_KEY_ID in c.ROOMKIT_ENCRYPTION_KEYS.keys)) {
+      const known = Object.keys(c.ROOMKIT_ENCRYPTION_KEYS.keys).join(', ');
+      ctx.addIssue({ code: 'custom', path: ['ROOMKIT_ENCRYPTION_KEY_ID'], message: `"${c.ROOMKIT_ENCRYPTION_KEY_ID}" is not a key id of ROOMKIT_ENCRYPTION_KEYS (${known})` });
+    }
+  }
+  if (c.ROOMKIT_CODEC_TOKEN && !c.ROOMKIT_ENCRYPTION_KEYS) {
+    ctx.addIssue({ code: 'custom', path: ['ROOMKIT_CODEC_TOKEN'], message: 'the codec server needs ROOMKIT_ENCRYPTION_KEYS (nothing is encrypted without them)' });
+  }
+  if (c.ROOMKIT_CODEC_CORS_ORIGINS && !c.ROOMKIT_CODEC_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['ROOMKIT_CODEC_CORS_ORIGINS'], message: 'set ROOMKIT_CODEC_TOKEN too (the codec server is off without it)' });
+  }
   const twilio = [c.TWILIO_ACCOUNT_SID, c.TWILIO_AUTH_TOKEN, c.TWILIO_FROM_NUMBER].filter(Boolean).length;
   if (twilio > 0 && twilio < 3) {
     ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER together' });
@@ -71,6 +123,13 @@ export function storeSpecOf(config: ServiceConfig): StoreSpec {
   if (config.ROOMKIT_STORE) return config.ROOMKIT_STORE;
   if (config.TEMPORAL_DB_FILE) return { kind: 'sqlite', path: `${config.TEMPORAL_DB_FILE}.roomkit.db` };
   return { kind: 'memory' };
+}
+
+/** The codec of every process of the service (client and worker alike), when encryption is configured. */
+export function payloadCodecOf(config: ServiceConfig): AesGcmPayloadCodec | undefined {
+  const keys = config.ROOMKIT_ENCRYPTION_KEYS;
+  if (!keys) return undefined;
+  return new AesGcmPayloadCodec({ keys: keys.keys, currentKeyId: config.ROOMKIT_ENCRYPTION_KEY_ID ?? keys.currentKeyId });
 }
 
 /**
@@ -92,14 +151,15 @@ Set ROOMKIT_REDIS_URL=redis://host:6379.`);
 }
 
 /** Our own variables are known by name: a misspelt `ROOMKIT_…` is an error, not a silent default. */
-const known = new Set(Object.keys(ServiceConfig.shape));
+const KNOWN_ROOMKIT_VARIABLES = Object.keys(ServiceConfig.shape).filter((k) => k.startsWith('ROOMKIT_'));
+
 function unknownRoomKitVariables(env: NodeJS.ProcessEnv): string[] {
-  return Object.keys(env).filter((k) => k.startsWith('ROOMKIT_') && !known.has(k));
+  return Object.keys(env).filter((k) => k.startsWith('ROOMKIT_') && !KNOWN_ROOMKIT_VARIABLES.includes(k));
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = ServiceConfig.safeParse(env);
-  const unknown = unknownRoomKitVariables(env).map((k) => `  ${k}: not a setting of this service (known: ${[...known].filter((k) => k.startsWith('ROOMKIT_')).join(', ')})`);
+  const unknown = unknownRoomKitVariables(env).map((k) => `  ${k}: not a setting of this service (known: ${KNOWN_ROOMKIT_VARIABLES.join(', ')})`);
   if (!parsed.success || unknown.length) {
     const lines = [...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)), ...unknown].join('\n');
     console.error(`Invalid configuration:\n${lines}`);

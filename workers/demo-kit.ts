@@ -12,7 +12,8 @@ import { TwilioSMSProvider } from '../src/providers/twilio/index.js';
 import { storeFromSpec } from '../src/store/index.js';
 import { RealtimeUnavailableError, RedisRealtime, type RealtimeBackend } from '../src/realtime/index.js';
 import { buildSupportAgent, mockSupportProvider } from '../examples/support-agent-kit.js';
-import { storeSpecOf, type ServiceConfig } from './config.js';
+import type { AppOptions } from '../src/server/app.js';
+import { payloadCodecOf, storeSpecOf, type ServiceConfig } from './config.js';
 
 export const WS_CHANNEL = 'ws-user';
 export const AI_CHANNEL = 'ai-bot';
@@ -62,9 +63,11 @@ export async function openRealtime(config: ServiceConfig): Promise<RealtimeBacke
 }
 
 export function buildKit(config: ServiceConfig, store?: ConversationStore, realtime?: RealtimeBackend): RoomKit {
+  const payloadCodec = payloadCodecOf(config);
   const kit = new RoomKit({
     ...(store && { store }),
     ...(realtime && { realtime }),
+    ...(payloadCodec && { payloadCodec }),
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
   });
   kit.registerChannel(new WebSocketChannel(WS_CHANNEL));
@@ -82,6 +85,17 @@ export function buildKit(config: ServiceConfig, store?: ConversationStore, realt
     return body === event.content.body ? HookResult.allow() : HookResult.modify({ content: { ...event.content, body } });
   });
   return kit;
+}
+
+/**
+ * The codec server at `/codec` when ROOMKIT_CODEC_TOKEN is set, for the Temporal CLI and Web UI;
+ * `uiOrigin` (the embedded dev server's Web UI) is allowed as a browser origin besides the configured ones.
+ */
+export function codecServerOf(config: ServiceConfig, uiOrigin?: string): Pick<AppOptions, 'codecServer'> {
+  const codec = payloadCodecOf(config);
+  if (!codec || !config.ROOMKIT_CODEC_TOKEN) return {};
+  const corsOrigins = [...(config.ROOMKIT_CODEC_CORS_ORIGINS ?? []), ...(uiOrigin ? [new URL(uiOrigin).origin] : [])];
+  return { codecServer: { codec, token: config.ROOMKIT_CODEC_TOKEN, corsOrigins } };
 }
 
 /** The demo room exists once per server; a restart against a persistent server finds it. */

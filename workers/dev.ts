@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
 import { requireFreePorts } from './ports.js';
-import { buildKit, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import { buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 await requireFreePorts([
@@ -21,6 +21,7 @@ await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 const app = createApp(kit, {
   chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
   ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
+  ...codecServerOf(config, kit.temporalUiUrl),
 });
 const server = createServer(app);
 const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
@@ -32,7 +33,9 @@ console.log(`RoomKit is running.
   chat page:   http://${config.HOST}:${port}/?room=${config.DEMO_ROOM_ID}
   health:      http://${config.HOST}:${port}/health
   webhooks:    http://${config.HOST}:${port}/webhooks/<channelId>
-  REST API:    http://${config.HOST}:${port}/api/rooms
+  REST API:    http://${config.HOST}:${port}/api/rooms${config.ROOMKIT_ENCRYPTION_KEYS ? `
+  encryption:  payloads encrypted with key ${config.ROOMKIT_ENCRYPTION_KEY_ID ?? config.ROOMKIT_ENCRYPTION_KEYS.currentKeyId}` : ''}${config.ROOMKIT_CODEC_TOKEN ? `
+  codec:       http://${config.HOST}:${port}/codec (temporal … --codec-endpoint <it> --codec-auth 'Bearer <ROOMKIT_CODEC_TOKEN>')` : ''}
   temporal:    ${kit.temporalAddress} (task queue ${kit.taskQueue})${kit.temporalUiUrl ? `
   temporal UI: ${kit.temporalUiUrl}` : ''}
 Press Ctrl-C to stop.`);

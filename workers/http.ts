@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig, requireSharedStore } from './config.js';
 import { requireFreePorts } from './ports.js';
-import { buildKit, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import { buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -18,6 +18,7 @@ await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 const server = createServer(createApp(kit, {
   chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
   ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
+  ...codecServerOf(config),
 }));
 const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
 server.listen(config.PORT, config.HOST, () => {

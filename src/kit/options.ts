@@ -1,6 +1,7 @@
 /** What a RoomKit and its verbs accept (parsed at the boundary where zod schemas are given). */
 import { z } from 'zod';
 import { RoomId, WaitStage } from '../models/index.js';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { RealtimeBackend } from '../realtime/backend.js';
 import type { InboundRoomRouter } from './router.js';
@@ -22,6 +23,18 @@ export interface RoomKitOptions {
     namespace?: string;
     taskQueue?: string;
   };
+  /**
+   * Encode every payload this kit's client and worker send to Temporal, e.g. an
+   * `AesGcmPayloadCodec` (README «Encrypted history»). Every process of a deployment (workers and
+   * HTTP processes) needs the same codec and keys. Shorthand for `dataConverter: { payloadCodecs: [codec] }`.
+   */
+  payloadCodec?: PayloadCodec;
+  /**
+   * The Temporal data converter of this kit's client and worker (not both this and `payloadCodec`).
+   * Codecs run outside the workflow sandbox; a `payloadConverterPath`/`failureConverterPath` would
+   * also have to be bundled into a prebuilt `workflowBundle`.
+   */
+  dataConverter?: DataConverter;
   /** Idempotency keys each room keeps in its state (default 5000); older keys are looked up in the store. */
   idempotencyWindow?: number;
   /** Where kit messages go (CLI build notice, warnings). Default: stderr. */

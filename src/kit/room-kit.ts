@@ -10,6 +10,7 @@
  * await kit.createRoom({ roomId: 'room-1' });
  */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { z } from 'zod';
 import { Channel } from '../channels/channel.js';
 import { RoomClient } from '../client/room-client.js';
@@ -61,6 +62,8 @@ export class RoomKit {
   private readonly router: InboundRoomRouter;
   private readonly temporal: TemporalConfig;
   private readonly log: (message: string) => void;
+  /** Client and worker share it: what one encrypts the other must read. */
+  private readonly dataConverter?: DataConverter;
   private server?: TemporalServerHandle;
   private connection?: Connection;
   private rooms?: RoomClient;
@@ -82,6 +85,8 @@ export class RoomKit {
     }
     this.idempotencyWindow = options.idempotencyWindow;
     this.temporal = parseTemporalConfig(options.temporal ?? {});
+    if (options.payloadCodec && options.dataConverter) throw new RoomKitError('give either payloadCodec or dataConverter, not both');
+    this.dataConverter = options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : options.dataConverter;
     const breaker = parseInput(CircuitBreakerOptions, options.circuitBreaker ?? {}, 'circuitBreaker options', 'circuitBreaker');
     this.breakers = new CircuitBreakerRegistry({
       failureThreshold: breaker.failureThreshold,
@@ -181,7 +186,9 @@ export class RoomKit {
     if (this.rooms) return;
     if (!address) throw new RoomKitError('connect() needs temporal.address (or use start() for the embedded server)');
     this.connection = await Connection.connect({ address });
-    const client = new Client({ connection: this.connection, namespace: this.temporal.namespace });
+    const client = new Client({
+      connection: this.connection, namespace: this.temporal.namespace, ...(this.dataConverter && { dataConverter: this.dataConverter }),
+    });
     this.rooms = new RoomClient(client, this.temporal.taskQueue, () => this.manifest());
   }
 
@@ -241,7 +248,7 @@ export class RoomKit {
     if (this.runningWorker) throw new RoomKitError('a worker is already running for this kit');
     this.runningWorker = await startWorker(
       { address, namespace: this.temporal.namespace, taskQueue: this.temporal.taskQueue,
-        workflowBundle: options.workflowBundle, workerOptions: options.workerOptions },
+        workflowBundle: options.workflowBundle, workerOptions: options.workerOptions, dataConverter: this.dataConverter },
       {
         store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events,
         breakers: this.breakers, manifest: () => this.manifest(), realtime: this.live,

@@ -1,5 +1,6 @@
 /** Building and running the in-process Temporal worker that serves room workflows. */
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { ROOM_WORKFLOW_ID_PREFIX } from '../../workflows/room/definitions.js';
@@ -16,8 +17,10 @@ export interface WorkerSettings {
   namespace: string;
   taskQueue: string;
   workflowBundle?: WorkflowBundleOption;
+  /** Codecs (encryption) for every payload the worker reads and writes; must match the clients'. */
+  dataConverter?: DataConverter;
   /** Extra Temporal worker options (concurrency, cache size…). */
-  workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle'>>;
+  workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle' | 'dataConverter'>>;
 }
 
 export interface RunningWorker {
@@ -65,6 +68,7 @@ export async function startWorker(settings: WorkerSettings, deps: ActivityDeps):
     activities: createActivities(deps),
     ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxCachedWorkflows: DEFAULT_MAX_CACHED_ROOMS,
+    ...(settings.dataConverter && { dataConverter: settings.dataConverter }),
     ...settings.workerOptions,
   });
   const done = worker.run();

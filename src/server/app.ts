@@ -1,11 +1,12 @@
 /**
- * The HTTP edge of a kit: health, vendor webhooks (`/webhooks/:channelId`), the REST API (`/api`)
- * and the demo chat page. Thin by design: validate, call the kit, answer; error middleware maps
+ * The HTTP edge of a kit: health, vendor webhooks (`/webhooks/:channelId`), the REST API (`/api`),
+ * the codec server for encrypted history (`/codec`, when configured) and the demo chat page. Thin by design: validate, call the kit, answer; error middleware maps
  * library errors to statuses without leaking internals.
  */
 import express, { type Express } from 'express';
 import type { RoomIngress } from './ingress.js';
 import { chatPageRouter, type ChatPageOptions } from './chat-page.js';
+import { createCodecServer, type CodecServerOptions } from './codec-server.js';
 import { errorHandler } from './error-handler.js';
 import { createMcpRouter } from './mcp.js';
 import { createRestApi, type RestApiOptions } from './rest-api.js';
@@ -21,6 +22,11 @@ export interface AppOptions {
    * off; the MCP server for rooms at `/mcp` follows it.
    */
   restApi?: RestApiOptions | false;
+  /**
+   * Serve the Temporal codec server at `/codec` (`/codec/decode`, `/codec/encode`) so the Web UI and
+   * `temporal … --codec-endpoint <origin>/codec` can read encrypted history. Off unless given.
+   */
+  codecServer?: CodecServerOptions;
 }
 
 export function createApp(kit: RoomIngress, options: AppOptions = {}): Express {
@@ -29,6 +35,7 @@ export function createApp(kit: RoomIngress, options: AppOptions = {}): Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', temporal: { address: kit.temporalAddress, taskQueue: kit.taskQueue } });
   });
+  if (options.codecServer) app.use('/codec', createCodecServer(options.codecServer));
   if (options.webhooks !== false) app.use('/webhooks', createWebhookRouter(kit, options.webhooks ?? {}));
   if (options.restApi !== false) {
     app.use('/api', createRestApi(kit, options.restApi ?? {}));

@@ -9,7 +9,7 @@
  */
 import type { z } from 'zod';
 import {
-  ChannelNotFoundError, ChannelNotRegisteredError, RoomAlreadyExistsError, RoomClosedError, RoomKitError,
+  ChannelNotFoundError, CodecPayloadError, CodecUnauthorizedError, ChannelNotRegisteredError, RoomAlreadyExistsError, RoomClosedError, RoomKitError,
   RoomKitValidationError, RoomNotFoundError, StoreUnavailableError, WebhookNotSupportedError, WebhookPayloadError,
   WebhookSignatureError,
 } from '../errors.js';
@@ -89,6 +89,9 @@ const rule = <E>(r: HttpErrorRule<E>): HttpErrorRule => r as HttpErrorRule;
 export const HTTP_ERRORS: readonly HttpErrorRule[] = [
   rule({ when: WebhookSignatureError, status: (e) => e.status, webhook: true }),
   rule({ when: WebhookPayloadError, status: 400, fields: ['field'], webhook: true }),
+  // The codec server (`/codec`): a caller without the token, a payload it cannot decode.
+  rule({ when: CodecUnauthorizedError, status: 401, webhook: false }),
+  rule({ when: CodecPayloadError, status: 400, webhook: false }),
   rule({ when: RoomKitValidationError, status: 400, fields: ['field', 'issues'], webhook: true }),
   rule({ when: WebhookNotSupportedError, status: 404, text: (e) => `no webhook for channel ${e.channelId}`, webhook: true }),
   rule({ when: ChannelNotRegisteredError, status: 404, webhook: true }),

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { RoomKit, ensureTemporalServer, roomWorkflowId, temporalConfigFromEnv } from '../../src/index.js';
-import { defineKit, scenarios } from './scenarios.js';
+import { defineKit, goldenCodec, scenarios } from './scenarios.js';
 
 const OUT = new URL('./histories/', import.meta.url);
 const config = temporalConfigFromEnv();
@@ -18,6 +18,15 @@ const server = await ensureTemporalServer(config, {
 });
 const kit = new RoomKit({ temporal: { address: server.address, taskQueue: `record-${Date.now()}` }, log: () => {} });
 defineKit(kit);
+// Encrypted scenarios run on a kit of their own whose client and worker use the golden key.
+let encrypted: RoomKit | undefined;
+async function encryptedKit(): Promise<RoomKit> {
+  if (encrypted) return encrypted;
+  encrypted = new RoomKit({ payloadCodec: goldenCodec(), temporal: { address: server.address, taskQueue: `record-enc-${Date.now()}` }, log: () => {} });
+  defineKit(encrypted);
+  await encrypted.start();
+  return encrypted;
+}
 const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 await mkdir(OUT, { recursive: true });
@@ -28,7 +37,7 @@ try {
   const only = process.argv.slice(2);
   for (const scenario of scenarios.filter((s) => only.length === 0 || only.includes(s.name))) {
     const roomId = `golden-${scenario.name}`;
-    await scenario.run(kit, roomId);
+    await scenario.run(scenario.encrypted ? await encryptedKit() : kit, roomId);
     const handle = client.workflow.getHandle(roomWorkflowId(roomId));
     const described = await handle.describe();
     const firstRunId = described.raw.workflowExecutionInfo?.firstRunId ?? described.runId;
@@ -41,6 +50,7 @@ try {
     console.log(`recorded ${scenario.name}: ${history.events?.length ?? 0} events`);
   }
 } finally {
+  await encrypted?.close();
   await kit.close();
   await connection.close();
   await server.stop();

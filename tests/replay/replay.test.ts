@@ -9,19 +9,33 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { describe, expect, inject, it } from 'vitest';
+import { GOLDEN_SECRETS, goldenCodec, scenarios } from './scenarios.js';
 
 const dir = fileURLToPath(new URL('./histories/', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const names = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
 const load = async (file: string) => JSON.parse(await readFile(path.join(dir, file), 'utf8'));
+/** Encrypted goldens replay through the codec of the kit that recorded them (codecs run outside the sandbox). */
+const encrypted = new Set(scenarios.filter((s) => s.encrypted).map((s) => `${s.name}.json`));
+const dataConverterOf = (file: string) => (encrypted.has(file) ? { dataConverter: { payloadCodecs: [goldenCodec()] } } : {});
 
 describe('golden histories', () => {
   it('covers the recorded scenarios', () => {
-    expect(names).toEqual(['ai-reply.json', 'blocked-message.json', 'closed-room.json', 'continue-as-new.json', 'local-commits.json', 'loop-of-steps.json', 'plain-message.json', 'rate-limited.json', 'timer-pause.json', 'worker-hooks.json', 'write-behind.json']);
+    expect(names).toEqual(['ai-reply.json', 'blocked-message.json', 'closed-room.json', 'continue-as-new.json', 'encrypted-message.json', 'local-commits.json', 'loop-of-steps.json', 'plain-message.json', 'rate-limited.json', 'timer-pause.json', 'worker-hooks.json', 'write-behind.json']);
   });
 
   it.each(names)('%s replays on the current workflow code', async (file) => {
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await load(file), file);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, ...dataConverterOf(file) }, await load(file), file);
+  });
+
+  it('the encrypted golden holds no message text or phone number, and replays only with its key', async () => {
+    expect([...encrypted]).toEqual(['encrypted-message.json']);
+    const text = await readFile(path.join(dir, 'encrypted-message.json'), 'utf8');
+    for (const secret of [GOLDEN_SECRETS.text, GOLDEN_SECRETS.phone, Buffer.from(GOLDEN_SECRETS.text).toString('base64').slice(0, 20)]) {
+      expect(text).not.toContain(secret);
+    }
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await load('encrypted-message.json')))
+      .rejects.toThrow(/binary\/encrypted/);
   });
 
   it('an incompatible change to the room workflow is caught by replay', async () => {

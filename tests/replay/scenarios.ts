@@ -5,13 +5,25 @@
 import {
   AIChannel, HookResult, MockAIProvider, MockSMSProvider, SMSChannel, WebSocketChannel, type RoomKit,
 } from '../../src/index.js';
+import { AesGcmPayloadCodec } from '../../src/encryption.js';
 
 export interface Scenario {
   name: string;
   /** The room continues as new during the scenario; its first run is what gets saved. */
   continuesAsNew?: boolean;
+  /** Recorded by a kit with `goldenCodec()`: every payload of the saved history is encrypted. */
+  encrypted?: boolean;
   run(kit: RoomKit, roomId: string): Promise<void>;
 }
+
+/**
+ * The fixed test key of encrypted golden histories (never a real key): replay decrypts them with it.
+ * A golden history must keep replaying, so this key never changes.
+ */
+export const GOLDEN_ENCRYPTION_KEYS = 'golden-2026:Z29sZGVuLWhpc3Rvcmllcy10ZXN0LWtleS0zMi1ieXQ=';
+export const goldenCodec = (): AesGcmPayloadCodec => AesGcmPayloadCodec.fromSpec(GOLDEN_ENCRYPTION_KEYS);
+/** What the encrypted scenario says: replay tests check that the saved history never shows it. */
+export const GOLDEN_SECRETS = { text: 'my account number is 4417-1234', phone: '+15559871234' };
 
 /** Channels and hooks every scenario's kit has (replay needs no channels, only the workflow code). */
 export function defineKit(kit: RoomKit): void {
@@ -167,6 +179,18 @@ export const scenarios: Scenario[] = [
       await kit.attachChannel(roomId, 'ws-user');
       await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
       for (let i = 0; i < 16; i++) await say(kit, roomId, `message ${i}`);
+    },
+  },
+  {
+    name: 'encrypted-message',
+    // Recorded with payloads encrypted (AesGcmPayloadCodec, GOLDEN_ENCRYPTION_KEYS): replayed with the codec.
+    encrypted: true,
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId, metadata: { customer: 'golden' } });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: GOLDEN_SECRETS.phone } });
+      await say(kit, roomId, GOLDEN_SECRETS.text);
+      await kit.roomState(roomId);
     },
   },
 ];

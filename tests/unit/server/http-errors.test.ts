@@ -8,7 +8,8 @@ import express, { type RequestHandler } from 'express';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, errorFromInfo, KitNotStartedError,
+  ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, CodecPayloadError, CodecUnauthorizedError,
+  errorFromInfo, PayloadDecryptionError, KitNotStartedError,
   ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError, type RoomKitValidationError, RoomNotFoundError,
   StoreUnavailableError, WebhookNotSupportedError, WebhookPayloadError, WebhookSignatureError,
 } from '../../../src/errors.js';
@@ -57,6 +58,9 @@ const CASES: Case[] = [
     ...same(400, { error: 'twilio webhook: MessageSid: required', field: 'MessageSid' })],
   ['RoomKitValidationError (zod)', validation,
     ...same(400, { error: 'invalid room options: roomId: roomId must not be empty', field: 'roomId', issues: validation.issues })],
+  ['CodecUnauthorizedError', new CodecUnauthorizedError(), { status: 401, body: { error: 'unauthorized' } }, internal],
+  ['CodecPayloadError', new CodecPayloadError('payload encrypted with key id "k0", which is not configured'),
+    { status: 400, body: { error: 'payload encrypted with key id "k0", which is not configured' } }, internal],
   ['WebhookNotSupportedError', new WebhookNotSupportedError('sms-nohook'), ...same(404, { error: 'no webhook for channel sms-nohook' })],
   ['ChannelNotRegisteredError', new ChannelNotRegisteredError('sms-x'), ...same(404, { error: 'channel not registered: sms-x' })],
   ['ChannelNotFoundError', new ChannelNotFoundError('r1', 'sms-x'), { status: 404, body: { error: 'channel sms-x is not attached to room r1' } }, internal],
@@ -82,6 +86,7 @@ const UNKNOWN: Array<[string, unknown]> = [
   ['KitNotStartedError', new KitNotStartedError('hunter2')],
   ['ProviderDeliveryError', new ProviderDeliveryError('http_503', 'vendor said hunter2')],
   ['ChannelAlreadyRegisteredError', new ChannelAlreadyRegisteredError('hunter2')],
+  ['PayloadDecryptionError outside the codec server (a deployment missing a key)', new PayloadDecryptionError('key id "hunter2"', 'hunter2')],
   ['a workflow error of another name', errorFromInfo({ type: 'SomethingElse', message: 'hunter2' }, {})],
   ['an error with a 4xx status not meant for clients', Object.assign(new Error('hunter2'), { status: 404 })],
   ['an http-errors 5xx', Object.assign(new Error('hunter2'), { status: 503, expose: false })],
