@@ -36,17 +36,18 @@ export interface ToolCallProgress {
 
 export type EphemeralCallback = (event: EphemeralEvent) => void | Promise<void>;
 
+/** Every verb is async: bad input is a rejected promise (a RoomKitValidationError), never a throw. */
 export class RoomRealtime {
   constructor(private readonly backend: RealtimeBackend, private readonly store: ConversationStore) {}
 
   /** `typing_start` / `typing_stop` from `userId`. */
-  publishTyping(roomId: string, userId: string, isTyping = true, data?: Record<string, unknown>): Promise<EphemeralEvent> {
+  async publishTyping(roomId: string, userId: string, isTyping = true, data?: Record<string, unknown>): Promise<EphemeralEvent> {
     const a = parseInput(Args.typing, { roomId, userId, isTyping, data }, 'typing');
     return this.publish(a.roomId, isTyping ? EphemeralEventType.TYPING_START : EphemeralEventType.TYPING_STOP, a.userId, { data: a.data ?? {} });
   }
 
   /** `online | away | offline` ⇒ `presence_*`; any other status ⇒ `custom` with `data.status` (RoomKit). */
-  publishPresence(roomId: string, userId: string, status: string): Promise<EphemeralEvent> {
+  async publishPresence(roomId: string, userId: string, status: string): Promise<EphemeralEvent> {
     const a = parseInput(Args.presence, { roomId, userId, status }, 'presence');
     const type = {
       [PresenceStatus.ONLINE]: EphemeralEventType.PRESENCE_ONLINE,
@@ -58,13 +59,13 @@ export class RoomRealtime {
       : this.publish(a.roomId, EphemeralEventType.CUSTOM, a.userId, { data: { status: a.status } });
   }
 
-  publishReadReceipt(roomId: string, userId: string, eventId: string): Promise<EphemeralEvent> {
+  async publishReadReceipt(roomId: string, userId: string, eventId: string): Promise<EphemeralEvent> {
     const a = parseInput(Args.read, { roomId, userId, eventId }, 'read receipt');
     return this.publish(a.roomId, EphemeralEventType.READ_RECEIPT, a.userId, { data: { event_id: a.eventId } });
   }
 
   /** Ephemeral, as in RoomKit: a reaction to keep is a stored `reaction` event sent through the room. */
-  publishReaction(roomId: string, userId: string, targetEventId: string, emoji: string, action: 'add' | 'remove' = 'add'): Promise<EphemeralEvent> {
+  async publishReaction(roomId: string, userId: string, targetEventId: string, emoji: string, action: 'add' | 'remove' = 'add'): Promise<EphemeralEvent> {
     const a = parseInput(Args.reaction, { roomId, userId, targetEventId, emoji, action }, 'reaction');
     return this.publish(a.roomId, EphemeralEventType.REACTION, a.userId, {
       data: { target_event_id: a.targetEventId, emoji: a.emoji, action: a.action },
@@ -72,7 +73,7 @@ export class RoomRealtime {
   }
 
   /** An agent's tool progress, for UIs (never delivered to transports). */
-  publishToolCall(
+  async publishToolCall(
     roomId: string, channelId: string, toolCalls: ToolCallProgress[],
     type: typeof EphemeralEventType.TOOL_CALL_START | typeof EphemeralEventType.TOOL_CALL_END = EphemeralEventType.TOOL_CALL_START,
     options: { durationMs?: number } = {},
@@ -83,7 +84,7 @@ export class RoomRealtime {
   }
 
   /** `thinking_start` / `thinking_delta` (`data.delta`) / `thinking_end` of an AI channel. */
-  publishThinking(
+  async publishThinking(
     roomId: string, channelId: string,
     type: typeof EphemeralEventType.THINKING_START | typeof EphemeralEventType.THINKING_DELTA | typeof EphemeralEventType.THINKING_END,
     data: Record<string, unknown> = {},
@@ -92,12 +93,12 @@ export class RoomRealtime {
   }
 
   /** `callback` sees the room's ephemeral events, published by any process. Returns the subscription id. */
-  subscribeRoom(roomId: string, callback: EphemeralCallback): Promise<string> {
+  async subscribeRoom(roomId: string, callback: EphemeralCallback): Promise<string> {
     const id = parseInput(RoomId, roomId, 'room id', 'roomId');
     return this.backend.subscribe(roomTopic(id), (message) => (message.kind === 'ephemeral' ? callback(message.event) : undefined));
   }
 
-  unsubscribeRoom(subscriptionId: string): Promise<boolean> {
+  async unsubscribeRoom(subscriptionId: string): Promise<boolean> {
     return this.backend.unsubscribe(subscriptionId);
   }
 
@@ -122,11 +123,11 @@ export class RoomRealtime {
     return latest.index;
   }
 
-  listReadMarkers(roomId: string): Promise<Record<string, number>> {
+  async listReadMarkers(roomId: string): Promise<Record<string, number>> {
     return this.store.listReadMarkers(parseInput(RoomId, roomId, 'room id', 'roomId'));
   }
 
-  getUnreadCount(roomId: string, readerId: string): Promise<number> {
+  async getUnreadCount(roomId: string, readerId: string): Promise<number> {
     const a = parseInput(Args.marker, { roomId, readerId }, 'read marker');
     return this.store.getUnreadCount(a.roomId, a.readerId);
   }
