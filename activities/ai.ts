@@ -291,7 +291,7 @@ export function aiActivities(deps: ActivityDeps) {
       progress('tool_call_start', [call]);
       const outcome = await withHeartbeat(() => executeTool(tools, hooks, {
         roomId: input.roomId, channelId: input.binding.channelId, channelType: input.binding.channelType, call,
-      }, ctx, cancellationSignal()));
+      }, ctx, cancellationSignal(), timing));
       const end = { id: call.id, name: call.name, ...(outcome.isError ? { error: outcome.result } : { result: outcome.result }) };
       progress('tool_call_end', [end], outcome.durationMs);
       metrics?.toolCall(call.name, outcome.isError ? 'error' : 'ok');

@@ -59,6 +59,7 @@ describe('metrics: GET /metrics after traffic through a kit', () => {
         name: 'lookup_order', description: 'Look up an order', parameters: z.object({ order_id: z.string() }),
         handler: ({ order_id }) => ({ order_id, status: 'shipped' }),
       });
+      k.hook('before_tool_use', { name: 'tool-guard' }, () => HookResult.allow());
       k.hook('before_broadcast', { name: 'no-spam' }, (event) =>
         event.content.type === 'text' && event.content.body.includes('SPAM') ? HookResult.block('spam') : HookResult.allow());
     }, { circuitBreaker: { failureThreshold: 1 }, metrics: new RoomKitMetrics() });
@@ -126,6 +127,7 @@ describe('metrics: GET /metrics after traffic through a kit', () => {
     expect(value('roomkit_ai_generation_duration_seconds_count', { channel: 'ai', provider: 'mock', outcome: 'ok' })).toBe(2);
     expect(value('roomkit_hook_duration_seconds_count', { hook: 'no-spam', trigger: 'before_broadcast', outcome: 'blocked' })).toBe(1);
     expect(value('roomkit_hook_duration_seconds_count', { hook: 'no-spam', trigger: 'before_broadcast', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+    expect(value('roomkit_hook_duration_seconds_count', { hook: 'tool-guard', trigger: 'before_tool_use', outcome: 'ok' })).toBe(1);
     expect(value('roomkit_circuit_breaker_state', { channel: 'sms-down' })).toBe(2);
     expect(value('roomkit_circuit_breaker_state', { channel: 'sms' })).toBe(0);
   });
