@@ -16,7 +16,7 @@ import type { ToolCallProgress } from '../src/realtime/room-realtime.js';
 import { WebSocketChannel } from '../src/channels/websocket.js';
 import { matchingHooks } from '../src/core/hooks.js';
 import { planTargets } from '../src/core/visibility.js';
-import { runObservers, runSyncChain } from '../src/hooks/runner.js';
+import { runObservers, runSyncChain, type HookTiming } from '../src/hooks/runner.js';
 import type { ChannelBinding, RoomEvent } from '../src/models/index.js';
 import type { AIMessage, AIToolCall, AIUsage } from '../src/providers/ai/base.js';
 import { executeTool, type ToolCallOutcome } from '../src/tools/execute.js';
@@ -176,7 +176,9 @@ function cancellationSignal(): AbortSignal | undefined {
 }
 
 export function aiActivities(deps: ActivityDeps) {
-  const { store, hooks, tools } = deps;
+  const { store, hooks, tools, metrics } = deps;
+  const timing = (trigger: string): HookTiming | undefined =>
+    metrics && ((hook, outcome, ms) => metrics.hook(hook, trigger, outcome, ms / 1000));
   return {
     async aiGenerate(input: AIGenerateInput): Promise<AIGenerateOutput> {
       const channel = channelFor(deps, input.binding.channelId);
@@ -187,7 +189,7 @@ export function aiActivities(deps: ActivityDeps) {
       const ctx = await loadRoomContext(store, input.roomId, { historyLimit: Math.max(DEFAULT_HISTORY_WINDOW, channel.recentEventsWindow) + 1 });
       if (input.round === 0) {
         const names = matchingHooks(hooks.specs(), 'before_ai_generation', input.event, 'sync').map((h) => h.name);
-        if (names.length && !(await runSyncChain(hooks, names, input.event, ctx)).outcome.allowed) {
+        if (names.length && !(await runSyncChain(hooks, names, input.event, ctx, timing('before_ai_generation'))).outcome.allowed) {
           return { responded: false, content: '', toolCalls: [], limits };
         }
       }
@@ -227,6 +229,7 @@ export function aiActivities(deps: ActivityDeps) {
         }
       };
       let response;
+      const generating = Date.now();
       try {
         response = await withHeartbeat(async () => {
           let out;
@@ -243,10 +246,12 @@ export function aiActivities(deps: ActivityDeps) {
           return out;
         });
       } catch (err) {
+        metrics?.aiGeneration(channel.channelId, channel.provider.name, 'error', (Date.now() - generating) / 1000);
         typing.stop();
         await session?.fail(errorCode(err));
         throw toFailure(err);
       }
+      metrics?.aiGeneration(channel.channelId, channel.provider.name, 'ok', (Date.now() - generating) / 1000, response.usage);
       // The last round: no tool calls left to run, or none the loop will run (`maxToolRounds`).
       if (!response.toolCalls?.length || input.round >= limits.maxToolRounds) typing.stop();
       await vendors?.settle();
@@ -262,7 +267,7 @@ export function aiActivities(deps: ActivityDeps) {
             usage: response.usage ?? {}, tool_calls_count: response.toolCalls?.length ?? 0, latency_ms: Date.now() - started, round: input.round,
             streaming: !!streamed,
           },
-        }, ctx);
+        }, ctx, timing('on_ai_response'));
       }
       return {
         responded: true,
@@ -286,9 +291,10 @@ export function aiActivities(deps: ActivityDeps) {
       progress('tool_call_start', [call]);
       const outcome = await withHeartbeat(() => executeTool(tools, hooks, {
         roomId: input.roomId, channelId: input.binding.channelId, channelType: input.binding.channelType, call,
-      }, ctx, cancellationSignal()));
+      }, ctx, cancellationSignal(), timing));
       const end = { id: call.id, name: call.name, ...(outcome.isError ? { error: outcome.result } : { result: outcome.result }) };
       progress('tool_call_end', [end], outcome.durationMs);
+      metrics?.toolCall(call.name, outcome.isError ? 'error' : 'ok');
       return outcome;
     },
   };

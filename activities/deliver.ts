@@ -52,7 +52,7 @@ export interface DeliverOutcome {
 /** Refusals of the content itself (RoomKit's codes): never a circuit-breaker failure. */
 const CONTENT_REFUSALS = new Set(['empty_message', 'transcoding_failed', 'message_too_long', 'unsupported_content']);
 
-export function deliverActivities({ store, channels, events, breakers = new CircuitBreakerRegistry() }: ActivityDeps) {
+export function deliverActivities({ store, channels, events, breakers = new CircuitBreakerRegistry(), metrics }: ActivityDeps) {
   const announce = async (edge: BreakerEdge, binding: ChannelBinding, roomId: string): Promise<void> => {
     if (!edge) return;
     await events.emit({
@@ -101,12 +101,19 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
     // Whether this call is the half-open probe, decided before it is let through.
     const probe = breaker.current === 'half_open';
     if (!breaker.allow()) {
+      metrics?.outbound(binding.channelId, 'refused');
       return { failed: { code: 'circuit_breaker_open', message: `circuit breaker open for channel ${binding.channelId}: recent deliveries kept failing`, retryable: false } };
     }
     let result: DeliverOutcome;
     try {
       await channel.onEvent(input.event, binding, ctx);
-      const out = await channel.deliver(input.event, binding, ctx);
+      const sending = Date.now();
+      let out;
+      try {
+        out = await channel.deliver(input.event, binding, ctx);
+      } finally {
+        metrics?.deliveryTime(binding.channelId, (Date.now() - sending) / 1000);
+      }
       result = out.providerResult ? { providerResult: out.providerResult } : {};
       if (out.providerResult?.providerMessageId) await indexDelivery(input, out.providerResult.providerMessageId);
     } catch (err) {
@@ -117,6 +124,7 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
       if (CONTENT_REFUSALS.has(failure.type ?? '')) breaker.recordInconclusive();
       else if (lastAttempt || probe) await announce(breaker.recordFailure(), binding, roomId);
       if (!lastAttempt) throw failure;
+      metrics?.outbound(binding.channelId, CONTENT_REFUSALS.has(failure.type ?? '') ? 'refused' : 'failed');
       const answered = err instanceof ProviderDeliveryError ? err.providerResult : undefined;
       return {
         failed: { code: failure.type ?? 'DeliveryFailed', message: failure.message, retryable: !failure.nonRetryable },
@@ -124,6 +132,7 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
       };
     }
     await announce(breaker.recordSuccess(), binding, roomId);
+    metrics?.outbound(binding.channelId, result.providerResult?.success === false ? 'failed' : 'delivered');
     return result;
   };
 

@@ -7,6 +7,7 @@ import type { CircuitBreakerRegistry } from '../src/resilience/circuit-breaker.j
 import type { ConversationStore } from '../src/store/conversation-store.js';
 import type { KitManifest } from '../src/models/index.js';
 import type { RoomRealtime } from '../src/realtime/room-realtime.js';
+import type { RoomKitMetrics } from '../src/telemetry/metrics.js';
 
 /** What activities need from the kit: its registries and store, injected at worker creation. */
 export interface ActivityDeps {
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   manifest: () => KitManifest;
   /** Tool progress, thinking and the AI's typing for UIs (ephemeral events); absent ⇒ not published. */
   realtime?: RoomRealtime;
+  /** Where deliveries, hooks, AI generations and tool calls are counted; absent ⇒ not recorded. */
+  metrics?: RoomKitMetrics;
 }
 
 /** The worker's channel for a binding; a missing one is permanent (retrying cannot register it). */

@@ -1,6 +1,6 @@
 import { emptyOutcome, matchingHooks, type SyncHookOutcome } from '../src/core/hooks.js';
 import type { HookExecution, HookTrigger, RoomEvent } from '../src/models/index.js';
-import { runObservers, runSyncChain, type HookReport } from '../src/hooks/runner.js';
+import { runObservers, runSyncChain, type HookReport, type HookTiming } from '../src/hooks/runner.js';
 import type { FrameworkEventBus } from '../src/hooks/framework-events.js';
 import { DEFAULT_HISTORY_WINDOW, loadRoomContext } from './context.js';
 import type { ActivityDeps } from './deps.js';
@@ -24,7 +24,9 @@ export interface HookRunInput {
  * room context they need is not theirs: a room missing from the store or an unreachable store is
  * an infrastructure fault, thrown so the activity is retried until it heals.
  */
-export function hookActivities({ store, hooks, events }: ActivityDeps) {
+export function hookActivities({ store, hooks, events, metrics }: ActivityDeps) {
+  const timing = (trigger: string): HookTiming | undefined =>
+    metrics && ((hook, outcome, ms) => metrics.hook(hook, trigger, outcome, ms / 1000));
   const namesFor = (input: HookRunInput): string[] =>
     input.select
       ? matchingHooks(hooks.specs(), input.trigger, input.select.ignoreSourceFilters ? undefined : input.event, input.select.execution)
@@ -38,7 +40,7 @@ export function hookActivities({ store, hooks, events }: ActivityDeps) {
       const names = namesFor(input);
       if (!names.length) return emptyOutcome(input.event);
       return withHeartbeat(async () => {
-        const { outcome, reports } = await runSyncChain(hooks, names, input.event, await context(input.roomId));
+        const { outcome, reports } = await runSyncChain(hooks, names, input.event, await context(input.roomId), timing(input.trigger));
         await announce(events, input, reports);
         return outcome;
       });
@@ -48,7 +50,7 @@ export function hookActivities({ store, hooks, events }: ActivityDeps) {
       const names = namesFor(input);
       if (!names.length) return;
       await withHeartbeat(async () => {
-        const reports = await runObservers(hooks, names, input.event, await context(input.roomId));
+        const reports = await runObservers(hooks, names, input.event, await context(input.roomId), timing(input.trigger));
         await announce(events, input, reports);
       });
     },

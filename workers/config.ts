@@ -90,6 +90,18 @@ export const ServiceConfig = z.object({
     }
     return origins;
   }),
+  /**
+   * A worker-only process (`npm run worker`) serves its Prometheus metrics at
+   * `http://HOST:<this port>/metrics` (deliveries, hooks, AI and tools are counted where activities
+   * run). Unset ⇒ none. The HTTP processes serve `/metrics` on PORT.
+   */
+  ROOMKIT_METRICS_PORT: z.preprocess((v) => (v === '' ? undefined : v), port.optional()),
+  /**
+   * The Temporal SDK's own worker metrics (`temporal_…`) on their own Prometheus endpoint,
+   * `host:port` (e.g. `127.0.0.1:9464`, scraped at `/metrics`), in processes that run a worker.
+   * Unset ⇒ not exported.
+   */
+  ROOMKIT_TEMPORAL_METRICS_ADDRESS: optionalString.pipe(z.string().regex(/^\S+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464').optional()),
   /** The URL Twilio calls for `/webhooks/sms` when a proxy rewrites it (signatures cover the URL). */
   PUBLIC_URL: optionalString,
 }).superRefine((c, ctx) => {

@@ -3,6 +3,7 @@
  * a browser WebSocket channel, an SMS channel over the mock provider, and the support agent of
  * `examples/support-agent-kit.ts` (Claude when ANTHROPIC_API_KEY is configured, else a scripted mock).
  */
+import { RoomKitMetrics } from '../src/telemetry/index.js';
 import {
   HookResult, HookTrigger, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel, type AIProvider,
   type ConversationStore, type SMSProvider,
@@ -69,6 +70,7 @@ export function buildKit(config: ServiceConfig, store?: ConversationStore, realt
     ...(realtime && { realtime }),
     ...(payloadCodec && { payloadCodec }),
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    metrics: new RoomKitMetrics({ defaultMetrics: true }),
   });
   kit.registerChannel(new WebSocketChannel(WS_CHANNEL));
   kit.registerChannel(new SMSChannel('sms', smsProvider(config)));

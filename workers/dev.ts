@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
+import { installTemporalMetrics } from '../src/telemetry/index.js';
 import { requireFreePorts } from './ports.js';
 import { buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
@@ -14,12 +15,15 @@ await requireFreePorts([
   // The embedded server's UI; ignored when TEMPORAL_ADDRESS names a server of its own.
   ...(config.TEMPORAL_ADDRESS ? [] : [{ variable: 'TEMPORAL_UI_PORT', host: '127.0.0.1', port: config.TEMPORAL_UI_PORT }]),
 ]);
+// Before the in-process worker exists: the SDK's runtime is installed once per process.
+if (config.ROOMKIT_TEMPORAL_METRICS_ADDRESS) installTemporalMetrics(config.ROOMKIT_TEMPORAL_METRICS_ADDRESS);
 const kit = buildKit(config, await openStore(config), await openRealtime(config));
 await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 
 const app = createApp(kit, {
   chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
+  metrics: true,
   ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
   ...codecServerOf(config, kit.temporalUiUrl),
 });
@@ -33,6 +37,7 @@ console.log(`RoomKit is running.
   chat page:   http://${config.HOST}:${port}/?room=${config.DEMO_ROOM_ID}
   health:      http://${config.HOST}:${port}/health
   webhooks:    http://${config.HOST}:${port}/webhooks/<channelId>
+  metrics:     http://${config.HOST}:${port}/metrics${config.ROOMKIT_TEMPORAL_METRICS_ADDRESS ? ` (Temporal SDK: http://${config.ROOMKIT_TEMPORAL_METRICS_ADDRESS}/metrics)` : ''}
   REST API:    http://${config.HOST}:${port}/api/rooms${config.ROOMKIT_ENCRYPTION_KEYS ? `
   encryption:  payloads encrypted with key ${config.ROOMKIT_ENCRYPTION_KEY_ID ?? config.ROOMKIT_ENCRYPTION_KEYS.currentKeyId}` : ''}${config.ROOMKIT_CODEC_TOKEN ? `
   codec:       http://${config.HOST}:${port}/codec (temporal … --codec-endpoint <it> --codec-auth 'Bearer <ROOMKIT_CODEC_TOKEN>')` : ''}

@@ -17,6 +17,7 @@ await kit.connect();
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 const server = createServer(createApp(kit, {
   chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
+  metrics: true,
   ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
   ...codecServerOf(config),
 }));

@@ -1,6 +1,7 @@
 /** Worker-only process: serves room workflows and activities on TEMPORAL_ADDRESS until SIGINT/SIGTERM. */
 import { loadConfig, requireSharedStore } from './config.js';
 import { buildKit, openRealtime, openStore } from './demo-kit.js';
+import { installTemporalMetrics, serveMetrics } from '../src/telemetry/index.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -8,7 +9,15 @@ if (!config.TEMPORAL_ADDRESS) {
   process.exit(2);
 }
 requireSharedStore(config, 'worker');
+// Before the worker exists: the SDK's runtime is installed once per process.
+if (config.ROOMKIT_TEMPORAL_METRICS_ADDRESS) installTemporalMetrics(config.ROOMKIT_TEMPORAL_METRICS_ADDRESS);
 const kit = buildKit(config, await openStore(config), await openRealtime(config));
+const metricsServer = config.ROOMKIT_METRICS_PORT === undefined ? undefined : await serveMetrics(kit.metrics, { port: config.ROOMKIT_METRICS_PORT, host: config.HOST });
+if (metricsServer) {
+  const a = metricsServer.address();
+  console.log(`metrics on http://${config.HOST}:${typeof a === 'object' && a ? a.port : config.ROOMKIT_METRICS_PORT}/metrics`);
+}
 console.log(`worker serving task queue ${kit.taskQueue} on ${config.TEMPORAL_ADDRESS}`);
 await kit.runWorker();
+metricsServer?.close();
 await kit.close();

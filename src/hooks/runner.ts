@@ -15,6 +15,9 @@ export interface HookReport {
   timeoutMs: number;
 }
 
+/** Told how each hook that ran went and how long it took (metrics); never throws into the chain. */
+export type HookTiming = (hook: string, outcome: 'ok' | 'blocked' | 'error' | 'timeout', ms: number) => void;
+
 function resolveHooks(registry: HookRegistry, names: string[], reports: HookReport[]): RegisteredHook[] {
   const found: RegisteredHook[] = [];
   for (const name of names) {
@@ -27,20 +30,25 @@ function resolveHooks(registry: HookRegistry, names: string[], reports: HookRepo
 
 /** Run a sync chain in order; modify chains, block stops, errors are skipped. */
 export async function runSyncChain(
-  registry: HookRegistry, names: string[], event: RoomEvent, ctx: RoomContext,
+  registry: HookRegistry, names: string[], event: RoomEvent, ctx: RoomContext, timing?: HookTiming,
 ): Promise<{ outcome: SyncHookOutcome; reports: HookReport[] }> {
   const reports: HookReport[] = [];
   const outcome = emptyOutcome(event);
   for (const hook of resolveHooks(registry, names, reports)) {
     let raw: unknown;
+    const started = Date.now();
     try {
       raw = await withTimeout(hook.spec.timeoutMs, () => hook.fn(structuredClone(outcome.event), ctx));
     } catch (err) {
-      reports.push(report(hook, err));
+      const r = report(hook, err);
+      reports.push(r);
+      timing?.(hook.spec.name, r.timedOut ? 'timeout' : 'error', Date.now() - started);
       continue;
     }
     const before = outcome.hookErrors.length;
     const stop = applyHookResult(outcome, hook.spec.name, raw);
+    const verdict = outcome.hookErrors.length > before ? 'error' : outcome.allowed ? 'ok' : 'blocked';
+    timing?.(hook.spec.name, verdict, Date.now() - started);
     for (const e of outcome.hookErrors.slice(before)) {
       reports.push({ hook: e.hook, error: e.error, timedOut: false, timeoutMs: hook.spec.timeoutMs });
     }
@@ -53,16 +61,20 @@ export async function runSyncChain(
 
 /** Run observers concurrently; return values are ignored, failures reported. */
 export async function runObservers(
-  registry: HookRegistry, names: string[], payload: RoomEvent, ctx: RoomContext,
+  registry: HookRegistry, names: string[], payload: RoomEvent, ctx: RoomContext, timing?: HookTiming,
 ): Promise<HookReport[]> {
   const reports: HookReport[] = [];
   const hooks = resolveHooks(registry, names, reports);
   await Promise.all(
     hooks.map(async (hook) => {
+      const started = Date.now();
       try {
         await withTimeout(hook.spec.timeoutMs, () => hook.fn(structuredClone(payload), ctx));
+        timing?.(hook.spec.name, 'ok', Date.now() - started);
       } catch (err) {
-        reports.push(report(hook, err));
+        const r = report(hook, err);
+        reports.push(r);
+        timing?.(hook.spec.name, r.timedOut ? 'timeout' : 'error', Date.now() - started);
       }
     }),
   );

@@ -5,6 +5,7 @@ import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { RealtimeBackend } from '../realtime/backend.js';
 import type { InboundRoomRouter } from './router.js';
+import type { RoomKitMetrics } from '../telemetry/metrics.js';
 import type { WorkerSettings, WorkflowBundleOption } from './worker.js';
 
 export interface RoomKitOptions {
@@ -37,6 +38,11 @@ export interface RoomKitOptions {
   dataConverter?: DataConverter;
   /** Idempotency keys each room keeps in its state (default 5000); older keys are looked up in the store. */
   idempotencyWindow?: number;
+  /**
+   * Prometheus metrics of this kit (`roomkit-temporal/telemetry`; served by `createApp(kit, { metrics: true })`).
+   * Default: a fresh `RoomKitMetrics` of its own (its own registry, no process metrics).
+   */
+  metrics?: RoomKitMetrics;
   /** Where kit messages go (CLI build notice, warnings). Default: stderr. */
   log?: (message: string) => void;
   /**

@@ -26,6 +26,7 @@ import {
   type KitManifest, type Observation, type Room, type RoomEvent, type Task, type TaskStatus,
 } from '../models/index.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
+import { RoomKitMetrics } from '../telemetry/metrics.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
 import type { RealtimeBackend } from '../realtime/backend.js';
@@ -56,6 +57,8 @@ export class RoomKit {
   readonly tools = new ToolRegistry();
   readonly events: FrameworkEventBus;
   readonly maxChainDepth: number;
+  /** This process's Prometheus metrics (README «Metrics»). */
+  readonly metrics: RoomKitMetrics;
   private readonly idempotencyWindow?: number;
   private readonly breakers: CircuitBreakerRegistry;
   private readonly channels = new Map<string, Channel>();
@@ -92,6 +95,8 @@ export class RoomKit {
       failureThreshold: breaker.failureThreshold,
       ...(breaker.recoveryTimeoutSeconds !== undefined && { recoveryTimeoutMs: breaker.recoveryTimeoutSeconds * 1000 }),
     });
+    this.metrics = options.metrics ?? new RoomKitMetrics();
+    this.metrics.watchBreakers(() => this.breakers.states());
   }
 
   // ── registries ────────────────────────────────────────────────────────────
@@ -251,7 +256,7 @@ export class RoomKit {
         workflowBundle: options.workflowBundle, workerOptions: options.workerOptions, dataConverter: this.dataConverter },
       {
         store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events,
-        breakers: this.breakers, manifest: () => this.manifest(), realtime: this.live,
+        breakers: this.breakers, manifest: () => this.manifest(), realtime: this.live, metrics: this.metrics,
       },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
@@ -361,11 +366,14 @@ export class RoomKit {
     const opts = parseInput(ProcessInboundOptionsSchema, options, 'processInbound options');
     try {
       const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
-      return await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated });
+      const result = await this.client('processInbound').commandWithStart(room, command, { wait: opts.wait, autoCreated });
+      this.metrics.inbound(message.channelId, RoomKitMetrics.inboundOutcome(result));
+      return result;
     } catch (err) {
       // A closed room's workflow has completed: RoomKit answers a refusal and tells listeners, as
       // the room itself would have.
       if (!(err instanceof RoomClosedError)) throw err;
+      this.metrics.inbound(message.channelId, 'refused');
       const data = { status: 'closed', event_type: message.eventType ?? 'message' };
       await this.events.emit({ type: 'room_refused_event', roomId: err.roomId, timestamp: new Date().toISOString(), data });
       return { blocked: true, reason: 'room_closed', deliveryResults: {} };
@@ -380,7 +388,14 @@ export class RoomKit {
   async signalInbound(message: InboundMessage, options: { roomId?: string } = {}): Promise<{ roomId: string }> {
     const opts = parseInput(ProcessInboundOptionsSchema.omit({ wait: true }), options, 'signalInbound options');
     const { room, command, autoCreated } = await this.inboundCommand(message, opts.roomId);
-    await this.client('signalInbound').signalWithStart(room, command, { autoCreated });
+    try {
+      await this.client('signalInbound').signalWithStart(room, command, { autoCreated });
+    } catch (err) {
+      if (err instanceof RoomClosedError) this.metrics.inbound(message.channelId, 'refused');
+      throw err;
+    }
+    // Handed to the room durably; whether it commits or is blocked the room decides later.
+    this.metrics.inbound(message.channelId, 'signalled');
     return { roomId: room.id };
   }
 

@@ -98,4 +98,9 @@ export class CircuitBreakerRegistry {
     }
     return breaker;
   }
+
+  /** Every channel's breaker state as of now (for the metrics gauge). */
+  *states(): IterableIterator<[string, BreakerState]> {
+    for (const [channelId, breaker] of this.breakers) yield [channelId, breaker.current];
+  }
 }

@@ -11,6 +11,7 @@ import { errorHandler } from './error-handler.js';
 import { createMcpRouter } from './mcp.js';
 import { createRestApi, type RestApiOptions } from './rest-api.js';
 import { createWebhookRouter, type WebhookRouterOptions } from './webhook-router.js';
+import { metricsHandler, type RoomKitMetrics } from '../telemetry/metrics.js';
 
 export interface AppOptions {
   /** Serve the chat page at `/` (talks to the WebSocket endpoint and the REST API). */
@@ -27,6 +28,11 @@ export interface AppOptions {
    * `temporal … --codec-endpoint <origin>/codec` can read encrypted history. Off unless given.
    */
   codecServer?: CodecServerOptions;
+  /**
+   * Serve the kit's Prometheus metrics at `GET /metrics` (`kit.metrics`, or the `RoomKitMetrics`
+   * given). Off unless given; no authentication of its own (keep it on a private network).
+   */
+  metrics?: boolean | RoomKitMetrics;
 }
 
 export function createApp(kit: RoomIngress, options: AppOptions = {}): Express {
@@ -35,6 +41,9 @@ export function createApp(kit: RoomIngress, options: AppOptions = {}): Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', temporal: { address: kit.temporalAddress, taskQueue: kit.taskQueue } });
   });
+  const metrics = options.metrics === true ? kit.metrics : options.metrics || undefined;
+  if (options.metrics && !metrics) throw new TypeError('createApp: metrics: true needs a kit with metrics (RoomKit has them)');
+  if (metrics) app.get('/metrics', metricsHandler(metrics));
   if (options.codecServer) app.use('/codec', createCodecServer(options.codecServer));
   if (options.webhooks !== false) app.use('/webhooks', createWebhookRouter(kit, options.webhooks ?? {}));
   if (options.restApi !== false) {

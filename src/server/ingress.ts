@@ -25,4 +25,6 @@ export interface RoomIngress
     | 'publishTyping' | 'publishPresence' | 'publishReadReceipt' | 'publishReaction' | 'markRead' // WebSocket frames
   > {
   readonly store: IngressStore;
+  /** Where the server counts what it refuses (webhook signatures) and what `/metrics` serves; optional for fakes. */
+  readonly metrics?: RoomKit['metrics'];
 }

@@ -7,7 +7,7 @@
  * channel); nothing is signalled when any of them happens. Anything else (Temporal unreachable…)
  * is thrown, so the vendor gets a 5xx and retries later.
  */
-import { RoomClosedError, WebhookNotSupportedError } from '../errors.js';
+import { RoomClosedError, WebhookNotSupportedError, WebhookSignatureError } from '../errors.js';
 import type { RoomIngress } from './ingress.js';
 import { parseInput } from '../kit/validate.js';
 import { DeliveryStatus, InboundMessage } from '../models/index.js';
@@ -71,6 +71,7 @@ export async function processWebhook(
     for (const status of statuses) await kit.processDeliveryStatus(status);
     return outcome.reply ?? handler.ack ?? { status: 200 };
   } catch (err) {
+    if (err instanceof WebhookSignatureError) kit.metrics?.webhookSignatureFailure(channelId);
     const reply = webhookErrorReply(err);
     if (reply) return reply;
     throw err;

@@ -7,7 +7,7 @@
  */
 import { matchingHooks } from '../core/hooks.js';
 import type { HookRegistry } from '../hooks/registry.js';
-import { runSyncChain } from '../hooks/runner.js';
+import { runSyncChain, type HookTiming } from '../hooks/runner.js';
 import type { RoomContext } from '../channels/room-context.js';
 import type { ChannelType, RoomEvent } from '../models/index.js';
 import type { ToolRegistry } from './registry.js';
@@ -33,13 +33,15 @@ export interface ToolCallOutcome {
 
 export async function executeTool(
   tools: ToolRegistry, hooks: HookRegistry, req: ToolCallRequest, ctx: RoomContext, signal?: AbortSignal,
+  /** How each tool hook went, per trigger (metrics). */
+  hookTiming?: (trigger: 'before_tool_use' | 'on_tool_call') => HookTiming | undefined,
 ): Promise<ToolCallOutcome> {
   const started = Date.now();
   let args = req.call.arguments;
   const done = (result: string, isError: boolean): ToolCallOutcome =>
     ({ toolCallId: req.call.id, name: req.call.name, arguments: args, result, isError, durationMs: Date.now() - started });
 
-  const before = await runToolHooks(hooks, 'before_tool_use', toolEvent(req, args), ctx);
+  const before = await runToolHooks(hooks, 'before_tool_use', toolEvent(req, args), ctx, hookTiming?.('before_tool_use'));
   if (!before.allowed) return done(JSON.stringify({ error: before.reason ?? 'tool use denied' }), true);
   if ('arguments' in before.metadata) {
     const rewritten = before.metadata.arguments;
@@ -67,7 +69,7 @@ export async function executeTool(
     isError = true;
   }
 
-  const after = await runToolHooks(hooks, 'on_tool_call', toolEvent(req, args, result, isError), ctx);
+  const after = await runToolHooks(hooks, 'on_tool_call', toolEvent(req, args, result, isError), ctx, hookTiming?.('on_tool_call'));
   if (!after.allowed) return done(JSON.stringify({ error: after.reason ?? 'tool result withheld' }), true);
   if ('result' in after.metadata) {
     const r = after.metadata.result;
@@ -76,10 +78,12 @@ export async function executeTool(
   return done(result, isError);
 }
 
-async function runToolHooks(hooks: HookRegistry, trigger: 'before_tool_use' | 'on_tool_call', event: RoomEvent, ctx: RoomContext) {
+async function runToolHooks(
+  hooks: HookRegistry, trigger: 'before_tool_use' | 'on_tool_call', event: RoomEvent, ctx: RoomContext, timing?: HookTiming,
+) {
   const names = matchingHooks(hooks.specs(), trigger, event, 'sync').map((h) => h.name);
   if (!names.length) return { allowed: true, metadata: {} as Record<string, unknown>, reason: undefined };
-  const { outcome } = await runSyncChain(hooks, names, event, ctx);
+  const { outcome } = await runSyncChain(hooks, names, event, ctx, timing);
   return outcome;
 }
 
