@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
 import { requireFreePorts } from './ports.js';
-import { buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import { authOf, buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 await requireFreePorts([
@@ -14,17 +14,24 @@ await requireFreePorts([
   // The embedded server's UI; ignored when TEMPORAL_ADDRESS names a server of its own.
   ...(config.TEMPORAL_ADDRESS ? [] : [{ variable: 'TEMPORAL_UI_PORT', host: '127.0.0.1', port: config.TEMPORAL_UI_PORT }]),
 ]);
+const { auth, pageToken } = authOf(config);
 const kit = buildKit(config, await openStore(config), await openRealtime(config));
 await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 
 const app = createApp(kit, {
-  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
-  ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
+  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID, ...(pageToken && { token: pageToken }) },
+  ...((config.PUBLIC_URL || config.ROOMKIT_WEBHOOK_RATE) && {
+    webhooks: {
+      ...(config.PUBLIC_URL && { publicUrl: config.PUBLIC_URL }),
+      ...(config.ROOMKIT_WEBHOOK_RATE && { rateLimit: { perMinute: config.ROOMKIT_WEBHOOK_RATE } }),
+    },
+  }),
+  ...(auth && { auth }),
   ...codecServerOf(config, kit.temporalUiUrl),
 });
 const server = createServer(app);
-const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
+const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL, ...(auth && { auth }) });
 await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -33,7 +40,7 @@ console.log(`RoomKit is running.
   chat page:   http://${config.HOST}:${port}/?room=${config.DEMO_ROOM_ID}
   health:      http://${config.HOST}:${port}/health
   webhooks:    http://${config.HOST}:${port}/webhooks/<channelId>
-  REST API:    http://${config.HOST}:${port}/api/rooms${config.ROOMKIT_ENCRYPTION_KEYS ? `
+  REST API:    http://${config.HOST}:${port}/api/rooms${auth ? ' (authenticated: Authorization: Bearer <API key or JWT>)' : ''}${config.ROOMKIT_ENCRYPTION_KEYS ? `
   encryption:  payloads encrypted with key ${config.ROOMKIT_ENCRYPTION_KEY_ID ?? config.ROOMKIT_ENCRYPTION_KEYS.currentKeyId}` : ''}${config.ROOMKIT_CODEC_TOKEN ? `
   codec:       http://${config.HOST}:${port}/codec (temporal … --codec-endpoint <it> --codec-auth 'Bearer <ROOMKIT_CODEC_TOKEN>')` : ''}
   temporal:    ${kit.temporalAddress} (task queue ${kit.taskQueue})${kit.temporalUiUrl ? `
