@@ -224,3 +224,31 @@ export class CodecPayloadError extends RoomKitError {
     this.name = 'CodecPayloadError';
   }
 }
+
+/**
+ * A client of the REST API, the MCP server or the WebSocket endpoint without a valid credential:
+ * none, an unknown API key, a bad signature, an expired or not-yet-valid token (HTTP 401 with
+ * `WWW-Authenticate: Bearer`). `reason` says which, never the credential itself.
+ */
+export class UnauthenticatedError extends RoomKitError {
+  constructor(readonly reason: string) {
+    super(`unauthenticated: ${reason}`);
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+/** A valid credential without the scope (`rooms:read`/`rooms:write`) or the room the request needs (HTTP 403). */
+export class ForbiddenError extends RoomKitError {
+  constructor(readonly reason: string, readonly scope?: string) {
+    super(`forbidden: ${reason}`);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** Too many requests from one sender (per process): HTTP 429 with `Retry-After` (whole seconds). */
+export class RateLimitedError extends RoomKitError {
+  constructor(readonly key: string, readonly retryAfterSeconds: number) {
+    super(`rate limited: too many messages from ${key}; retry after ${retryAfterSeconds}s`);
+    this.name = 'RateLimitedError';
+  }
+}

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { StoreSpecSchema, type StoreSpec } from '../src/store/index.js';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../src/temporal/codec.js';
+import { parseApiKeys } from '../src/server/auth/api-keys.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 /** An optional setting where an empty value (`FOO=`) means unset. */
@@ -102,6 +103,30 @@ export const ServiceConfig = z.object({
    * Unset ⇒ not exported.
    */
   ROOMKIT_TEMPORAL_METRICS_ADDRESS: optionalString.pipe(z.string().regex(/^\S+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464').optional()),
+  /**
+   * Authenticated clients (README «Authentication»): setting ROOMKIT_API_KEYS or ROOMKIT_JWT_SECRET /
+   * ROOMKIT_JWT_JWKS_URL turns authentication on for the REST API, MCP and the WebSocket endpoint.
+   * API keys: `key:read+write:room-a|support-*,key2:read` (rooms default `*`) or a JSON list. Never logged.
+   */
+  ROOMKIT_API_KEYS: optionalString.transform((raw, ctx) => {
+    if (raw === undefined) return undefined;
+    try {
+      return parseApiKeys(raw);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  /** HS256 secret of bearer JWTs (at least 32 characters). Never logged. */
+  ROOMKIT_JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters (HS256)').optional()),
+  /** A JWKS URL for RS256/ES256/EdDSA bearer JWTs (an identity provider's `…/.well-known/jwks.json`). */
+  ROOMKIT_JWT_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
+  /** Expected `iss` of bearer JWTs (unset ⇒ not checked). */
+  ROOMKIT_JWT_ISSUER: optionalString,
+  /** Expected `aud` of bearer JWTs (unset ⇒ not checked). */
+  ROOMKIT_JWT_AUDIENCE: optionalString,
+  /** Webhook messages per sender (channel + sender id) per minute, per process; over it ⇒ 429. Unset ⇒ no limit. */
+  ROOMKIT_WEBHOOK_RATE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'expected a whole number of messages per minute' }).int('expected a whole number of messages per minute').positive('must be > 0').optional()),
   /** The URL Twilio calls for `/webhooks/sms` when a proxy rewrites it (signatures cover the URL). */
   PUBLIC_URL: optionalString,
 }).superRefine((c, ctx) => {
@@ -118,6 +143,11 @@ export const ServiceConfig = z.object({
   }
   if (c.ROOMKIT_CODEC_CORS_ORIGINS && !c.ROOMKIT_CODEC_TOKEN) {
     ctx.addIssue({ code: 'custom', path: ['ROOMKIT_CODEC_CORS_ORIGINS'], message: 'set ROOMKIT_CODEC_TOKEN too (the codec server is off without it)' });
+  }
+  for (const v of ['ROOMKIT_JWT_ISSUER', 'ROOMKIT_JWT_AUDIENCE'] as const) {
+    if (c[v] && !c.ROOMKIT_JWT_SECRET && !c.ROOMKIT_JWT_JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: [v], message: 'set ROOMKIT_JWT_SECRET or ROOMKIT_JWT_JWKS_URL too (no JWT is accepted without them)' });
+    }
   }
   const twilio = [c.TWILIO_ACCOUNT_SID, c.TWILIO_AUTH_TOKEN, c.TWILIO_FROM_NUMBER].filter(Boolean).length;
   if (twilio > 0 && twilio < 3) {

@@ -14,6 +14,8 @@ import { storeFromSpec } from '../src/store/index.js';
 import { RealtimeUnavailableError, RedisRealtime, type RealtimeBackend } from '../src/realtime/index.js';
 import { buildSupportAgent, mockSupportProvider } from '../examples/support-agent-kit.js';
 import type { AppOptions } from '../src/server/app.js';
+import { randomBytes } from 'node:crypto';
+import { createAuthenticator, signRoomToken, type Authenticator } from '../src/server/auth/index.js';
 import { payloadCodecOf, storeSpecOf, type ServiceConfig } from './config.js';
 
 export const WS_CHANNEL = 'ws-user';
@@ -98,6 +100,34 @@ export function codecServerOf(config: ServiceConfig, uiOrigin?: string): Pick<Ap
   if (!codec || !config.ROOMKIT_CODEC_TOKEN) return {};
   const corsOrigins = [...(config.ROOMKIT_CODEC_CORS_ORIGINS ?? []), ...(uiOrigin ? [new URL(uiOrigin).origin] : [])];
   return { codecServer: { codec, token: config.ROOMKIT_CODEC_TOKEN, corsOrigins } };
+}
+
+/** What authentication the service runs with: off unless API keys or a JWT secret/JWKS are configured. */
+export interface ServiceAuth {
+  auth?: Authenticator;
+  /** A fresh token for each chat page load (read and write, every room, 15 minutes). */
+  pageToken?: () => Promise<string>;
+}
+
+/**
+ * The service's authenticator, and the chat page's token minter. The page's tokens are HS256 JWTs:
+ * signed with ROOMKIT_JWT_SECRET when set (they then verify on every process), else with a random
+ * secret of this process only (behind a load balancer set ROOMKIT_JWT_SECRET).
+ */
+export function authOf(config: ServiceConfig): ServiceAuth {
+  if (!config.ROOMKIT_API_KEYS && !config.ROOMKIT_JWT_SECRET && !config.ROOMKIT_JWT_JWKS_URL) return {};
+  const secret = config.ROOMKIT_JWT_SECRET ?? randomBytes(32);
+  const issuer = config.ROOMKIT_JWT_ISSUER;
+  const audience = config.ROOMKIT_JWT_AUDIENCE;
+  const auth = createAuthenticator({
+    ...(config.ROOMKIT_API_KEYS && { apiKeys: config.ROOMKIT_API_KEYS }),
+    jwt: { secret, ...(config.ROOMKIT_JWT_JWKS_URL && { jwksUrl: config.ROOMKIT_JWT_JWKS_URL }), ...(issuer && { issuer }), ...(audience && { audience }) },
+  });
+  const pageToken = () => signRoomToken(secret, {
+    subject: 'chat-page', scopes: ['rooms:read', 'rooms:write'], rooms: ['*'], ttlSeconds: 15 * 60,
+    ...(issuer && { issuer }), ...(audience && { audience }),
+  });
+  return { auth, pageToken };
 }
 
 /** The demo room exists once per server; a restart against a persistent server finds it. */

@@ -7,7 +7,7 @@ import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
 import { installTemporalMetrics } from '../src/telemetry/index.js';
 import { requireFreePorts } from './ports.js';
-import { buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import { authOf, buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 await requireFreePorts([
@@ -17,18 +17,25 @@ await requireFreePorts([
 ]);
 // Before the in-process worker exists: the SDK's runtime is installed once per process.
 if (config.ROOMKIT_TEMPORAL_METRICS_ADDRESS) installTemporalMetrics(config.ROOMKIT_TEMPORAL_METRICS_ADDRESS);
+const { auth, pageToken } = authOf(config);
 const kit = buildKit(config, await openStore(config), await openRealtime(config));
 await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 
 const app = createApp(kit, {
-  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
+  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID, ...(pageToken && { token: pageToken }) },
   metrics: true,
-  ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
+  ...((config.PUBLIC_URL || config.ROOMKIT_WEBHOOK_RATE) && {
+    webhooks: {
+      ...(config.PUBLIC_URL && { publicUrl: config.PUBLIC_URL }),
+      ...(config.ROOMKIT_WEBHOOK_RATE && { rateLimit: { perMinute: config.ROOMKIT_WEBHOOK_RATE } }),
+    },
+  }),
+  ...(auth && { auth }),
   ...codecServerOf(config, kit.temporalUiUrl),
 });
 const server = createServer(app);
-const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
+const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL, ...(auth && { auth }) });
 await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -38,7 +45,7 @@ console.log(`RoomKit is running.
   health:      http://${config.HOST}:${port}/health
   webhooks:    http://${config.HOST}:${port}/webhooks/<channelId>
   metrics:     http://${config.HOST}:${port}/metrics${config.ROOMKIT_TEMPORAL_METRICS_ADDRESS ? ` (Temporal SDK: http://${config.ROOMKIT_TEMPORAL_METRICS_ADDRESS}/metrics)` : ''}
-  REST API:    http://${config.HOST}:${port}/api/rooms${config.ROOMKIT_ENCRYPTION_KEYS ? `
+  REST API:    http://${config.HOST}:${port}/api/rooms${auth ? ' (authenticated: Authorization: Bearer <API key or JWT>)' : ''}${config.ROOMKIT_ENCRYPTION_KEYS ? `
   encryption:  payloads encrypted with key ${config.ROOMKIT_ENCRYPTION_KEY_ID ?? config.ROOMKIT_ENCRYPTION_KEYS.currentKeyId}` : ''}${config.ROOMKIT_CODEC_TOKEN ? `
   codec:       http://${config.HOST}:${port}/codec (temporal … --codec-endpoint <it> --codec-auth 'Bearer <ROOMKIT_CODEC_TOKEN>')` : ''}
   temporal:    ${kit.temporalAddress} (task queue ${kit.taskQueue})${kit.temporalUiUrl ? `

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig, requireSharedStore } from './config.js';
 import { requireFreePorts } from './ports.js';
-import { buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import { authOf, buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -12,16 +12,23 @@ if (!config.TEMPORAL_ADDRESS) {
 }
 requireSharedStore(config, 'HTTP server');
 await requireFreePorts([{ variable: 'PORT', host: config.HOST, port: config.PORT }]);
+const { auth, pageToken } = authOf(config);
 const kit = buildKit(config, await openStore(config), await openRealtime(config));
 await kit.connect();
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 const server = createServer(createApp(kit, {
-  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID },
+  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID, ...(pageToken && { token: pageToken }) },
   metrics: true,
-  ...(config.PUBLIC_URL && { webhooks: { publicUrl: config.PUBLIC_URL } }),
+  ...((config.PUBLIC_URL || config.ROOMKIT_WEBHOOK_RATE) && {
+    webhooks: {
+      ...(config.PUBLIC_URL && { publicUrl: config.PUBLIC_URL }),
+      ...(config.ROOMKIT_WEBHOOK_RATE && { rateLimit: { perMinute: config.ROOMKIT_WEBHOOK_RATE } }),
+    },
+  }),
+  ...(auth && { auth }),
   ...codecServerOf(config),
 }));
-const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL });
+const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL, ...(auth && { auth }) });
 server.listen(config.PORT, config.HOST, () => {
   const a = server.address();
   console.log(`HTTP server on http://${config.HOST}:${typeof a === 'object' && a ? a.port : config.PORT}`);

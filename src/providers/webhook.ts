@@ -24,6 +24,8 @@ export interface WebhookReply {
   status: number;
   contentType?: string;
   body?: string;
+  /** Other response headers (`Retry-After` on a 429). */
+  headers?: Record<string, string>;
 }
 
 export type WebhookOutcome =

@@ -12,6 +12,7 @@ import { createMcpRouter } from './mcp.js';
 import { createRestApi, type RestApiOptions } from './rest-api.js';
 import { createWebhookRouter, type WebhookRouterOptions } from './webhook-router.js';
 import { metricsHandler, type RoomKitMetrics } from '../telemetry/metrics.js';
+import type { Authenticator } from './auth/authenticator.js';
 
 export interface AppOptions {
   /** Serve the chat page at `/` (talks to the WebSocket endpoint and the REST API). */
@@ -19,10 +20,16 @@ export interface AppOptions {
   /** Options of the webhook router mounted at `/webhooks`, or `false` to leave it off. */
   webhooks?: WebhookRouterOptions | false;
   /**
-   * Options of the REST API mounted at `/api` (no authentication of its own), or `false` to leave it
-   * off; the MCP server for rooms at `/mcp` follows it.
+   * Options of the REST API mounted at `/api`, or `false` to leave it off; the MCP server for rooms
+   * at `/mcp` follows it, authentication included.
    */
   restApi?: RestApiOptions | false;
+  /**
+   * Authenticate the REST API and the MCP server (API keys and/or JWTs, README «Authentication»).
+   * Unset ⇒ they have no authentication of their own: put yours in front. Webhooks keep their
+   * vendors' signatures; the WebSocket endpoint takes its own `auth`.
+   */
+  auth?: Authenticator;
   /**
    * Serve the Temporal codec server at `/codec` (`/codec/decode`, `/codec/encode`) so the Web UI and
    * `temporal … --codec-endpoint <origin>/codec` can read encrypted history. Off unless given.
@@ -47,9 +54,10 @@ export function createApp(kit: RoomIngress, options: AppOptions = {}): Express {
   if (options.codecServer) app.use('/codec', createCodecServer(options.codecServer));
   if (options.webhooks !== false) app.use('/webhooks', createWebhookRouter(kit, options.webhooks ?? {}));
   if (options.restApi !== false) {
-    app.use('/api', createRestApi(kit, options.restApi ?? {}));
-    // The same rooms for agents (Model Context Protocol), with the same (absent) authentication.
-    app.use('/mcp', createMcpRouter(kit));
+    const auth = options.restApi?.auth ?? options.auth;
+    app.use('/api', createRestApi(kit, { ...options.restApi, ...(auth && { auth }) }));
+    // The same rooms for agents (Model Context Protocol), with the same authentication.
+    app.use('/mcp', createMcpRouter(kit, { ...(auth && { auth }) }));
   }
   if (options.chatPage) app.use(chatPageRouter(options.chatPage));
   app.use(errorHandler);

@@ -16,19 +16,31 @@ export interface ChatPageOptions {
   roomId: string;
   /** The endpoint's channel (default `ws-user`). */
   channelId?: string;
+  /**
+   * With authentication on: a fresh short-lived token for each page load, which the page sends as
+   * `Authorization: Bearer` to the REST API and as the `token` query parameter of its socket.
+   * Unset ⇒ the page sends no credential (as without authentication).
+   */
+  token?: () => Promise<string> | string;
 }
 
 /** The page's HTML with its configuration (JSON in a script element, `<` escaped). */
-export function chatPage(options: ChatPageOptions): string {
-  const config = JSON.stringify({ wsPath: options.wsPath, roomId: options.roomId, channelId: options.channelId ?? 'ws-user' }).replace(/</g, '\\u003c');
+export function chatPage(options: ChatPageOptions, token?: string): string {
+  const config = JSON.stringify({ wsPath: options.wsPath, roomId: options.roomId, channelId: options.channelId ?? 'ws-user', ...(token && { token }) }).replace(/</g, '\\u003c');
   return readFileSync(new URL('index.html', `file://${ASSETS}`), 'utf8').replace('{"placeholder": true}', config);
 }
 
 export function chatPageRouter(options: ChatPageOptions): Router {
   const router = express.Router();
-  const page = chatPage(options);
-  router.get('/', (_req, res) => {
-    res.type('html').send(page);
+  const page = options.token ? undefined : chatPage(options);
+  router.get('/', async (_req, res, next) => {
+    try {
+      // A page with a token must not be cached (nor shared).
+      if (!page) res.set('cache-control', 'no-store');
+      res.type('html').send(page ?? chatPage(options, await options.token?.()));
+    } catch (err) {
+      next(err);
+    }
   });
   router.use('/chat', express.static(ASSETS, { index: false, fallthrough: false }));
   return router;

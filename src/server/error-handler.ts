@@ -6,7 +6,8 @@ import type { ErrorRequestHandler } from 'express';
 import { httpStatusOf } from './http-errors.js';
 
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  const { status, body } = httpStatusOf(err);
+  const { status, body, headers } = httpStatusOf(err);
   if (status >= 500) console.error('[roomkit] unhandled HTTP error', err);
+  if (headers) res.set(headers);
   res.status(status).json(body);
 };

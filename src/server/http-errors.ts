@@ -9,9 +9,9 @@
  */
 import type { z } from 'zod';
 import {
-  ChannelNotFoundError, CodecPayloadError, CodecUnauthorizedError, ChannelNotRegisteredError, RoomAlreadyExistsError, RoomClosedError, RoomKitError,
-  RoomKitValidationError, RoomNotFoundError, StoreUnavailableError, WebhookNotSupportedError, WebhookPayloadError,
-  WebhookSignatureError,
+  ChannelNotFoundError, CodecPayloadError, CodecUnauthorizedError, ChannelNotRegisteredError, ForbiddenError, RateLimitedError, RoomAlreadyExistsError,
+  RoomClosedError, RoomKitError, RoomKitValidationError, RoomNotFoundError, StoreUnavailableError, UnauthenticatedError, WebhookNotSupportedError,
+  WebhookPayloadError, WebhookSignatureError,
 } from '../errors.js';
 
 export interface HttpErrorBody {
@@ -23,6 +23,8 @@ export interface HttpErrorBody {
 export interface HttpErrorAnswer {
   status: number;
   body: HttpErrorBody;
+  /** Response headers the status calls for (`WWW-Authenticate` on a 401/403, `Retry-After` on a 429). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface HttpErrorRule<E = unknown> {
   readonly webhook: boolean;
   /** Answered this way by the REST API/app too (default); `false` ⇒ its silent 500 there. */
   readonly api?: boolean;
+  /** Headers sent with the answer. */
+  readonly headers?: (err: E) => Record<string, string>;
 }
 
 type HttpClientError = Error & { status: number };
@@ -92,6 +96,11 @@ export const HTTP_ERRORS: readonly HttpErrorRule[] = [
   // The codec server (`/codec`): a caller without the token, a payload it cannot decode.
   rule({ when: CodecUnauthorizedError, status: 401, webhook: false }),
   rule({ when: CodecPayloadError, status: 400, webhook: false }),
+  // Authenticated clients (`src/server/auth/`): no or a bad credential, a credential without the
+  // scope or room, a sender over its rate (webhooks). The reason is meant for the client.
+  rule({ when: UnauthenticatedError, status: 401, text: (e) => e.reason, webhook: false, headers: (e) => ({ 'www-authenticate': `Bearer realm="roomkit", error="invalid_token", error_description="${quoted(e.reason)}"` }) }),
+  rule({ when: ForbiddenError, status: 403, text: (e) => e.reason, webhook: false, headers: (e) => ({ 'www-authenticate': `Bearer realm="roomkit", error="insufficient_scope"${e.scope ? `, scope="${e.scope}"` : ''}` }) }),
+  rule({ when: RateLimitedError, status: 429, webhook: true, headers: (e) => ({ 'retry-after': String(e.retryAfterSeconds) }) }),
   rule({ when: RoomKitValidationError, status: 400, fields: ['field', 'issues'], webhook: true }),
   rule({ when: WebhookNotSupportedError, status: 404, text: (e) => `no webhook for channel ${e.channelId}`, webhook: true }),
   rule({ when: ChannelNotRegisteredError, status: 404, webhook: true }),
@@ -138,5 +147,10 @@ export function httpStatusOf(err: unknown, surface: HttpSurface = 'api'): HttpEr
   const error = r.text === undefined ? e.message : typeof r.text === 'function' ? r.text(e) : r.text;
   const body: HttpErrorBody = { error };
   for (const f of r.fields ?? []) (body as unknown as Record<string, unknown>)[f] = e[f];
-  return { status, body };
+  return { status, body, ...(r.headers && { headers: r.headers(e) }) };
+}
+
+/** A header's quoted-string: no quotes, backslashes or control characters. */
+function quoted(text: string): string {
+  return text.replace(/[^\x20-\x7e]|["\\]/g, ' ');
 }

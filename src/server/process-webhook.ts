@@ -14,12 +14,19 @@ import { DeliveryStatus, InboundMessage } from '../models/index.js';
 import type { WebhookOutcome, WebhookReply, WebhookRequest } from '../providers/webhook.js';
 import { httpStatusOf, type HttpErrorBody } from './http-errors.js';
 import { SenderAffinity, type RoomResolver, type SenderAffinityOptions } from './sender-affinity.js';
+import type { SenderRateLimiter } from './auth/rate-limit.js';
 
 export { WebhookNotSupportedError };
 
 export interface ProcessWebhookOptions extends SenderAffinityOptions {
   /** Picks each message's room (passed to `signalInbound` as `roomId`); `undefined` ⇒ the kit's router. */
   roomFor?: RoomResolver;
+  /**
+   * Limits messages per sender (keyed `<channelId>:<senderId>`, after the signature is verified and
+   * the payload parsed): over the rate ⇒ a 429 with `Retry-After`, and none of the webhook's messages
+   * is signalled. In memory, per process.
+   */
+  rateLimiter?: SenderRateLimiter;
 }
 
 // One affinity table per kit, shared by every router and direct caller in this process.
@@ -56,6 +63,7 @@ export async function processWebhook(
     const outcome = checked(await handler.parse(request, channelId));
 
     if (outcome.kind === 'messages') {
+      options.rateLimiter?.take(outcome.messages.map((m) => `${channelId}:${m.senderId}`));
       const affinity = affinityOf(kit, options);
       // In order: a webhook carrying several messages of one sender keeps their order in the room.
       for (const message of outcome.messages) {
@@ -100,10 +108,10 @@ function checked(outcome: WebhookOutcome): WebhookOutcome {
  * `undefined` for anything else, which the caller throws so the vendor gets a 5xx and retries.
  */
 export function webhookErrorReply(err: unknown): WebhookReply | undefined {
-  const { status, body } = httpStatusOf(err, 'webhook');
-  return status < 500 ? json(status, body) : undefined;
+  const { status, body, headers } = httpStatusOf(err, 'webhook');
+  return status < 500 ? json(status, body, headers) : undefined;
 }
 
-function json(status: number, body: HttpErrorBody): WebhookReply {
-  return { status, contentType: 'application/json', body: JSON.stringify(body) };
+function json(status: number, body: HttpErrorBody, headers?: Record<string, string>): WebhookReply {
+  return { status, contentType: 'application/json', body: JSON.stringify(body), ...(headers && { headers }) };
 }

@@ -3,8 +3,11 @@
  * through the stored timeline. Every body and query is validated (400 naming the field); unknown
  * rooms are 404, an existing room id on create is 409.
  *
- * It has no authentication of its own: mount it behind your auth middleware, or leave it off
- * (`createApp(kit, { restApi: false })`) on a public host.
+ * Authentication is off unless `auth` is given (then put your own in front, or leave the API off
+ * with `createApp(kit, { restApi: false })` on a public host). With `auth`: every request needs
+ * `Authorization: Bearer <API key or JWT>` (401 without), reads need `rooms:read`, creating rooms,
+ * attaching channels and posting messages `rooms:write`, and the room must be one the credential
+ * grants (403 naming what is missing); `GET /rooms` lists only the granted rooms.
  */
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
@@ -12,10 +15,14 @@ import type { RoomIngress } from './ingress.js';
 import { parseInput } from '../kit/validate.js';
 import { BindingOptions, CreateRoomOptions, InboundMessage, RoomId, RoomStatusSchema, WaitStage } from '../models/index.js';
 import { errorHandler } from './error-handler.js';
+import { allRooms, authorize, roomAllowed, type Authenticator, type Principal, type RoomScope } from './auth/authenticator.js';
+import { principalOf, requireAuthentication } from './auth/http.js';
 
 export interface RestApiOptions {
   /** Largest JSON body. Default `'1mb'`. */
   limit?: string | number;
+  /** Authenticate every request (README «Authentication»); unset ⇒ no authentication of its own. */
+  auth?: Authenticator;
 }
 
 const AttachBody = BindingOptions.extend({ channelId: z.string().min(1, 'channelId must not be empty') }).strict();
@@ -54,31 +61,48 @@ export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): R
   const roomMustExist = async (roomId: string): Promise<void> => {
     if (!(await kit.store.getRoom(roomId))) await kit.roomState(roomId);
   };
+  if (options.auth) router.use(requireAuthentication(options.auth));
   router.use(express.json({ limit: options.limit ?? '1mb' }));
+  /** With authentication on: `ForbiddenError` unless the request's principal has the scope (and room). */
+  const allow = (res: express.Response, scope: RoomScope, roomId?: string): void => {
+    const principal = principalOf(res);
+    if (principal) authorize(principal, scope, roomId);
+  };
 
   router.post('/rooms', async (req, res) => {
     const body = parseInput(CreateRoomOptions, req.body ?? {}, 'room options');
+    // A generated id could be any room: only a credential for every room may ask for one.
+    allow(res, 'rooms:write', body.roomId ?? '*');
     res.status(201).json(await kit.createRoom(body));
   });
 
   /** The rooms the store knows, oldest first: `?status=active&offset=0&limit=50`. */
   router.get('/rooms', async (req, res) => {
     const { offset, limit, status } = parseInput(RoomsQuery, { ...req.query }, 'query');
-    res.json({ offset, limit, rooms: await kit.store.listRooms({ offset, limit, ...(status && { status }) }) });
+    allow(res, 'rooms:read');
+    const principal = principalOf(res);
+    const rooms = principal && !allRooms(principal)
+      ? await grantedRooms(kit, principal, { offset, limit, ...(status && { status }) })
+      : await kit.store.listRooms({ offset, limit, ...(status && { status }) });
+    res.json({ offset, limit, rooms });
   });
 
   router.get('/rooms/:roomId', async (req, res) => {
-    res.json(await kit.roomState(roomIdOf(req)));
+    const roomId = roomIdOf(req);
+    allow(res, 'rooms:read', roomId);
+    res.json(await kit.roomState(roomId));
   });
 
   router.post('/rooms/:roomId/channels', async (req, res) => {
     const roomId = roomIdOf(req);
+    allow(res, 'rooms:write', roomId);
     const { channelId, ...binding } = parseInput(AttachBody, req.body, 'attach request');
     res.status(201).json(await kit.attachChannel(roomId, channelId, binding));
   });
 
   router.post('/rooms/:roomId/messages', async (req, res) => {
     const roomId = roomIdOf(req);
+    allow(res, 'rooms:write', roomId);
     const { wait } = parseInput(MessageQuery, { ...req.query }, 'query');
     const message = parseInput(InboundMessage, req.body, 'inbound message') as InboundMessage;
     // processInbound would create a missing room; over HTTP a wrong id is a 404 instead.
@@ -88,6 +112,7 @@ export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): R
 
   router.get('/rooms/:roomId/events', async (req, res) => {
     const roomId = roomIdOf(req);
+    allow(res, 'rooms:read', roomId);
     const { offset, limit, before, newest } = parseInput(EventsQuery, { ...req.query }, 'query');
     await roomMustExist(roomId);
     if (before !== undefined || newest) {
@@ -102,12 +127,29 @@ export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): R
   /** How far each reader has read: `{ markers: { readerId: index } }`. */
   router.get('/rooms/:roomId/read-markers', async (req, res) => {
     const roomId = roomIdOf(req);
+    allow(res, 'rooms:read', roomId);
     await roomMustExist(roomId);
     res.json({ roomId, markers: await kit.store.listReadMarkers(roomId) });
   });
 
   router.use(errorHandler);
   return router;
+}
+
+type RoomsPage = NonNullable<Parameters<RoomIngress['store']['listRooms']>[0]> & { offset: number; limit: number };
+
+/**
+ * The page `offset`/`limit` of the rooms `principal` is granted, in the store's order: the store is
+ * read in pages of 500 and filtered (a restricted credential's listing costs a scan of the rooms).
+ */
+export async function grantedRooms(kit: Pick<RoomIngress, 'store'>, principal: Principal, page: RoomsPage): ReturnType<RoomIngress['store']['listRooms']> {
+  const { offset, limit, ...filter } = page;
+  const found: Awaited<ReturnType<RoomIngress['store']['listRooms']>> = [];
+  for (let at = 0; ; at += 500) {
+    const rooms = await kit.store.listRooms({ ...filter, offset: at, limit: 500 });
+    found.push(...rooms.filter((r) => roomAllowed(principal, r.id)));
+    if (found.length >= offset + limit || rooms.length < 500) return found.slice(offset, offset + limit);
+  }
 }
 
 function roomIdOf(req: Request): string {

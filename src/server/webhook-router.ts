@@ -9,6 +9,7 @@ import type { RoomIngress } from './ingress.js';
 import type { WebhookReply, WebhookRequest } from '../providers/webhook.js';
 import { httpStatusOf } from './http-errors.js';
 import { processWebhook } from './process-webhook.js';
+import { SenderRateLimiter, type SenderRateLimitOptions } from './auth/rate-limit.js';
 import type { RoomResolver } from './sender-affinity.js';
 
 export interface WebhookRouterOptions {
@@ -24,6 +25,12 @@ export interface WebhookRouterOptions {
   roomFor?: RoomResolver;
   /** How long a sender stays pinned to the room of its last message while the store catches up (ms). */
   affinityMs?: number;
+  /**
+   * Messages per sender (channel + sender id) per minute, checked after the signature: over it ⇒
+   * 429 with `Retry-After`, nothing signalled. One token bucket per router, in this process only.
+   * Default: no limit.
+   */
+  rateLimit?: Omit<SenderRateLimitOptions, 'now'>;
 }
 
 /**
@@ -35,11 +42,12 @@ export function createWebhookRouter(kit: RoomIngress, options: WebhookRouterOpti
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: options.limit ?? '1mb' });
   const publicBase = options.publicUrl?.replace(/\/+$/, '');
+  const rateLimiter = options.rateLimit ? new SenderRateLimiter(options.rateLimit) : undefined;
 
   const handle: RequestHandler = async (req, res, next) => {
     try {
       const reply = await processWebhook(kit, String(req.params.channelId), toWebhookRequest(req, publicBase), {
-        roomFor: options.roomFor, affinityMs: options.affinityMs,
+        roomFor: options.roomFor, affinityMs: options.affinityMs, ...(rateLimiter && { rateLimiter }),
       });
       send(res, reply);
     } catch (err) {
@@ -72,6 +80,7 @@ export function toWebhookRequest(req: Request, publicBase?: string): WebhookRequ
 
 function send(res: Response, reply: WebhookReply): void {
   res.status(reply.status);
+  if (reply.headers) res.set(reply.headers);
   if (reply.contentType) res.type(reply.contentType);
   if (reply.body === undefined) res.end();
   else res.send(reply.body);
@@ -82,7 +91,8 @@ function send(res: Response, reply: WebhookReply): void {
  * 500 saying so, the rest is a 500 without internals: the webhook rows of `http-errors.ts`.
  */
 const webhookErrors: ErrorRequestHandler = (err, _req, res, _next) => {
-  const { status, body } = httpStatusOf(err, 'webhook');
+  const { status, body, headers } = httpStatusOf(err, 'webhook');
   if (status >= 500) console.error('[roomkit] webhook failed', err);
+  if (headers) res.set(headers);
   res.status(status).json(body);
 };

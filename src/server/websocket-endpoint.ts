@@ -21,6 +21,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WebSocketChannel, type WebSocketFrame } from '../channels/websocket.js';
 import { RoomId, type RoomEvent } from '../models/index.js';
 import type { RoomIngress } from './ingress.js';
+import type { Authenticator } from './auth/authenticator.js';
+import { authenticatedJoin } from './auth/websocket.js';
+import { BEARER_SUBPROTOCOL } from './auth/credentials.js';
 
 /** What a client may send. */
 export const ClientFrame = z.discriminatedUnion('type', [
@@ -43,14 +46,32 @@ export const MAX_BAD_FRAMES = 10;
 /** Stored events a resuming client gets over the socket; more ⇒ `ready.truncated` (reload the page of history). */
 export const MAX_RESUME_EVENTS = 1000;
 
-/** Who may join which room. The default allows a room that exists and has the endpoint's channel attached. */
-export type JoinRule = (request: { roomId: string; participantId: string; req: IncomingMessage }) => Promise<string | undefined> | string | undefined;
+/** A join allowed with conditions: `readOnly` ⇒ the socket receives, but its `message` and `reaction` frames are refused. */
+export interface JoinGrant {
+  readOnly?: boolean;
+}
+
+/**
+ * Who may join which room: a refusal reason (the socket is closed 1008 with it), or `undefined` /
+ * a {@link JoinGrant} to let it join. The default allows a room that exists and has the endpoint's
+ * channel attached.
+ */
+export type JoinRule = (request: { roomId: string; participantId: string; req: IncomingMessage }) => Promise<string | undefined | JoinGrant> | string | undefined | JoinGrant;
+
+/** Frames a read-only socket may not send. */
+const WRITE_FRAMES: ReadonlySet<ClientFrame['type']> = new Set(['message', 'reaction']);
 
 export interface WebSocketEndpointOptions {
   path: string;
   channelId: string;
   /** Resolves to a refusal reason, or undefined to let the socket join. Default: {@link boundRoomsOnly}. */
   joinRule?: JoinRule;
+  /**
+   * Authenticate sockets: the join rule becomes `authenticatedJoin(auth, joinRule ?? boundRoomsOnly)`
+   * (README «Authentication»: token from the Authorization header, the `roomkit.bearer` subprotocol
+   * or the `token` query parameter).
+   */
+  auth?: Authenticator;
   /** Ping interval; a socket that misses a pong is terminated. Default 30 000 ms. */
   heartbeatMs?: number;
 }
@@ -70,8 +91,14 @@ export function boundRoomsOnly(kit: RoomIngress, channelId: string): JoinRule {
 export function attachWebSocketEndpoint(server: Server, kit: RoomIngress, options: WebSocketEndpointOptions): WebSocketServer {
   const channel = kit.getChannel(options.channelId);
   if (!(channel instanceof WebSocketChannel)) throw new Error(`${options.channelId} is not a registered WebSocketChannel`);
-  const joinRule = options.joinRule ?? boundRoomsOnly(kit, options.channelId);
-  const wss = new WebSocketServer({ server, path: options.path, maxPayload: 1024 * 1024 });
+  const baseRule = options.joinRule ?? boundRoomsOnly(kit, options.channelId);
+  const joinRule = options.auth ? authenticatedJoin(options.auth, baseRule) : baseRule;
+  const wss = new WebSocketServer({
+    server, path: options.path, maxPayload: 1024 * 1024,
+    // A browser's token arrives as the subprotocols `roomkit.bearer, <token>`: answer `roomkit.bearer`
+    // (never echo the token); otherwise the first offered, as `ws` does by default.
+    handleProtocols: (protocols) => (protocols.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : protocols.values().next().value ?? false),
+  });
   const alive = new WeakMap<WebSocket, boolean>();
   wss.on('connection', (socket, req) => {
     alive.set(socket, true);
@@ -111,8 +138,9 @@ async function open(kit: RoomIngress, channel: WebSocketChannel, joinRule: JoinR
   const hold = (data: unknown) => early.push(String(data));
   socket.on('message', hold);
 
-  const refusal = await joinRule({ roomId, participantId, req });
-  if (refusal) return void socket.close(1008, truncate(refusal));
+  const decision = await joinRule({ roomId, participantId, req });
+  if (typeof decision === 'string' && decision) return void socket.close(1008, truncate(decision));
+  const readOnly = typeof decision === 'object' && decision?.readOnly === true;
 
   const session = new ResumeSession(socket);
   const connectionId = randomUUID();
@@ -127,7 +155,7 @@ async function open(kit: RoomIngress, channel: WebSocketChannel, joinRule: JoinR
   send(socket, { type: 'ready', roomId, connectionId, participantId, lastIndex: session.lastIndex, truncated });
   void kit.publishPresence(roomId, participantId, 'online').catch(() => undefined);
 
-  const client = new ClientSession(kit, channel, socket, { roomId, participantId, connectionId });
+  const client = new ClientSession(kit, channel, socket, { roomId, participantId, connectionId }, readOnly);
   socket.off('message', hold);
   socket.on('message', (data) => client.enqueue(data.toString()));
   for (const raw of early) client.enqueue(raw);
@@ -198,6 +226,7 @@ class ClientSession {
     private readonly channel: WebSocketChannel,
     private readonly socket: WebSocket,
     private readonly who: { roomId: string; participantId: string; connectionId: string },
+    private readonly readOnly = false,
   ) {}
 
   enqueue(raw: string): void {
@@ -218,6 +247,9 @@ class ClientSession {
       return this.refuse('invalid frame: not JSON');
     }
     this.badFrames = 0;
+    if (this.readOnly && WRITE_FRAMES.has(frame.type)) {
+      return send(this.socket, { type: 'error', error: `forbidden: credential lacks scope rooms:write (${frame.type} frames need it)`, for: frame.type });
+    }
     try {
       await this.handle(frame);
     } catch (err) {

@@ -73,7 +73,8 @@ async function loadEarlier() {
 }
 
 async function getJson(url) {
-  const res = await fetch(url);
+  // With authentication on, the server puts a short-lived token in the page's configuration.
+  const res = await fetch(url, config.token ? { headers: { authorization: `Bearer ${config.token}` } } : undefined);
   if (!res.ok) throw new Error(`${url}: ${res.status}`);
   return res.json();
 }
@@ -218,7 +219,7 @@ function endStream(streamId) {
 // ── the socket ─────────────────────────────────────────────────────────────
 function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const query = new URLSearchParams({ room: roomId, participant: me, since: String(lastIndex) });
+  const query = new URLSearchParams({ room: roomId, participant: me, since: String(lastIndex), ...(config.token && { token: config.token }) });
   socket = new WebSocket(`${scheme}://${location.host}${config.wsPath}?${query}`);
   socket.onmessage = (m) => onFrame(JSON.parse(m.data));
   socket.onclose = (e) => {

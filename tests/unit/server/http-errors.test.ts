@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, CodecPayloadError, CodecUnauthorizedError,
-  errorFromInfo, PayloadDecryptionError, KitNotStartedError,
+  errorFromInfo, ForbiddenError, PayloadDecryptionError, KitNotStartedError, RateLimitedError, UnauthenticatedError,
   ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError, type RoomKitValidationError, RoomNotFoundError,
   StoreUnavailableError, WebhookNotSupportedError, WebhookPayloadError, WebhookSignatureError,
 } from '../../../src/errors.js';
@@ -48,6 +48,8 @@ type Case = [name: string, err: unknown, api: HttpErrorAnswer, webhook: HttpErro
 const internal: HttpErrorAnswer = { status: 500, body: { error: 'internal error' } };
 const same = (status: number, body: HttpErrorAnswer['body']): [HttpErrorAnswer, HttpErrorAnswer] => [{ status, body }, { status, body }];
 
+const rateLimited: HttpErrorAnswer = { status: 429, body: { error: 'rate limited: too many messages from sms:+1555; retry after 12s' }, headers: { 'retry-after': '12' } };
+
 /** One case per row (and then some): the answer on the REST API/app, and on a webhook. */
 const CASES: Case[] = [
   ['WebhookSignatureError, missing (401)', new WebhookSignatureError('twilio', 'missing X-Twilio-Signature', 401),
@@ -61,6 +63,11 @@ const CASES: Case[] = [
   ['CodecUnauthorizedError', new CodecUnauthorizedError(), { status: 401, body: { error: 'unauthorized' } }, internal],
   ['CodecPayloadError', new CodecPayloadError('payload encrypted with key id "k0", which is not configured'),
     { status: 400, body: { error: 'payload encrypted with key id "k0", which is not configured' } }, internal],
+  ['UnauthenticatedError (401, WWW-Authenticate: Bearer)', new UnauthenticatedError('token expired'),
+    { status: 401, body: { error: 'token expired' }, headers: { 'www-authenticate': 'Bearer realm="roomkit", error="invalid_token", error_description="token expired"' } }, internal],
+  ['ForbiddenError, a missing scope (403)', new ForbiddenError('credential lacks scope rooms:write', 'rooms:write'),
+    { status: 403, body: { error: 'credential lacks scope rooms:write' }, headers: { 'www-authenticate': 'Bearer realm="roomkit", error="insufficient_scope", scope="rooms:write"' } }, internal],
+  ['RateLimitedError (429, Retry-After)', new RateLimitedError('sms:+1555', 12), rateLimited, rateLimited],
   ['WebhookNotSupportedError', new WebhookNotSupportedError('sms-nohook'), ...same(404, { error: 'no webhook for channel sms-nohook' })],
   ['ChannelNotRegisteredError', new ChannelNotRegisteredError('sms-x'), ...same(404, { error: 'channel not registered: sms-x' })],
   ['ChannelNotFoundError', new ChannelNotFoundError('r1', 'sms-x'), { status: 404, body: { error: 'channel sms-x is not attached to room r1' } }, internal],
@@ -147,7 +154,7 @@ describe('webhookErrorReply and processWebhook answer refusals from the same tab
     for (const [name, err, , webhook] of CASES) {
       const reply = webhookErrorReply(err);
       if (webhook.status < 500) {
-        expect(reply, name).toEqual({ status: webhook.status, contentType: 'application/json', body: JSON.stringify(webhook.body) });
+        expect(reply, name).toEqual({ status: webhook.status, contentType: 'application/json', body: JSON.stringify(webhook.body), ...(webhook.headers && { headers: webhook.headers }) });
       } else {
         expect(reply, name).toBeUndefined();
       }
