@@ -27,6 +27,7 @@ export const InboundMessage = z
   .strict()
   .superRefine((m, ctx) => {
     const bytes = jsonBytes(m);
+    if (!Number.isFinite(bytes)) return; // too deep to serialise: the JSON depth check has refused it
     if (bytes > LIMITS.messageBytes) {
       ctx.addIssue({
         code: 'custom', path: [],

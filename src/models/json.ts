@@ -65,7 +65,14 @@ export const LIMITS = {
  * the workflow sandbox, which has no TextEncoder guarantee.
  */
 export function jsonBytes(value: unknown): number {
-  const text = JSON.stringify(value) ?? '';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? '';
+  } catch (err) {
+    // Nested too deep to serialise: larger than any limit (the depth check names the real problem).
+    if (err instanceof RangeError) return Number.POSITIVE_INFINITY;
+    throw err;
+  }
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -85,7 +85,7 @@ export function parseMessengerWebhook(request: WebhookRequest, channelId: string
 
 export function parseMessengerPayload(payload: Obj, channelId: string): WebhookOutcome {
   if (payload.object !== 'page') {
-    throw new WebhookPayloadError(PROVIDER, 'object', `expected page, got ${JSON.stringify(payload.object)}`);
+    throw new WebhookPayloadError(PROVIDER, 'object', `expected page, got ${typeof payload.object === 'string' ? JSON.stringify(payload.object) : typeof payload.object}`);
   }
   const messages: InboundMessage[] = [];
   const statuses: DeliveryStatus[] = [];

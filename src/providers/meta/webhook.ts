@@ -2,6 +2,7 @@
  * The part of a Meta webhook handler both vendors share: GET is the verify-token handshake, POST is
  * signed with the app secret and carries JSON. Each vendor passes only its body parser.
  */
+import { jsonProblem } from '../../models/json.js';
 import type { z } from 'zod';
 import { WebhookPayloadError } from '../../errors.js';
 import type { WebhookHandler, WebhookOutcome, WebhookRequest } from '../webhook.js';
@@ -62,6 +63,10 @@ export function parseJsonObject(provider: string, rawBody: Buffer): Record<strin
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new WebhookPayloadError(provider, 'body', 'must be a JSON object');
   }
+  // Walked without recursion: a body nested thousands of levels deep is refused here, before any
+  // recursive read of it could overflow the stack.
+  const problem = jsonProblem(payload);
+  if (problem) throw new WebhookPayloadError(provider, 'body', problem);
   return payload as Record<string, unknown>;
 }
 

@@ -159,6 +159,12 @@ function recipientReport(raw: Json, channelId: string): DeliveryStatus {
   };
 }
 
+/** A recipient is a phone number (a string, or a number); anything else is refused, never stringified. */
+function recipientOf(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  throw new WebhookPayloadError('sinch', 'statuses.recipients', 'must be phone numbers');
+}
+
 /** A batch report lists recipients per status (full) or only counts (summary: one status each). */
 function batchReport(raw: Json, channelId: string): DeliveryStatus[] {
   const batchId = required(raw, 'batch_id');
@@ -167,7 +173,7 @@ function batchReport(raw: Json, channelId: string): DeliveryStatus[] {
     const status = text(entry.status)?.toLowerCase();
     if (!status) throw new WebhookPayloadError('sinch', 'statuses.status', 'must be a string');
     const code = codeOf(entry.code, status);
-    const recipients = Array.isArray(entry.recipients) && entry.recipients.length > 0 ? entry.recipients.map(String) : [''];
+    const recipients = Array.isArray(entry.recipients) && entry.recipients.length > 0 ? entry.recipients.map(recipientOf) : [''];
     return recipients.map((recipient): DeliveryStatus => ({
       channelId,
       provider: 'sinch',

@@ -4,6 +4,7 @@
  * outbound message ⇒ a delivery status. SMS text is `payload.text` with `payload.media[]`; RCS puts
  * it under `payload.body` (`text`, `user_file`, `suggestion_response`, `location`).
  */
+import { jsonProblem } from '../../models/json.js';
 import type { KeyObject } from 'node:crypto';
 import { WebhookPayloadError } from '../../errors.js';
 import type { DeliveryStatus, EventContent, InboundMessage } from '../../models/index.js';
@@ -113,6 +114,9 @@ function parseBody(rawBody: Buffer): Json {
     throw new WebhookPayloadError('telnyx', 'body', 'is not JSON');
   }
   if (!isObject(parsed)) throw new WebhookPayloadError('telnyx', 'body', 'must be a JSON object');
+  // Walked without recursion: hostile nesting is refused before any recursive read overflows the stack.
+  const problem = jsonProblem(parsed);
+  if (problem) throw new WebhookPayloadError('telnyx', 'body', problem);
   return parsed;
 }
 

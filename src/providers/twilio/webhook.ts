@@ -165,8 +165,10 @@ function queryParams(url: string): TwilioParams {
 function collect(search: URLSearchParams): TwilioParams {
   const params: TwilioParams = {};
   for (const [key, value] of search) {
-    const previous = params[key];
-    params[key] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+    // Own keys only, defined rather than assigned: a field named `constructor` or `__proto__` is data.
+    const previous = Object.hasOwn(params, key) ? params[key] : undefined;
+    const next = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+    Object.defineProperty(params, key, { value: next, enumerable: true, writable: true, configurable: true });
   }
   return params;
 }

@@ -83,7 +83,7 @@ export function parseWhatsAppPayload(
   graph: { graphBaseUrl: string; apiVersion: string },
 ): WebhookOutcome {
   if (payload.object !== 'whatsapp_business_account') {
-    throw new WebhookPayloadError(PROVIDER, 'object', `expected whatsapp_business_account, got ${JSON.stringify(payload.object)}`);
+    throw new WebhookPayloadError(PROVIDER, 'object', `expected whatsapp_business_account, got ${typeof payload.object === 'string' ? JSON.stringify(payload.object) : typeof payload.object}`);
   }
   const messages: InboundMessage[] = [];
   const statuses: DeliveryStatus[] = [];
@@ -96,7 +96,9 @@ export function parseWhatsAppPayload(
       if (change.field !== 'messages') return; // account updates, template status… are not room traffic
       const value = objectAt(PROVIDER, change.value, `${path}.value`);
       const meta = (value.metadata ?? {}) as Obj;
-      const contacts = arrayAt(PROVIDER, value.contacts, `${path}.value.contacts`) as Obj[];
+      // Entries that are not objects (null…) name no one: skipped, never dereferenced.
+      const contacts = (arrayAt(PROVIDER, value.contacts, `${path}.value.contacts`) as unknown[])
+        .filter((c): c is Obj => typeof c === 'object' && c !== null && !Array.isArray(c));
       arrayAt(PROVIDER, value.messages, `${path}.value.messages`).forEach((raw, m) => {
         const field = `${path}.value.messages[${m}]`;
         const message = objectAt(PROVIDER, raw, field);
