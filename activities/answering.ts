@@ -31,7 +31,7 @@ export function signalVendors(
     call().then(() => undefined, (err: unknown) => {
       // Never retried: a missed indicator is cosmetic, a repeated one annoys the user.
       warn(`vendor ${action} failed; the answer goes on without it`, {
-        roomId: ctx.room.id, channelId, eventId: event.id, error: err instanceof Error ? err.message : String(err),
+        roomId: ctx.room.id, index: event.index, channelId, eventId: event.id, error: err instanceof Error ? err.message : String(err),
       });
     });
 

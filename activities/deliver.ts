@@ -75,7 +75,7 @@ export function deliverActivities({ store, channels, events, breakers = new Circ
         result: { channelId: binding.channelId, status: 'sent', providerMessageId },
       }), { maxMs: 5_000 });
     } catch (err) {
-      warn('provider message id not indexed', { roomId, channelId: binding.channelId, providerMessageId, error: String(err) });
+      warn('provider message id not indexed', { roomId, index: event.index, channelId: binding.channelId, providerMessageId, error: String(err) });
     }
   };
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { StoreSpecSchema, type StoreSpec } from '../src/store/index.js';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../src/temporal/codec.js';
 import { parseApiKeys } from '../src/server/auth/api-keys.js';
+import { LOG_LEVELS } from '../src/telemetry/logger.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 /** An optional setting where an empty value (`FOO=`) means unset. */
@@ -127,6 +128,11 @@ export const ServiceConfig = z.object({
   ROOMKIT_JWT_AUDIENCE: optionalString,
   /** Webhook messages per sender (channel + sender id) per minute, per process; over it ⇒ 429. Unset ⇒ no limit. */
   ROOMKIT_WEBHOOK_RATE: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'expected a whole number of messages per minute' }).int('expected a whole number of messages per minute').positive('must be > 0').optional()),
+  /**
+   * The level of the JSON log lines on stdout (README «Logs»): trace, debug, info (default), warn,
+   * error, fatal or silent. Also the Temporal SDK's logs in processes that run a worker.
+   */
+  ROOMKIT_LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
   /** The URL Twilio calls for `/webhooks/sms` when a proxy rewrites it (signatures cover the URL). */
   PUBLIC_URL: optionalString,
 }).superRefine((c, ctx) => {

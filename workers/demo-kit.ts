@@ -3,7 +3,7 @@
  * a browser WebSocket channel, an SMS channel over the mock provider, and the support agent of
  * `examples/support-agent-kit.ts` (Claude when ANTHROPIC_API_KEY is configured, else a scripted mock).
  */
-import { RoomKitMetrics } from '../src/telemetry/index.js';
+import { RoomKitMetrics, createLogger, kitLog, type RoomKitLogger } from '../src/telemetry/index.js';
 import {
   HookResult, HookTrigger, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel, type AIProvider,
   type ConversationStore, type SMSProvider,
@@ -65,9 +65,17 @@ export async function openRealtime(config: ServiceConfig): Promise<RealtimeBacke
   }
 }
 
-export function buildKit(config: ServiceConfig, store?: ConversationStore, realtime?: RealtimeBackend): RoomKit {
+/** The process's JSON logger (stdout, at ROOMKIT_LOG_LEVEL). */
+export function loggerOf(config: ServiceConfig, base?: Record<string, unknown>): RoomKitLogger {
+  return createLogger({ level: config.ROOMKIT_LOG_LEVEL, ...(base && { base }) });
+}
+
+export function buildKit(
+  config: ServiceConfig, store?: ConversationStore, realtime?: RealtimeBackend, logger: RoomKitLogger = loggerOf(config),
+): RoomKit {
   const payloadCodec = payloadCodecOf(config);
   const kit = new RoomKit({
+    log: kitLog(logger),
     ...(store && { store }),
     ...(realtime && { realtime }),
     ...(payloadCodec && { payloadCodec }),

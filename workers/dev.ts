@@ -5,9 +5,9 @@
 import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
-import { installTemporalMetrics } from '../src/telemetry/index.js';
+import { installTemporalRuntime } from '../src/telemetry/index.js';
 import { requireFreePorts } from './ports.js';
-import { authOf, buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import { authOf, buildKit, codecServerOf, ensureDemoRoom, loggerOf, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 await requireFreePorts([
@@ -16,9 +16,14 @@ await requireFreePorts([
   ...(config.TEMPORAL_ADDRESS ? [] : [{ variable: 'TEMPORAL_UI_PORT', host: '127.0.0.1', port: config.TEMPORAL_UI_PORT }]),
 ]);
 // Before the in-process worker exists: the SDK's runtime is installed once per process.
-if (config.ROOMKIT_TEMPORAL_METRICS_ADDRESS) installTemporalMetrics(config.ROOMKIT_TEMPORAL_METRICS_ADDRESS);
+// Logs and metrics together: Runtime.install can be called only once.
+const logger = loggerOf(config, { service: 'all-in-one' });
+installTemporalRuntime({
+  logger,
+  ...(config.ROOMKIT_TEMPORAL_METRICS_ADDRESS && { metricsAddress: config.ROOMKIT_TEMPORAL_METRICS_ADDRESS }),
+});
 const { auth, pageToken } = authOf(config);
-const kit = buildKit(config, await openStore(config), await openRealtime(config));
+const kit = buildKit(config, await openStore(config), await openRealtime(config), logger);
 await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig, requireSharedStore } from './config.js';
 import { requireFreePorts } from './ports.js';
-import { authOf, buildKit, codecServerOf, ensureDemoRoom, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import { authOf, buildKit, codecServerOf, ensureDemoRoom, loggerOf, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -13,7 +13,7 @@ if (!config.TEMPORAL_ADDRESS) {
 requireSharedStore(config, 'HTTP server');
 await requireFreePorts([{ variable: 'PORT', host: config.HOST, port: config.PORT }]);
 const { auth, pageToken } = authOf(config);
-const kit = buildKit(config, await openStore(config), await openRealtime(config));
+const kit = buildKit(config, await openStore(config), await openRealtime(config), loggerOf(config, { service: 'http' }));
 await kit.connect();
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 const server = createServer(createApp(kit, {

@@ -1,7 +1,7 @@
 /** Worker-only process: serves room workflows and activities on TEMPORAL_ADDRESS until SIGINT/SIGTERM. */
 import { loadConfig, requireSharedStore } from './config.js';
-import { buildKit, openRealtime, openStore } from './demo-kit.js';
-import { installTemporalMetrics, serveMetrics } from '../src/telemetry/index.js';
+import { buildKit, loggerOf, openRealtime, openStore } from './demo-kit.js';
+import { installTemporalRuntime, serveMetrics } from '../src/telemetry/index.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -10,8 +10,13 @@ if (!config.TEMPORAL_ADDRESS) {
 }
 requireSharedStore(config, 'worker');
 // Before the worker exists: the SDK's runtime is installed once per process.
-if (config.ROOMKIT_TEMPORAL_METRICS_ADDRESS) installTemporalMetrics(config.ROOMKIT_TEMPORAL_METRICS_ADDRESS);
-const kit = buildKit(config, await openStore(config), await openRealtime(config));
+// Logs and metrics together: Runtime.install can be called only once.
+const logger = loggerOf(config, { service: 'worker' });
+installTemporalRuntime({
+  logger,
+  ...(config.ROOMKIT_TEMPORAL_METRICS_ADDRESS && { metricsAddress: config.ROOMKIT_TEMPORAL_METRICS_ADDRESS }),
+});
+const kit = buildKit(config, await openStore(config), await openRealtime(config), logger);
 const metricsServer = config.ROOMKIT_METRICS_PORT === undefined ? undefined : await serveMetrics(kit.metrics, { port: config.ROOMKIT_METRICS_PORT, host: config.HOST });
 if (metricsServer) {
   const a = metricsServer.address();

@@ -1,7 +1,12 @@
 /**
- * `roomkit-temporal/telemetry`: Prometheus metrics of a kit (README «Metrics»), and the Temporal
- * SDK's own worker metrics on a port of their own.
+ * `roomkit-temporal/telemetry`: Prometheus metrics of a kit (README «Metrics»), structured logs
+ * (README «Logs»), and the Temporal SDK's runtime (its logs and its own worker metrics).
  */
 export { RoomKitMetrics, metricsHandler, serveMetrics } from './metrics.js';
 export type { DeliveryOutcome, HookOutcome, InboundOutcome, RoomKitMetricsOptions } from './metrics.js';
-export { installTemporalMetrics } from './temporal-runtime.js';
+export { installTemporalMetrics, installTemporalRuntime } from './temporal-runtime.js';
+export type { TemporalRuntimeOptions } from './temporal-runtime.js';
+export {
+  LOG_LEVELS, REDACT_PATHS, activityLogger, createLogger, kitLog, roomIdOfWorkflowId, temporalLogFunction, temporalLogLevel,
+} from './logger.js';
+export type { CreateLoggerOptions, LogLevel, RoomKitLogger } from './logger.js';

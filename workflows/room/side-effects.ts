@@ -174,7 +174,7 @@ export async function safely<T>(rs: RoomState, what: string, work: () => Promise
     return await work();
   } catch (err) {
     const message = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-    log.error(`room ${rs.room.id}: ${what} failed`, { error: message });
+    log.error(`room ${rs.room.id}: ${what} failed`, { roomId: rs.room.id, error: message });
     rs.framework('effect_failed', { effect: what, error: message });
     return undefined;
   }
