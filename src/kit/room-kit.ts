@@ -29,8 +29,7 @@ import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { RoomKitMetrics } from '../telemetry/metrics.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
-import type { RealtimeBackend } from '../realtime/backend.js';
-import { RoomRealtime, type EphemeralCallback, type ToolCallProgress } from '../realtime/room-realtime.js';
+import { RealtimeVerbs } from './realtime-verbs.js';
 import { WebSocketChannel } from '../channels/websocket.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
@@ -48,11 +47,9 @@ import {
 
 export type { ProcessInboundOptions, RoomKitOptions, StartOptions } from './options.js';
 
-export class RoomKit {
+/** The realtime verbs (publishTyping, markRead, …) come from {@link RealtimeVerbs}. */
+export class RoomKit extends RealtimeVerbs {
   readonly store: ConversationStore;
-  /** Where ephemeral events and cross-process WebSocket frames travel (in-memory by default). */
-  readonly realtime: RealtimeBackend;
-  private readonly live: RoomRealtime;
   readonly hooks = new HookRegistry();
   readonly tools = new ToolRegistry();
   readonly events: FrameworkEventBus;
@@ -74,10 +71,11 @@ export class RoomKit {
   private closed = false;
 
   constructor(options: RoomKitOptions = {}) {
-    this.log = options.log ?? ((m) => console.error(`[roomkit] ${m}`));
-    this.store = options.store ?? new InMemoryStore();
-    this.realtime = options.realtime ?? new InMemoryRealtime({ log: this.log });
-    this.live = new RoomRealtime(this.realtime, this.store);
+    const log = options.log ?? ((m: string) => console.error(`[roomkit] ${m}`));
+    const store = options.store ?? new InMemoryStore();
+    super(options.realtime ?? new InMemoryRealtime({ log }), store);
+    this.log = log;
+    this.store = store;
     this.router = options.inboundRouter ?? new DefaultInboundRoomRouter(this.store, this.log);
     this.events = new FrameworkEventBus((err, e) => this.log(`framework event handler for ${e.type} failed: ${String(err)}`));
     const depth = options.maxChainDepth ?? 5;
@@ -413,7 +411,9 @@ export class RoomKit {
     }
     try {
       await this.client('processDeliveryStatus').signal(roomId, { kind: 'deliveryStatus', status: parsed });
-      if (parsed.status === 'read') await this.readByVendor(roomId, parsed);
+      if (parsed.status === 'read') {
+        await this.live.readByVendor(roomId, parsed).catch((err) => this.log(`read receipt for room ${roomId} not published: ${String(err)}`));
+      }
     } catch (err) {
       if (!(err instanceof RoomClosedError)) throw err;
       // A closed room's workflow has ended; a late report has no hooks to run there.
@@ -421,52 +421,6 @@ export class RoomKit {
       return {};
     }
     return { roomId };
-  }
-
-  /** A vendor says the recipient read our message: the channel's read marker moves and a receipt goes out. */
-  private async readByVendor(roomId: string, status: { messageId: string; channelId: string; recipient: string }): Promise<void> {
-    const sent = await this.store.findEventByProviderMessageId(status.messageId, status.channelId);
-    if (!sent || sent.roomId !== roomId) return;
-    await this.live.markRead(roomId, status.channelId, sent.eventId);
-    await this.live.publishReadReceipt(roomId, status.recipient || status.channelId, sent.eventId).catch((err) => {
-      this.log(`read receipt for room ${roomId} not published: ${String(err)}`);
-    });
-  }
-
-  // ── realtime (RoomKit §2.7–2.8): ephemeral events never enter a room's history ─
-  publishTyping(roomId: string, userId: string, isTyping = true, data?: Record<string, unknown>) {
-    return this.live.publishTyping(roomId, userId, isTyping, data);
-  }
-  publishPresence(roomId: string, userId: string, status: string) {
-    return this.live.publishPresence(roomId, userId, status);
-  }
-  publishReadReceipt(roomId: string, userId: string, eventId: string) {
-    return this.live.publishReadReceipt(roomId, userId, eventId);
-  }
-  publishReaction(roomId: string, userId: string, targetEventId: string, emoji: string, action: 'add' | 'remove' = 'add') {
-    return this.live.publishReaction(roomId, userId, targetEventId, emoji, action);
-  }
-  publishToolCall(roomId: string, channelId: string, toolCalls: ToolCallProgress[], type?: 'tool_call_start' | 'tool_call_end', options?: { durationMs?: number }) {
-    return this.live.publishToolCall(roomId, channelId, toolCalls, type, options);
-  }
-  subscribeRoom(roomId: string, callback: EphemeralCallback): Promise<string> {
-    return this.live.subscribeRoom(roomId, callback);
-  }
-  unsubscribeRoom(subscriptionId: string): Promise<boolean> {
-    return this.live.unsubscribeRoom(subscriptionId);
-  }
-  /** Stored: `readerId` (a channel id, or a participant id) has read up to `eventId`. Returns its index. */
-  markRead(roomId: string, readerId: string, eventId: string): Promise<number> {
-    return this.live.markRead(roomId, readerId, eventId);
-  }
-  markAllRead(roomId: string, readerId: string): Promise<number | undefined> {
-    return this.live.markAllRead(roomId, readerId);
-  }
-  listReadMarkers(roomId: string): Promise<Record<string, number>> {
-    return this.live.listReadMarkers(roomId);
-  }
-  getUnreadCount(roomId: string, readerId: string): Promise<number> {
-    return this.live.getUnreadCount(roomId, readerId);
   }
 
   /** An event authored by a bound channel, through the same pipeline (hooks, permissions, broadcast). */

@@ -132,6 +132,17 @@ export class RoomRealtime {
     return this.store.getUnreadCount(a.roomId, a.readerId);
   }
 
+  /**
+   * A vendor says the recipient read our message (`processDeliveryStatus` with status `read`): the
+   * channel's marker moves to the event the vendor numbered `messageId`, and a receipt goes out.
+   */
+  async readByVendor(roomId: string, status: { messageId: string; channelId: string; recipient: string }): Promise<void> {
+    const sent = await this.store.findEventByProviderMessageId(status.messageId, status.channelId);
+    if (!sent || sent.roomId !== roomId) return;
+    await this.store.setReadMarker(roomId, status.channelId, sent.eventId, sent.index);
+    await this.publishReadReceipt(roomId, status.recipient || status.channelId, sent.eventId);
+  }
+
   private async publish(
     roomId: string, type: EphemeralEvent['type'], userId: string, extra: { channelId?: string; data?: Record<string, unknown> } = {},
   ): Promise<EphemeralEvent> {
