@@ -149,3 +149,23 @@ export async function ensureDemoRoom(kit: RoomKit, roomId: string): Promise<void
     if ((err as Error).name !== 'RoomAlreadyExistsError') throw err;
   }
 }
+
+/**
+ * What every HTTP process of the service serves (`npm start` and `workers/http.ts`): the chat page
+ * (with a page token when authentication is on), `/metrics`, webhooks (public URL, rate limit),
+ * the REST API and MCP with `auth`, and the codec server when configured.
+ */
+export function appOptionsOf(config: ServiceConfig, auth: ServiceAuth, uiOrigin?: string): AppOptions {
+  return {
+    chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID, ...(auth.pageToken && { token: auth.pageToken }) },
+    metrics: true,
+    ...((config.PUBLIC_URL || config.ROOMKIT_WEBHOOK_RATE) && {
+      webhooks: {
+        ...(config.PUBLIC_URL && { publicUrl: config.PUBLIC_URL }),
+        ...(config.ROOMKIT_WEBHOOK_RATE && { rateLimit: { perMinute: config.ROOMKIT_WEBHOOK_RATE } }),
+      },
+    }),
+    ...(auth.auth && { auth: auth.auth }),
+    ...codecServerOf(config, uiOrigin),
+  };
+}

@@ -7,7 +7,7 @@ import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
 import { installTemporalRuntime } from '../src/telemetry/index.js';
 import { requireFreePorts } from './ports.js';
-import { authOf, buildKit, codecServerOf, ensureDemoRoom, loggerOf, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import { appOptionsOf, authOf, buildKit, ensureDemoRoom, loggerOf, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 await requireFreePorts([
@@ -22,23 +22,13 @@ installTemporalRuntime({
   logger,
   ...(config.ROOMKIT_TEMPORAL_METRICS_ADDRESS && { metricsAddress: config.ROOMKIT_TEMPORAL_METRICS_ADDRESS }),
 });
-const { auth, pageToken } = authOf(config);
+const serviceAuth = authOf(config);
+const { auth } = serviceAuth;
 const kit = buildKit(config, await openStore(config), await openRealtime(config), logger);
 await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 
-const app = createApp(kit, {
-  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID, ...(pageToken && { token: pageToken }) },
-  metrics: true,
-  ...((config.PUBLIC_URL || config.ROOMKIT_WEBHOOK_RATE) && {
-    webhooks: {
-      ...(config.PUBLIC_URL && { publicUrl: config.PUBLIC_URL }),
-      ...(config.ROOMKIT_WEBHOOK_RATE && { rateLimit: { perMinute: config.ROOMKIT_WEBHOOK_RATE } }),
-    },
-  }),
-  ...(auth && { auth }),
-  ...codecServerOf(config, kit.temporalUiUrl),
-});
+const app = createApp(kit, appOptionsOf(config, serviceAuth, kit.temporalUiUrl));
 const server = createServer(app);
 const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL, ...(auth && { auth }) });
 await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig, requireSharedStore } from './config.js';
 import { requireFreePorts } from './ports.js';
-import { authOf, buildKit, codecServerOf, ensureDemoRoom, loggerOf, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import { appOptionsOf, authOf, buildKit, ensureDemoRoom, loggerOf, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -12,22 +12,12 @@ if (!config.TEMPORAL_ADDRESS) {
 }
 requireSharedStore(config, 'HTTP server');
 await requireFreePorts([{ variable: 'PORT', host: config.HOST, port: config.PORT }]);
-const { auth, pageToken } = authOf(config);
+const serviceAuth = authOf(config);
+const { auth } = serviceAuth;
 const kit = buildKit(config, await openStore(config), await openRealtime(config), loggerOf(config, { service: 'http' }));
 await kit.connect();
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
-const server = createServer(createApp(kit, {
-  chatPage: { wsPath: '/ws', roomId: config.DEMO_ROOM_ID, ...(pageToken && { token: pageToken }) },
-  metrics: true,
-  ...((config.PUBLIC_URL || config.ROOMKIT_WEBHOOK_RATE) && {
-    webhooks: {
-      ...(config.PUBLIC_URL && { publicUrl: config.PUBLIC_URL }),
-      ...(config.ROOMKIT_WEBHOOK_RATE && { rateLimit: { perMinute: config.ROOMKIT_WEBHOOK_RATE } }),
-    },
-  }),
-  ...(auth && { auth }),
-  ...codecServerOf(config),
-}));
+const server = createServer(createApp(kit, appOptionsOf(config, serviceAuth)));
 const wss = attachWebSocketEndpoint(server, kit, { path: '/ws', channelId: WS_CHANNEL, ...(auth && { auth }) });
 server.listen(config.PORT, config.HOST, () => {
   const a = server.address();

@@ -68,9 +68,10 @@ const sha256 = (text: string): Buffer => createHash('sha256').update(text).diges
 
 /**
  * @example
+ * // `config` parsed once at the entry point (workers/config.ts does this for the service)
  * const auth = createAuthenticator({
- *   apiKeys: [{ key: process.env.OPS_KEY!, name: 'ops', scopes: ['rooms:read'], rooms: ['*'] }],
- *   jwt: { secret: process.env.JWT_SECRET, issuer: 'https://id.example.com' },
+ *   apiKeys: [{ key: config.opsKey, name: 'ops', scopes: ['rooms:read'], rooms: ['*'] }],
+ *   jwt: { secret: config.jwtSecret, issuer: 'https://id.example.com' },
  * });
  * createApp(kit, { auth });
  */
