@@ -266,9 +266,13 @@ class ClientSession {
           { roomId, wait: 'committed' },
         );
         send(this.socket, { type: 'ack', eventId: result.event?.id, index: result.event?.index, blocked: result.blocked, reason: result.reason, ...(frame.idempotencyKey && { idempotencyKey: frame.idempotencyKey }) });
-        await this.kit.publishTyping(roomId, participantId, false).catch(() => undefined);
-        // The room's own deliveries skip the channel a message came from; its other sockets see it here.
-        if (result.event && !result.blocked) await this.channel.broadcast(roomId, { type: 'event', roomId, event: result.event }, { except: connectionId });
+        // Both at once (one Redis round trip, not two in a row). The room's own deliveries skip the
+        // channel a message came from; its other sockets see it here.
+        const event = result.event && !result.blocked ? result.event : undefined;
+        await Promise.all([
+          this.kit.publishTyping(roomId, participantId, false).catch(() => undefined),
+          event && this.channel.broadcast(roomId, { type: 'event', roomId, event }, { except: connectionId }),
+        ]);
         return;
       }
       case 'typing':
