@@ -12,6 +12,15 @@ export interface HttpAnswer {
   body: unknown;
 }
 
+/**
+ * One URL path segment, percent-encoded. A vendor id or address is untrusted text: a lone UTF-16
+ * surrogate (possible in any JSON string) makes `encodeURIComponent` throw `URIError`, so it becomes
+ * U+FFFD first and the vendor answers "not found" rather than the webhook crashing.
+ */
+export function pathSegment(value: string): string {
+  return encodeURIComponent(value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+}
+
 /** A vendor request that could not be answered (DNS, refused connection, timeout). */
 export class VendorUnreachableError extends Error {
   constructor(readonly provider: string, readonly reason: string, options?: { cause?: unknown }) {

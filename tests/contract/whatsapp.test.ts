@@ -475,6 +475,15 @@ describe('WhatsAppProvider (Cloud API)', () => {
       });
     });
 
+    it('parses a media id holding a lone surrogate (found by the fuzz suite) into a URL with U+FFFD, not a URIError', async () => {
+      const body = Buffer.from(fixture('image.json').toString('utf8').replace('"2754859441498128"', '"\\ud800x"'));
+      const request = signed(body);
+      await provider.webhook!.verify(request);
+      const outcome = await provider.webhook!.parse(request, 'wa-main');
+      if (outcome.kind !== 'messages') throw new Error(outcome.kind);
+      expect(InboundMessage.parse(outcome.messages[0]).content).toMatchObject({ type: 'media', url: `${fake.url}/v23.0/%EF%BF%BDx` });
+    });
+
     it('parses a location, a reaction and a reply-button tap', async () => {
       const location = await parseFixture('location.json');
       const reaction = await parseFixture('reaction.json');

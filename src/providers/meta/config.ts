@@ -3,6 +3,7 @@
  * and both sign webhooks with the app secret. Each vendor's config spreads these fields in.
  */
 import { z } from 'zod';
+import { pathSegment } from '../http.js';
 
 export const GRAPH_BASE_URL = 'https://graph.facebook.com';
 /** A Graph version Meta still serves; pin your own (`apiVersion`) and move it when Meta deprecates it. */
@@ -23,5 +24,5 @@ export const graphConfigFields = {
 /** `{base}/{version}/{...path}` with each path segment encoded. */
 export function graphUrl(config: { graphBaseUrl: string; apiVersion: string }, ...path: string[]): string {
   const base = config.graphBaseUrl.replace(/\/+$/, '');
-  return [base, config.apiVersion, ...path.map(encodeURIComponent)].join('/');
+  return [base, config.apiVersion, ...path.map(pathSegment)].join('/');
 }

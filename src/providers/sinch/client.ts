@@ -4,7 +4,7 @@
  * delivery reports refer to.
  */
 import type { ProviderResult } from '../../models/index.js';
-import { httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
+import { httpFailure, pathSegment, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import { sinchBaseUrl, type SinchConfig } from './config.js';
 
 /** `{ code, text }` (SMS REST API) or `{ error: { code, message } }` (gateway) ⇒ code and message. */
@@ -26,7 +26,7 @@ export function sinchError(body: unknown): { code?: string; message?: string } {
 export async function postBatch(config: SinchConfig, body: object): Promise<ProviderResult> {
   let answer: HttpAnswer;
   try {
-    answer = await vendorRequest('sinch', `${sinchBaseUrl(config)}/xms/v1/${encodeURIComponent(config.servicePlanId)}/batches`, {
+    answer = await vendorRequest('sinch', `${sinchBaseUrl(config)}/xms/v1/${pathSegment(config.servicePlanId)}/batches`, {
       method: 'POST',
       headers: { authorization: `Bearer ${config.apiToken}`, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),

@@ -6,7 +6,7 @@
  * answer can post twice; Temporal retries only what failed, which keeps that window small.
  */
 import type { ProviderResult } from '../../models/index.js';
-import { httpFailure, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
+import { httpFailure, pathSegment, unreachable, vendorRequest, VendorUnreachableError, type HttpAnswer } from '../http.js';
 import type { TeamsConfig } from './config.js';
 
 /** What we post to the activities endpoint: a `message` (text, textFormat) or a `typing` activity. */
@@ -21,7 +21,7 @@ export async function postActivity(
   config: TeamsConfig, serviceUrl: string, conversationId: string, bearer: string, activity: OutboundActivity,
   onUnauthorized: () => void,
 ): Promise<ProviderResult> {
-  const url = `${serviceUrl.replace(/\/+$/, '')}/v3/conversations/${encodeURIComponent(conversationId)}/activities`;
+  const url = `${serviceUrl.replace(/\/+$/, '')}/v3/conversations/${pathSegment(conversationId)}/activities`;
   let answer: HttpAnswer;
   try {
     answer = await vendorRequest('teams', url, {

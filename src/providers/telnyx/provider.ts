@@ -13,7 +13,7 @@
 import type { TransportProvider, TransportSendOptions } from '../transport.js';
 import type { SMSProvider } from '../sms/base.js';
 import type { ProviderResult, RoomEvent } from '../../models/index.js';
-import { EMPTY_MESSAGE } from '../http.js';
+import { EMPTY_MESSAGE, pathSegment } from '../http.js';
 import type { WebhookHandler } from '../webhook.js';
 import {
   parseTelnyxRCSConfig, parseTelnyxSMSConfig,
@@ -114,7 +114,7 @@ export class TelnyxRCSProvider implements TransportProvider {
   /** Whether the handset can receive RCS from our agent; `unknown` when Telnyx could not say. */
   async capability(phoneNumber: string): Promise<RCSCapability> {
     // As Telnyx documents it: the E.164 number in the path with its '+' as is.
-    const segment = (value: string): string => encodeURIComponent(value).replace(/%2B/gi, '+');
+    const segment = (value: string): string => pathSegment(value).replace(/%2B/gi, '+');
     const path = `/v2/messaging/rcs/capabilities/${segment(this.config.agentId)}/${segment(phoneNumber)}`;
     const call = await telnyxCall(this.config, 'GET', path);
     if (call.ok) {

@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the fuzz suite: how many cases each property runs (`ROOMKIT_FUZZ_RUNS`, default
- * 1,000), hostile strings and JSON, and mutations of real vendor fixtures.
+ * 1,000; a fixed seed under `CI`, `ROOMKIT_FUZZ_SEED` to replay one), hostile strings and JSON, and mutations of real vendor fixtures.
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
@@ -8,6 +8,14 @@ import { RoomKitValidationError, WebhookPayloadError, WebhookSignatureError } fr
 
 /** Cases per property; CI runs the default, a deeper run sets `ROOMKIT_FUZZ_RUNS=20000`. */
 export const RUNS = Math.max(1, Number(process.env.ROOMKIT_FUZZ_RUNS) || 1000);
+/**
+ * CI replays one fixed seed, so a red CI run is a regression and not the luck of the draw; a
+ * developer's run explores fresh cases each time, and a failure prints the seed to replay with
+ * `ROOMKIT_FUZZ_SEED=<seed>` (a counterexample found that way becomes a named test).
+ */
+const SEED = process.env.ROOMKIT_FUZZ_SEED ?? (process.env.CI ? '20261207' : undefined);
+if (SEED !== undefined) fc.configureGlobal({ seed: Number(SEED) });
+
 /** For the slow properties (HTTP round trips, MIME parsing): a tenth, at least 100. */
 export const SLOW_RUNS = Math.max(100, Math.round(RUNS / 10));
 
