@@ -6,6 +6,7 @@ import type { ConversationStore } from '../store/conversation-store.js';
 import type { RealtimeBackend } from '../realtime/backend.js';
 import type { InboundRoomRouter } from './router.js';
 import type { RoomKitMetrics } from '../telemetry/metrics.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import type { WorkerSettings, WorkflowBundleOption } from './worker.js';
 
 export interface RoomKitOptions {
@@ -43,6 +44,12 @@ export interface RoomKitOptions {
    * Default: a fresh `RoomKitMetrics` of its own (its own registry, no process metrics).
    */
   metrics?: RoomKitMetrics;
+  /**
+   * Trace this kit's client, workflows and activities (`startTracing` from `roomkit-temporal/telemetry`,
+   * README «Traces»). A prebuilt `workflowBundle` must then include `WORKFLOW_TRACING_MODULE` in its
+   * `workflowInterceptorModules`.
+   */
+  tracing?: Tracing;
   /** Where kit messages go (CLI build notice, warnings). Default: stderr. */
   log?: (message: string) => void;
   /**

@@ -27,6 +27,7 @@ import {
 } from '../models/index.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { RoomKitMetrics } from '../telemetry/metrics.js';
+import { clientTracingInterceptors, type Tracing } from '../telemetry/tracing.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
 import { RealtimeVerbs } from './realtime-verbs.js';
@@ -64,6 +65,7 @@ export class RoomKit extends RealtimeVerbs {
   private readonly log: (message: string) => void;
   /** Client and worker share it: what one encrypts the other must read. */
   private readonly dataConverter?: DataConverter;
+  private readonly tracing?: Tracing;
   private server?: TemporalServerHandle;
   private connection?: Connection;
   private rooms?: RoomClient;
@@ -88,6 +90,7 @@ export class RoomKit extends RealtimeVerbs {
     this.temporal = parseTemporalConfig(options.temporal ?? {});
     if (options.payloadCodec && options.dataConverter) throw new RoomKitError('give either payloadCodec or dataConverter, not both');
     this.dataConverter = options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : options.dataConverter;
+    this.tracing = options.tracing;
     const breaker = parseInput(CircuitBreakerOptions, options.circuitBreaker ?? {}, 'circuitBreaker options', 'circuitBreaker');
     this.breakers = new CircuitBreakerRegistry({
       failureThreshold: breaker.failureThreshold,
@@ -191,6 +194,7 @@ export class RoomKit extends RealtimeVerbs {
     this.connection = await Connection.connect({ address });
     const client = new Client({
       connection: this.connection, namespace: this.temporal.namespace, ...(this.dataConverter && { dataConverter: this.dataConverter }),
+      ...(this.tracing && { interceptors: { workflow: clientTracingInterceptors(this.tracing) } }),
     });
     this.rooms = new RoomClient(client, this.temporal.taskQueue, () => this.manifest());
   }
@@ -251,7 +255,8 @@ export class RoomKit extends RealtimeVerbs {
     if (this.runningWorker) throw new RoomKitError('a worker is already running for this kit');
     this.runningWorker = await startWorker(
       { address, namespace: this.temporal.namespace, taskQueue: this.temporal.taskQueue,
-        workflowBundle: options.workflowBundle, workerOptions: options.workerOptions, dataConverter: this.dataConverter },
+        workflowBundle: options.workflowBundle, workerOptions: options.workerOptions, dataConverter: this.dataConverter,
+        tracing: this.tracing },
       {
         store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events,
         breakers: this.breakers, manifest: () => this.manifest(), realtime: this.live, metrics: this.metrics,

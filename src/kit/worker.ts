@@ -5,6 +5,7 @@ import { NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } 
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { ROOM_WORKFLOW_ID_PREFIX } from '../../workflows/room/definitions.js';
 import type { FrameworkEventBus } from '../hooks/framework-events.js';
+import { workerTracingOptions, type Tracing } from '../telemetry/tracing.js';
 import { TaskFailureLogger, type TaskFailureWatch } from './task-failures.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -19,6 +20,8 @@ export interface WorkerSettings {
   workflowBundle?: WorkflowBundleOption;
   /** Codecs (encryption) for every payload the worker reads and writes; must match the clients'. */
   dataConverter?: DataConverter;
+  /** Traces workflows and activities (client spans are the kit's). */
+  tracing?: Tracing;
   /** Extra Temporal worker options (concurrency, cache size…). */
   workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowsPath' | 'workflowBundle' | 'dataConverter'>>;
 }
@@ -69,6 +72,7 @@ export async function startWorker(settings: WorkerSettings, deps: ActivityDeps):
     ...(settings.workflowBundle ? { workflowBundle: settings.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxCachedWorkflows: DEFAULT_MAX_CACHED_ROOMS,
     ...(settings.dataConverter && { dataConverter: settings.dataConverter }),
+    ...(settings.tracing && workerTracingOptions(settings.tracing)),
     ...settings.workerOptions,
   });
   const done = worker.run();

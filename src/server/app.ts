@@ -8,6 +8,7 @@ import type { RoomIngress } from './ingress.js';
 import { chatPageRouter, type ChatPageOptions } from './chat-page.js';
 import { createCodecServer, type CodecServerOptions } from './codec-server.js';
 import { errorHandler } from './error-handler.js';
+import { httpTracing } from './http-tracing.js';
 import { createMcpRouter } from './mcp.js';
 import { createRestApi, type RestApiOptions } from './rest-api.js';
 import { createWebhookRouter, type WebhookRouterOptions } from './webhook-router.js';
@@ -51,6 +52,8 @@ export function createApp(kit: RoomIngress, options: AppOptions = {}): Express {
   const metrics = options.metrics === true ? kit.metrics : options.metrics || undefined;
   if (options.metrics && !metrics) throw new TypeError('createApp: metrics: true needs a kit with metrics (RoomKit has them)');
   if (metrics) app.get('/metrics', metricsHandler(metrics));
+  // Health and metrics scrapes are not traced; everything after this is.
+  app.use(httpTracing());
   if (options.codecServer) app.use('/codec', createCodecServer(options.codecServer));
   if (options.webhooks !== false) app.use('/webhooks', createWebhookRouter(kit, options.webhooks ?? {}));
   if (options.restApi !== false) {

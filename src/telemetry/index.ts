@@ -10,3 +10,7 @@ export {
   LOG_LEVELS, REDACT_PATHS, activityLogger, createLogger, kitLog, roomIdOfWorkflowId, temporalLogFunction, temporalLogLevel,
 } from './logger.js';
 export type { CreateLoggerOptions, LogLevel, RoomKitLogger } from './logger.js';
+export {
+  clientTracingInterceptors, startTracing, startTracingFromEnv, TRACER_NAME, tracingEnvOf, WORKFLOW_TRACING_MODULE, workerTracingOptions,
+} from './tracing.js';
+export type { StartTracingOptions, Tracing, TracingEnv } from './tracing.js';

@@ -6,6 +6,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { LogLevel as TemporalLogLevel, LogMetadata } from '@temporalio/common';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger as RoomKitLogger } from 'pino';
@@ -49,9 +50,19 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+      mixin: traceFields,
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
+}
+
+/**
+ * `traceId` and `spanId` of the active span (README «Traces»), so a log line can be found from its
+ * trace and the other way round; nothing when tracing is off.
+ */
+function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? { traceId: span.traceId, spanId: span.spanId } : {};
 }
 
 /** `room:<id>` is a room's workflow id. */
@@ -89,8 +100,9 @@ export function activityLogger(logger: Logger, fields: { roomId?: string; index?
  */
 export function temporalLogFunction(logger: Logger): (entry: { level: TemporalLogLevel; message: string; meta?: LogMetadata }) => void {
   return ({ level, message, meta }) => {
-    const { workflowRunId, taskToken: _taskToken, ...rest } = (meta ?? {}) as Record<string, unknown>;
-    const fields: Record<string, unknown> = { ...rest };
+    // The SDK's OpenTelemetry interceptors add trace_id/span_id/trace_flags; named as pino's mixin names them.
+    const { workflowRunId, taskToken: _taskToken, trace_id, span_id, trace_flags: _flags, ...rest } = (meta ?? {}) as Record<string, unknown>;
+    const fields: Record<string, unknown> = { ...rest, traceId: trace_id, spanId: span_id };
     if (fields.runId === undefined && workflowRunId !== undefined) fields.runId = workflowRunId;
     if (fields.roomId === undefined) fields.roomId = roomIdOfWorkflowId(fields.workflowId);
     const method = PINO_METHOD[level] ?? 'info';

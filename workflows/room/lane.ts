@@ -16,6 +16,7 @@ import { failed, type TargetOutcome } from './outcomes.js';
 import type { Plan } from './plan.js';
 import { deliverBare, deliverBatchTo, runTarget } from './targets.js';
 import type { RoomState } from './state.js';
+import { remember } from './trace-context.js';
 
 
 export async function executePlan(rs: RoomState, plan: Plan): Promise<void> {
@@ -176,7 +177,7 @@ async function queueResponses(rs: RoomState, trigger: RoomEvent, outcomes: Targe
       }
       cascade.budget -= 1;
       hold(cascade);
-      rs.reentry.push({ event: response, cascade });
+      rs.reentry.push(remember({ event: response, cascade }));
     }
   }
 }

@@ -9,6 +9,7 @@ import { release } from './cascade.js';
 import { DRAIN_AFTER_EVENTS } from './loop-rules.js';
 import { closedRoomCompletes, drainForContinueAsNew } from './patches.js';
 import { commitPass } from './pipeline.js';
+import { within } from './trace-context.js';
 import { applyTimers, flushFramework, guarded, processCommand, type SettleFn } from './serve.js';
 import type { RoomState } from './state.js';
 
@@ -39,14 +40,14 @@ export async function legacyCommandLoop(rs: RoomState, settle: SettleFn): Promis
     }
     const answer = rs.reentry.shift();
     if (answer) {
-      await guarded(rs, 'reentry', () => commitPass(rs, answer.event, answer.cascade, false));
+      await within(answer, () => guarded(rs, 'reentry', () => commitPass(rs, answer.event, answer.cascade, false)));
       release(answer.cascade);
       await flushFramework(rs);
       continue;
     }
     const next = rs.queue.shift();
     if (next) {
-      await processCommand(rs, next, settle);
+      await within(next, () => processCommand(rs, next, settle));
       continue;
     }
     const completes = closedRoomCompletes();

@@ -10,6 +10,7 @@ import { callersWaiting, continueAsNewInput, drainDue, hasWork } from './loop-ru
 import { commitPass } from './pipeline.js';
 import { applyTimers, flushFramework, guarded, processCommand, type SettleFn } from './serve.js';
 import type { RoomState } from './state.js';
+import { within } from './trace-context.js';
 
 /** A step did nothing (try the next), did work (start a new pass), or finished the room. */
 type Outcome = 'skip' | 'again' | 'finished';
@@ -44,7 +45,7 @@ async function drainForContinueAsNew(rs: RoomState): Promise<Outcome> {
 async function serveReentry(rs: RoomState): Promise<Outcome> {
   const answer = rs.reentry.shift();
   if (!answer) return 'skip';
-  await guarded(rs, 'reentry', () => commitPass(rs, answer.event, answer.cascade, false));
+  await within(answer, () => guarded(rs, 'reentry', () => commitPass(rs, answer.event, answer.cascade, false)));
   release(answer.cascade);
   await flushFramework(rs);
   return 'again';
@@ -53,7 +54,7 @@ async function serveReentry(rs: RoomState): Promise<Outcome> {
 async function serveQueue(rs: RoomState, settle: SettleFn): Promise<Outcome> {
   const next = rs.queue.shift();
   if (!next) return 'skip';
-  await processCommand(rs, next, settle);
+  await within(next, () => processCommand(rs, next, settle));
   return 'again';
 }
 

@@ -14,6 +14,7 @@ import { hookOps } from './effects.js';
 import { commit, commitBehind, safely } from './side-effects.js';
 import { writeBehindCommits } from './patches.js';
 import type { RoomState } from './state.js';
+import { remember } from './trace-context.js';
 
 /** Commit an event and queue its plan. `mutationTarget`: the event an allowed edit/delete rewrites. */
 export async function commitPass(
@@ -46,7 +47,7 @@ export async function commitPass(
     if (!gate) await afterChainObservers(rs, ev);
     // RoomKit quirk 6: a source with no binding (detached) is stored but not broadcast.
     const targets = gate || !source ? [] : targetsOf(rs, ev, source);
-    rs.lane.push({ event: ev, source, targets, injected, cascade, root, broadcast: !gate && !!source });
+    rs.lane.push(remember({ event: ev, source, targets, injected, cascade, root, broadcast: !gate && !!source }));
   };
   const behind = writeBehindCommits();
   if (behind) {
@@ -61,7 +62,7 @@ export async function commitPass(
   if (!gate) await afterChainObservers(rs, ev);
   const targets = gate || !source ? [] : targetsOf(rs, ev, source);
   hold(cascade);
-  rs.lane.push({ event: ev, source, targets, injected, cascade, root, broadcast: !gate && !!source });
+  rs.lane.push(remember({ event: ev, source, targets, injected, cascade, root, broadcast: !gate && !!source }));
 }
 
 function targetsOf(rs: RoomState, ev: RoomEvent, source: ChannelBinding): ChannelBinding[] {

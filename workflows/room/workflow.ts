@@ -14,6 +14,7 @@ import { learnWorkerManifest } from './manifest.js';
 import { batchedDelivery, loopOfSteps, toolCallsByCapability, workerOwnedHooks } from './patches.js';
 import { flushFramework, guarded, started } from './serve.js';
 import { RoomState } from './state.js';
+import { remember, within } from './trace-context.js';
 
 export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   // Runs recorded before the loop of named steps keep the loop they were recorded with.
@@ -31,7 +32,7 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
     commandUpdate,
     async (envelope) => {
       waiting[envelope.id] = envelope.wait ?? 'delivered';
-      rs.queue.push({ envelope, awaited: true });
+      rs.queue.push(remember({ envelope, awaited: true }));
       await condition(() => rs.outcomes[envelope.id] !== undefined);
       const { result } = rs.outcomes[envelope.id];
       delete rs.outcomes[envelope.id];
@@ -54,7 +55,7 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
       log.warn('room dropped an invalid command signal', { roomId: rs.room.id });
       return;
     }
-    rs.queue.push({ envelope, awaited: false });
+    rs.queue.push(remember({ envelope, awaited: false }));
   });
   setHandler(stateQuery, () => rs.snapshot());
   setHandler(readUpdate, () => rs.snapshot());
@@ -82,7 +83,8 @@ async function deliveryLane(rs: RoomState): Promise<void> {
     const batching = batchedDelivery();
     const plans = takeBatch(rs, batching);
     rs.laneBusy = true;
-    await guarded(rs, 'delivery', () => (plans.length > 1 ? executeBatch(rs, plans) : executePlan(rs, plans[0])));
+    // A batch is traced with its first plan's message.
+    await within(plans[0], () => guarded(rs, 'delivery', () => (plans.length > 1 ? executeBatch(rs, plans) : executePlan(rs, plans[0]))));
     rs.laneBusy = false;
     await flushFramework(rs);
   }
