@@ -245,6 +245,28 @@ export class ForbiddenError extends RoomKitError {
   }
 }
 
+/**
+ * A request to a path or method the REST API does not serve (HTTP 404, JSON like every other
+ * refusal rather than Express's HTML page).
+ */
+export class RouteNotFoundError extends RoomKitError {
+  constructor(readonly method: string, readonly path: string) {
+    super(`no route ${method} ${path}`);
+    this.name = 'RouteNotFoundError';
+  }
+}
+
+/**
+ * A REST API request with a body that is not JSON (another or no `Content-Type`): HTTP 415, rather
+ * than a body left unread and the request served as if it had none.
+ */
+export class UnsupportedMediaTypeError extends RoomKitError {
+  constructor(readonly contentType: string | undefined) {
+    super(`request body must be JSON (Content-Type: application/json), got ${contentType === undefined ? 'no Content-Type' : JSON.stringify(contentType)}`);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
 /** Too many requests from one sender (per process): HTTP 429 with `Retry-After` (whole seconds). */
 export class RateLimitedError extends RoomKitError {
   constructor(readonly key: string, readonly retryAfterSeconds: number) {

@@ -10,8 +10,8 @@
 import type { z } from 'zod';
 import {
   ChannelNotFoundError, CodecPayloadError, CodecUnauthorizedError, ChannelNotRegisteredError, ForbiddenError, RateLimitedError, RoomAlreadyExistsError,
-  RoomClosedError, RoomKitError, RoomKitValidationError, RoomNotFoundError, StoreUnavailableError, UnauthenticatedError, WebhookNotSupportedError,
-  WebhookPayloadError, WebhookSignatureError,
+  RoomClosedError, RoomKitError, RoomKitValidationError, RoomNotFoundError, RouteNotFoundError, StoreUnavailableError, UnauthenticatedError,
+  UnsupportedMediaTypeError, WebhookNotSupportedError, WebhookPayloadError, WebhookSignatureError,
 } from '../errors.js';
 
 export interface HttpErrorBody {
@@ -106,6 +106,9 @@ export const HTTP_ERRORS: readonly HttpErrorRule[] = [
   rule({ when: ChannelNotRegisteredError, status: 404, webhook: true }),
   rule({ when: ChannelNotFoundError, status: 404, webhook: false }),
   rule({ when: RoomNotFoundError, status: 404, webhook: false }),
+  // Its path is the client's own text: answered with a fixed one.
+  rule({ when: RouteNotFoundError, status: 404, text: 'no such route', webhook: false }),
+  rule({ when: UnsupportedMediaTypeError, status: 415, text: 'request body must be JSON (Content-Type: application/json)', webhook: false }),
   rule({ when: RoomAlreadyExistsError, status: 409, webhook: false }),
   rule({ when: RoomClosedError, status: 409, webhook: false }),
   // The store is down or restarting: try again shortly (vendors retry a 503 on their own). Where it

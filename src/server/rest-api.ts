@@ -12,6 +12,7 @@
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import type { RoomIngress } from './ingress.js';
+import { RouteNotFoundError, UnsupportedMediaTypeError } from '../errors.js';
 import { parseInput } from '../kit/validate.js';
 import { BindingOptions, CreateRoomOptions, InboundMessage, RoomId, RoomStatusSchema, WaitStage } from '../models/index.js';
 import { errorHandler } from './error-handler.js';
@@ -63,6 +64,12 @@ export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): R
   };
   if (options.auth) router.use(requireAuthentication(options.auth));
   router.use(express.json({ limit: options.limit ?? '1mb' }));
+  // A body express.json left unread (not labelled JSON) would be ignored, and `POST /rooms` would
+  // create a room from defaults whatever the body said: refuse it instead.
+  router.use((req, _res, next) => {
+    if (req.body === undefined && hasBody(req)) throw new UnsupportedMediaTypeError(req.headers['content-type']);
+    next();
+  });
   /** With authentication on: `ForbiddenError` unless the request's principal has the scope (and room). */
   const allow = (res: express.Response, scope: RoomScope, roomId?: string): void => {
     const principal = principalOf(res);
@@ -132,6 +139,10 @@ export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): R
     res.json({ roomId, markers: await kit.store.listReadMarkers(roomId) });
   });
 
+  // Any other path or method under the API: a JSON 404 like every refusal, not Express's HTML page.
+  router.use((req) => {
+    throw new RouteNotFoundError(req.method, req.path);
+  });
   router.use(errorHandler);
   return router;
 }
@@ -150,6 +161,11 @@ export async function grantedRooms(kit: Pick<RoomIngress, 'store'>, principal: P
     found.push(...rooms.filter((r) => roomAllowed(principal, r.id)));
     if (found.length >= offset + limit || rooms.length < 500) return found.slice(offset, offset + limit);
   }
+}
+
+/** The request carries a body of at least one byte (or a chunked one). */
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
 }
 
 function roomIdOf(req: Request): string {

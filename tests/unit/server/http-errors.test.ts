@@ -11,7 +11,7 @@ import {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, CodecPayloadError, CodecUnauthorizedError,
   errorFromInfo, ForbiddenError, PayloadDecryptionError, KitNotStartedError, RateLimitedError, UnauthenticatedError,
   ProviderDeliveryError, RoomAlreadyExistsError, RoomClosedError, RoomKitError, type RoomKitValidationError, RoomNotFoundError,
-  StoreUnavailableError, WebhookNotSupportedError, WebhookPayloadError, WebhookSignatureError,
+  RouteNotFoundError, StoreUnavailableError, UnsupportedMediaTypeError, WebhookNotSupportedError, WebhookPayloadError, WebhookSignatureError,
 } from '../../../src/errors.js';
 import type { RoomKit } from '../../../src/kit/room-kit.js';
 import { parseInput } from '../../../src/kit/validate.js';
@@ -72,6 +72,9 @@ const CASES: Case[] = [
   ['ChannelNotRegisteredError', new ChannelNotRegisteredError('sms-x'), ...same(404, { error: 'channel not registered: sms-x' })],
   ['ChannelNotFoundError', new ChannelNotFoundError('r1', 'sms-x'), { status: 404, body: { error: 'channel sms-x is not attached to room r1' } }, internal],
   ['RoomNotFoundError', new RoomNotFoundError('r1'), { status: 404, body: { error: 'room not found: r1' } }, internal],
+  ['RouteNotFoundError (the path is not quoted back)', new RouteNotFoundError('DELETE', '/rooms/<script>'), { status: 404, body: { error: 'no such route' } }, internal],
+  ['UnsupportedMediaTypeError', new UnsupportedMediaTypeError('text/plain'),
+    { status: 415, body: { error: 'request body must be JSON (Content-Type: application/json)' } }, internal],
   ['RoomAlreadyExistsError', new RoomAlreadyExistsError('r1'), { status: 409, body: { error: 'room already exists: r1' } }, internal],
   ['RoomClosedError', new RoomClosedError('r1'), { status: 409, body: { error: 'room is closed: r1' } }, internal],
   ['StoreUnavailableError (where it lives stays out)', new StoreUnavailableError('PostgreSQL store', 'db.internal', 5432, 'roomkit', 'connect ECONNREFUSED'),

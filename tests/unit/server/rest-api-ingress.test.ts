@@ -260,6 +260,33 @@ describe('input no request may turn into a 5xx', () => {
     expect((await answer('/api/rooms', json('{}', { 'content-encoding': 'bogus' }))).status).toBe(415);
   });
 
+  // Found by the REST fuzz (tests/integration/rest.fuzz.test.ts): a body not labelled JSON was left
+  // unread, so `POST /api/rooms` created a room with a generated id, whatever the body said (a
+  // string body sent with fetch is text/plain).
+  it('a body not labelled JSON (text/plain, none) is a 415 and creates no room; an empty POST still does', async () => {
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', undefined]) {
+      const init: RequestInit = { method: 'POST', body: '{"roomId":""}', headers: type ? { 'content-type': type } : {} };
+      // fetch labels a string body text/plain; a Blob with no type goes out with no Content-Type.
+      if (!type) init.body = new Blob(['{"roomId":""}']);
+      const res = await answer('/api/rooms', init);
+      expect(res, String(type)).toEqual({ status: 415, body: { error: 'request body must be JSON (Content-Type: application/json)' } });
+    }
+    expect((await answer('/api/rooms/r1/messages', { method: 'POST', body: 'hi' })).status).toBe(415);
+    expect(ingress.calls).toEqual([]);
+    expect((await answer('/api/rooms', { method: 'POST' })).status).toBe(201);
+    expect(ingress.calls).toEqual([['createRoom', {}]]);
+    ingress.calls.length = 0;
+  });
+
+  // Found by the REST fuzz: Express's own 404 page is HTML.
+  it.each([['DELETE', '/api/rooms'], ['GET', '/api/rooms//events'], ['PUT', '/api/rooms/r1'], ['GET', '/api/nowhere/%ED%A0%80']])(
+    '%s %s (no such route) is a JSON 404 that does not quote the path',
+    async (method, path) => {
+      const res = await answer(path, { method });
+      expect(res).toEqual({ status: 404, body: { error: 'no such route' } });
+    },
+  );
+
   it('JSON nested 1,450 levels deep (9 KB) is a 400 naming the depth limit', async () => {
     const deep = '['.repeat(1450) + ']'.repeat(1450);
     const res = await answer('/api/rooms', json(`{"roomId":"deep","metadata":{"a":${deep}}}`));
