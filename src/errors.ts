@@ -44,9 +44,13 @@ export class RoomAlreadyExistsError extends RoomKitError {
   }
 }
 
+/**
+ * The room refuses writes: it is closed, or archived (RoomKit refuses both identically; `status`
+ * says which, and so does the message).
+ */
 export class RoomClosedError extends RoomKitError {
-  constructor(readonly roomId: string) {
-    super(`room is closed: ${roomId}`);
+  constructor(readonly roomId: string, readonly status: 'closed' | 'archived' = 'closed') {
+    super(`room is ${status}: ${roomId}`);
     this.name = 'RoomClosedError';
   }
 }
@@ -145,7 +149,8 @@ export function errorFromInfo(info: { type: string; message: string }, ctx: { ro
   const roomId = ctx.roomId ?? '';
   switch (info.type) {
     case 'RoomNotFoundError': return new RoomNotFoundError(roomId);
-    case 'RoomClosedError': return new RoomClosedError(roomId);
+    // The room words its refusal `room is <status>: <id>` (workflows/room/admin.ts `closedMessage`).
+    case 'RoomClosedError': return new RoomClosedError(roomId, info.message.startsWith('room is archived') ? 'archived' : 'closed');
     case 'ChannelNotFoundError': return new ChannelNotFoundError(roomId, ctx.channelId ?? '');
     case 'ChannelNotRegisteredError': return new ChannelNotRegisteredError(ctx.channelId ?? '');
     default: {

@@ -7,8 +7,10 @@ import {
   WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle,
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { newWindow } from '../core/idempotency.js';
 import type {
-  CommandEnvelope, CommandOf, CommandResult, CommandResults, KitManifest, Room, RoomCommand, RoomCommandKind, RoomWorkflowInput, WaitStage,
+  CommandEnvelope, CommandOf, CommandResult, CommandResults, KitManifest, Room, RoomCommand, RoomCommandKind, RoomStatus,
+  RoomWorkflowInput, WaitStage,
 } from '../models/index.js';
 import {
   commandSignal, commandUpdate, CONTINUING_AS_NEW, readUpdate, roomWorkflowId, stateQuery, type RoomSnapshot,
@@ -29,6 +31,11 @@ export class RoomClient {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly manifest: () => KitManifest,
+    /**
+     * A completed room's status as the store has it, to tell an archived room from a closed one in
+     * the refusal (a completed workflow answers nothing without a worker replaying it).
+     */
+    private readonly storedStatus: (roomId: string) => Promise<RoomStatus | undefined> = async () => undefined,
   ) {}
 
   /** Start a room; fails with RoomAlreadyExistsError if its workflow is running. Returns once stored. */
@@ -71,7 +78,7 @@ export class RoomClient {
       }));
       return unwrap(result, { roomId: room.id, channelId: channelOf(command) }) as CommandResults[K];
     } catch (err) {
-      throw isAlreadyStarted(err) ? new RoomClosedError(room.id) : mapError(err, room.id);
+      throw isAlreadyStarted(err) ? await this.closedError(room.id) : mapError(err, room.id);
     }
   }
 
@@ -80,17 +87,19 @@ export class RoomClient {
     const envelope = this.envelope(command, options);
     const input: RoomWorkflowInput = { room, manifest: envelope.manifest, autoCreated: options.autoCreated ?? false };
     // With USE_EXISTING, "already started" means a completed run blocks the id: a closed room.
-    await this.client.workflow.signalWithStart(ROOM_WORKFLOW_TYPE, {
-      workflowId: roomWorkflowId(room.id),
-      taskQueue: this.taskQueue,
-      args: [input],
-      signal: commandSignal,
-      signalArgs: [envelope],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: REUSE_POLICY,
-    }).catch((err: unknown) => {
-      throw isAlreadyStarted(err) ? new RoomClosedError(room.id) : mapError(err, room.id);
-    });
+    try {
+      await this.client.workflow.signalWithStart(ROOM_WORKFLOW_TYPE, {
+        workflowId: roomWorkflowId(room.id),
+        taskQueue: this.taskQueue,
+        args: [input],
+        signal: commandSignal,
+        signalArgs: [envelope],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: REUSE_POLICY,
+      });
+    } catch (err) {
+      throw isAlreadyStarted(err) ? await this.closedError(room.id) : mapError(err, room.id);
+    }
     return envelope.id;
   }
 
@@ -128,9 +137,51 @@ export class RoomClient {
     if (!(err instanceof RoomNotFoundError)) return err;
     try {
       const { status } = await this.handle(roomId).describe();
-      return status.name === 'COMPLETED' ? new RoomClosedError(roomId) : err;
+      return status.name === 'COMPLETED' ? await this.closedError(roomId) : err;
     } catch {
       return err;
+    }
+  }
+
+  /** The refusal of a room whose workflow completed: archived if the store says so, else closed. */
+  private async closedError(roomId: string): Promise<RoomClosedError> {
+    const status = await this.storedStatus(roomId).catch(() => undefined);
+    return new RoomClosedError(roomId, status === 'archived' ? 'archived' : 'closed');
+  }
+
+  /**
+   * Archive a closed room, whose workflow has completed: a new run of `room:<id>` starts from the
+   * closed run's state (`snapshot`, read with the state query), archives it, stores it and
+   * completes. Only this call may start a new run over a completed one (`ALLOW_DUPLICATE`); a run
+   * still going takes the command instead (`USE_EXISTING`).
+   */
+  async archiveCompleted(snapshot: RoomSnapshot): Promise<Room> {
+    const roomId = snapshot.room.id;
+    const envelope = this.envelope({ kind: 'archive' });
+    const input: RoomWorkflowInput = {
+      room: snapshot.room,
+      manifest: this.manifest(),
+      carried: {
+        room: snapshot.room, bindings: snapshot.bindings, participants: snapshot.participants,
+        // A room that refuses writes looks up no idempotency key: an empty window is enough.
+        idempotency: newWindow(), recent: snapshot.recentEvents, queue: [],
+        processed: snapshot.counters.processed, rejectedSignals: snapshot.counters.rejectedSignals,
+      },
+    };
+    const start = new WithStartWorkflowOperation(ROOM_WORKFLOW_TYPE, {
+      workflowId: roomWorkflowId(roomId),
+      taskQueue: this.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    try {
+      const result = await this.client.workflow.executeUpdateWithStart(commandUpdate, {
+        args: [envelope], updateId: envelope.id, startWorkflowOperation: start,
+      });
+      return unwrap(result, { roomId }) as CommandResults['archive'];
+    } catch (err) {
+      throw mapError(err, roomId);
     }
   }
 

@@ -196,7 +196,7 @@ export class RoomKit extends RealtimeVerbs {
       connection: this.connection, namespace: this.temporal.namespace, ...(this.dataConverter && { dataConverter: this.dataConverter }),
       ...(this.tracing && { interceptors: { workflow: clientTracingInterceptors(this.tracing) } }),
     });
-    this.rooms = new RoomClient(client, this.temporal.taskQueue, () => this.manifest());
+    this.rooms = new RoomClient(client, this.temporal.taskQueue, () => this.manifest(), async (id) => (await this.store.getRoom(id))?.status);
   }
 
   /** Worker only: serve rooms until the worker is shut down (SIGINT/SIGTERM, `stopWorker()` or `close()`). */
@@ -310,6 +310,31 @@ export class RoomKit extends RealtimeVerbs {
     }
   }
 
+  /**
+   * Archive a room (RoomKit `archive_room`): ARCHIVED is terminal. An active or paused room is
+   * archived directly, without closing first (no `room_closed`, no ON_ROOM_CLOSED); `closedAt` is
+   * kept, or set now. Emits `room_archived`, runs no hook, stores no timeline record; archiving an
+   * archived room returns it unchanged. Afterwards writes are refused as in a closed room, the
+   * room's workflow completes, and its state and stored events stay readable.
+   *
+   * @example
+   * await kit.closeRoom('room-1');
+   * const room = await kit.archiveRoom('room-1'); // room.status === 'archived'
+   */
+  async archiveRoom(roomId: string): Promise<Room> {
+    const id = this.id(roomId);
+    const rooms = this.client('archiveRoom');
+    try {
+      return await rooms.command(id, { kind: 'archive' });
+    } catch (err) {
+      if (!(err instanceof RoomClosedError)) throw err;
+    }
+    // Its workflow has completed (a closed room): archived already, or archived by a run of its own.
+    const snapshot = await this.roomState(id);
+    if (snapshot.room.status === 'archived') return snapshot.room;
+    return await rooms.archiveCompleted(snapshot);
+  }
+
   async updateRoomMetadata(roomId: string, metadata: Record<string, unknown>): Promise<Room> {
     const parsed = parseInput(JsonRecord, metadata, 'metadata', 'metadata');
     return await this.client('updateRoomMetadata').command(this.id(roomId), { kind: 'updateMetadata', metadata: parsed });
@@ -377,7 +402,7 @@ export class RoomKit extends RealtimeVerbs {
       // the room itself would have.
       if (!(err instanceof RoomClosedError)) throw err;
       this.metrics.inbound(message.channelId, 'refused');
-      const data = { status: 'closed', event_type: message.eventType ?? 'message' };
+      const data = { status: err.status, event_type: message.eventType ?? 'message' };
       await this.events.emit({ type: 'room_refused_event', roomId: err.roomId, timestamp: new Date().toISOString(), data });
       return { blocked: true, reason: 'room_closed', deliveryResults: {} };
     }

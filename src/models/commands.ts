@@ -65,6 +65,8 @@ export const RoomCommand = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('updateMetadata'), metadata: JsonRecord }),
   z.object({ kind: z.literal('setTimers'), timers: RoomTimers.omit({ lastActivityAt: true }) }),
   z.object({ kind: z.literal('close') }),
+  /** ARCHIVED, terminal (RoomKit `archive_room`): from any status, a no-op once archived. */
+  z.object({ kind: z.literal('archive') }),
   /** A vendor's report on a sent message; runs ON_DELIVERY_STATUS hooks, stores nothing. */
   z.object({ kind: z.literal('deliveryStatus'), status: DeliveryStatus }),
   /** No change; returns the room snapshot (used by createRoom to return once the room is stored). */
@@ -106,6 +108,7 @@ export interface CommandResults {
   updateMetadata: Room;
   setTimers: Room;
   close: Room;
+  archive: Room;
   deliveryStatus: null;
   describe: RoomSnapshot;
 }

@@ -19,6 +19,7 @@ export interface RoomIngress
     | 'createRoom' // POST /api/rooms
     | 'roomState' // GET /api/rooms/:id, 404 checks
     | 'attachChannel' // POST /api/rooms/:id/channels
+    | 'archiveRoom' // POST /api/rooms/:id/archive
     | 'processInbound' // POST /api/rooms/:id/messages, WebSocket frames
     | 'signalInbound' // webhook messages (sender affinity)
     | 'processDeliveryStatus' // webhook delivery statuses

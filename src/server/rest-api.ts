@@ -6,7 +6,7 @@
  * Authentication is off unless `auth` is given (then put your own in front, or leave the API off
  * with `createApp(kit, { restApi: false })` on a public host). With `auth`: every request needs
  * `Authorization: Bearer <API key or JWT>` (401 without), reads need `rooms:read`, creating rooms,
- * attaching channels and posting messages `rooms:write`, and the room must be one the credential
+ * attaching channels, posting messages and archiving rooms `rooms:write`, and the room must be one the credential
  * grants (403 naming what is missing); `GET /rooms` lists only the granted rooms.
  */
 import express, { type Request, type Router } from 'express';
@@ -105,6 +105,13 @@ export function createRestApi(kit: RoomIngress, options: RestApiOptions = {}): R
     allow(res, 'rooms:write', roomId);
     const { channelId, ...binding } = parseInput(AttachBody, req.body, 'attach request');
     res.status(201).json(await kit.attachChannel(roomId, channelId, binding));
+  });
+
+  /** Archive the room (terminal; README «Room lifecycle»): 200 with the room; writes to it are then 409. */
+  router.post('/rooms/:roomId/archive', async (req, res) => {
+    const roomId = roomIdOf(req);
+    allow(res, 'rooms:write', roomId);
+    res.json(await kit.archiveRoom(roomId));
   });
 
   router.post('/rooms/:roomId/messages', async (req, res) => {

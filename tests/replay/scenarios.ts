@@ -182,6 +182,31 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'archived-room',
+    // An active room archived directly (no close first): the workflow completes once archived.
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await say(kit, roomId, 'last words');
+      await kit.archiveRoom(roomId);
+      await new Promise((r) => setTimeout(r, 1000));
+    },
+  },
+  {
+    name: 'archived-after-close',
+    // A closed room (completed workflow) archived: the saved history is the archive's own run,
+    // started from the closed run's state (carried input), which archives the room and completes.
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await say(kit, roomId, 'last words');
+      await kit.closeRoom(roomId);
+      await new Promise((r) => setTimeout(r, 1000));
+      await kit.archiveRoom(roomId);
+      await new Promise((r) => setTimeout(r, 1000));
+    },
+  },
+  {
     name: 'encrypted-message',
     // Recorded with payloads encrypted (AesGcmPayloadCodec, GOLDEN_ENCRYPTION_KEYS): replayed with the codec.
     encrypted: true,

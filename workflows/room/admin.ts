@@ -1,4 +1,4 @@
-/** Admin commands: bindings, metadata, timers, close. Each goes through the room's queue. */
+/** Admin commands: bindings, metadata, timers, close, archive. Each goes through the room's queue. */
 import { systemEvent } from '../../src/core/events.js';
 import type {
   ChannelBinding, CommandOf, CommandResults, ErrorInfo, HookTrigger, RoomCommand, RoomCommandKind, RoomEvent,
@@ -36,9 +36,30 @@ export async function setTimers(rs: RoomState, cmd: CommandOf<'setTimers'>): Pro
 }
 
 export async function close(rs: RoomState): Promise<Answer<'close'>> {
+  // ARCHIVED is terminal: a close queued behind the archive (the workflow has not completed yet)
+  // leaves the room archived, as closing it once its workflow has completed does.
+  if (rs.room.status === 'archived') return ok<'close'>(rs.room);
   await closeRoom(rs, { reason: 'api' });
   return ok<'close'>(rs.room);
 }
+
+/**
+ * ARCHIVED (RoomKit `archive_room`): from any status, without closing first (no ON_ROOM_CLOSED, no
+ * `room_closed`); `closedAt` kept, or now; framework event `room_archived`, no hook, no timeline
+ * record; a no-op once archived. The room then refuses writes and its workflow completes, as a
+ * closed room's does.
+ */
+export async function archive(rs: RoomState): Promise<Answer<'archive'>> {
+  if (rs.room.status === 'archived') return ok<'archive'>(rs.room);
+  const now = new Date().toISOString();
+  rs.room = { ...rs.room, status: 'archived', closedAt: rs.room.closedAt ?? now, updatedAt: now };
+  rs.framework('room_archived', { room_id: rs.room.id });
+  await commit(rs, { activity: false });
+  return ok<'archive'>(rs.room);
+}
+
+/** The refusal of a write to a room that refuses writes; its status (closed or archived) is in it. */
+export const closedMessage = (rs: RoomState): string => `room is ${rs.room.status}: ${rs.room.id}`;
 
 /** An observation about the past: closed rooms still hear it; RoomKit applies no source filter. */
 export async function deliveryStatus(rs: RoomState, cmd: CommandOf<'deliveryStatus'>): Promise<Answer<'deliveryStatus'>> {

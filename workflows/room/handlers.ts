@@ -15,8 +15,8 @@ interface Entry<K extends RoomCommandKind> {
   run: Handler<K>;
   /**
    * Refused with RoomClosedError once the room is closed. Messages answer a closed room with a
-   * `room_closed` refusal of their own; reads, close and delivery reports (observations about the
-   * past) are served in any state.
+   * `room_closed` refusal of their own; reads, close, archive and delivery reports (observations
+   * about the past) are served in any state.
    */
   writes: boolean;
 }
@@ -28,6 +28,7 @@ export const COMMAND_HANDLERS: { readonly [K in RoomCommandKind]: Entry<K> } = {
   updateMetadata: { run: admin.updateMetadata, writes: false },
   setTimers: { run: admin.setTimers, writes: false },
   close: { run: admin.close, writes: false },
+  archive: { run: admin.archive, writes: false },
   deliveryStatus: { run: admin.deliveryStatus, writes: false },
   attach: { run: admin.attachCommand, writes: true },
   detach: { run: admin.detachCommand, writes: true },
@@ -49,7 +50,7 @@ export function dispatch(rs: RoomState, cmd: RoomCommand, settle: Settlers): Pro
     return Promise.resolve({ ok: false, error: { type: 'RoomKitError', message: `unknown command ${(cmd as { kind: string }).kind}` } });
   }
   if (entry.writes && rs.refusesWrites()) {
-    return Promise.resolve({ ok: false, error: { type: 'RoomClosedError', message: `room is closed: ${rs.room.id}` } });
+    return Promise.resolve({ ok: false, error: { type: 'RoomClosedError', message: admin.closedMessage(rs) } });
   }
   return entry.run(rs, cmd, settle);
 }

@@ -4,7 +4,7 @@ import { channelEvent, inboundEvent } from '../../src/core/events.js';
 import type {
   CommandResult, InboundResult, ParsedInboundMessage, RoomCommand, RoomEvent,
 } from '../../src/models/index.js';
-import { attach } from './admin.js';
+import { attach, closedMessage } from './admin.js';
 import { findEventByIdempotencyKey, getEvent, loadEvent } from './effects.js';
 import { mutationTargetId, refuseMutation, threadRoot } from '../../src/core/mutations.js';
 import { hold, newCascade, release } from './cascade.js';
@@ -56,7 +56,7 @@ export async function handleInbound(
 export async function handleSend(
   rs: RoomState, cmd: Extract<RoomCommand, { kind: 'send' }>, settle: Settlers,
 ): Promise<CommandResult | typeof DEFERRED> {
-  if (rs.refusesWrites()) return fail('RoomClosedError', `room is closed: ${rs.room.id}`);
+  if (rs.refusesWrites()) return fail('RoomClosedError', closedMessage(rs));
   const binding = rs.binding(cmd.channelId);
   if (!binding) return fail('ChannelNotFoundError', `channel ${cmd.channelId} is not attached to room ${rs.room.id}`);
   const replay = await replayDuplicate(rs, cmd.options.idempotencyKey);

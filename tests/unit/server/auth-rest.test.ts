@@ -59,6 +59,11 @@ function fakeIngress(rooms: string[]): RoomIngress & { calls: string[] } {
       return { room: { id } } as unknown as RoomSnapshot;
     },
     attachChannel: unused,
+    archiveRoom: async (id) => {
+      must(id);
+      calls.push(`archiveRoom ${id}`);
+      return { id, status: 'archived' } as unknown as Room;
+    },
     processInbound: async (_message, options = {}) => {
       calls.push(`processInbound ${options.roomId}`);
       return { blocked: false, event: { id: 'e1', index: 0 }, deliveryResults: {} } as unknown as InboundResult;
@@ -172,6 +177,20 @@ describe('REST API and MCP with authentication (fake ingress)', () => {
     // Write does not imply read.
     expect((await call('GET', '/api/rooms/room-1', token)).status).toBe(403);
     expect(ingress.calls).toEqual(['processInbound room-1', 'createRoom new-1']);
+    ingress.calls.length = 0;
+  });
+
+  it('archiving a room needs rooms:write and the room, like every other write', async () => {
+    const reader = await jwt({ scopes: ['rooms:read'], rooms: ['room-1'] });
+    const denied = await call('POST', '/api/rooms/room-1/archive', reader);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toBe('credential lacks scope rooms:write');
+    const writer = await jwt({ scopes: ['rooms:write'], rooms: ['room-1'] });
+    expect((await call('POST', '/api/rooms/room-2/archive', writer)).status).toBe(403);
+    const archived = await call('POST', '/api/rooms/room-1/archive', writer);
+    expect(archived.status).toBe(200);
+    expect(archived.body).toMatchObject({ id: 'room-1', status: 'archived' });
+    expect(ingress.calls).toEqual(['archiveRoom room-1']);
     ingress.calls.length = 0;
   });
 

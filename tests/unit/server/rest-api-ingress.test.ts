@@ -70,6 +70,12 @@ class FakeIngress implements RoomIngress {
     return { roomId, channelId, channelType: 'sms', ...options } as unknown as ChannelBinding;
   };
 
+  archiveRoom: RoomIngress['archiveRoom'] = async (roomId) => {
+    this.calls.push(['archiveRoom', roomId]);
+    this.known(roomId);
+    return { id: roomId, status: 'archived' } as unknown as Room;
+  };
+
   processInbound: RoomIngress['processInbound'] = async (message, options = {}) => {
     this.calls.push(['processInbound', message, options]);
     if (options.roomId) this.known(options.roomId);
