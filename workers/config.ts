@@ -133,6 +133,16 @@ export const ServiceConfig = z.object({
    * error, fatal or silent. Also the Temporal SDK's logs in processes that run a worker.
    */
   ROOMKIT_LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+  /**
+   * Tracing (README «Traces») by OpenTelemetry's own variables, off by default: on with
+   * OTEL_TRACES_EXPORTER=otlp|console or an OTLP endpoint; OTEL_SDK_DISABLED=true turns it off.
+   * The OTLP exporter also reads OTEL_EXPORTER_OTLP_HEADERS / _TIMEOUT itself.
+   */
+  OTEL_SDK_DISABLED: optionalString.pipe(z.enum(['true', 'false'], { error: 'expected true or false' }).optional()),
+  OTEL_TRACES_EXPORTER: optionalString.pipe(z.enum(['otlp', 'console', 'none'], { error: 'expected otlp, console or none' }).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
+  OTEL_SERVICE_NAME: optionalString,
   /** The URL Twilio calls for `/webhooks/sms` when a proxy rewrites it (signatures cover the URL). */
   PUBLIC_URL: optionalString,
 }).superRefine((c, ctx) => {

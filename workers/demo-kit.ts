@@ -3,7 +3,9 @@
  * a browser WebSocket channel, an SMS channel over the mock provider, and the support agent of
  * `examples/support-agent-kit.ts` (Claude when ANTHROPIC_API_KEY is configured, else a scripted mock).
  */
-import { RoomKitMetrics, createLogger, kitLog, type RoomKitLogger } from '../src/telemetry/index.js';
+import {
+  RoomKitMetrics, createLogger, kitLog, startTracingFromEnv, tracingEnvOf, type RoomKitLogger, type Tracing,
+} from '../src/telemetry/index.js';
 import {
   HookResult, HookTrigger, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel, type AIProvider,
   type ConversationStore, type SMSProvider,
@@ -70,8 +72,21 @@ export function loggerOf(config: ServiceConfig, base?: Record<string, unknown>):
   return createLogger({ level: config.ROOMKIT_LOG_LEVEL, ...(base && { base }) });
 }
 
+/**
+ * Tracing for this process when the OTEL_* variables ask for it (README «Traces»), registered
+ * process-wide; `service` names it unless OTEL_SERVICE_NAME does. Call `shutdown()` on the way out.
+ */
+export function tracingOf(config: ServiceConfig, service: string): Tracing | undefined {
+  const settings = tracingEnvOf({
+    OTEL_SDK_DISABLED: config.OTEL_SDK_DISABLED, OTEL_TRACES_EXPORTER: config.OTEL_TRACES_EXPORTER, OTEL_SERVICE_NAME: config.OTEL_SERVICE_NAME,
+    OTEL_EXPORTER_OTLP_ENDPOINT: config.OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+  });
+  return settings && startTracingFromEnv({ ...settings, serviceName: settings.serviceName ?? `roomkit-${service}` });
+}
+
 export function buildKit(
   config: ServiceConfig, store?: ConversationStore, realtime?: RealtimeBackend, logger: RoomKitLogger = loggerOf(config),
+  tracing?: Tracing,
 ): RoomKit {
   const payloadCodec = payloadCodecOf(config);
   const kit = new RoomKit({
@@ -79,6 +94,7 @@ export function buildKit(
     ...(store && { store }),
     ...(realtime && { realtime }),
     ...(payloadCodec && { payloadCodec }),
+    ...(tracing && { tracing }),
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
     metrics: new RoomKitMetrics({ defaultMetrics: true }),
   });

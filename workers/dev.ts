@@ -7,7 +7,9 @@ import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig } from './config.js';
 import { installTemporalRuntime } from '../src/telemetry/index.js';
 import { requireFreePorts } from './ports.js';
-import { appOptionsOf, authOf, buildKit, ensureDemoRoom, loggerOf, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import {
+  appOptionsOf, authOf, buildKit, ensureDemoRoom, loggerOf, openRealtime, openStore, tracingOf, WS_CHANNEL,
+} from './demo-kit.js';
 
 const config = loadConfig();
 await requireFreePorts([
@@ -24,7 +26,8 @@ installTemporalRuntime({
 });
 const serviceAuth = authOf(config);
 const { auth } = serviceAuth;
-const kit = buildKit(config, await openStore(config), await openRealtime(config), logger);
+const tracing = tracingOf(config, 'all-in-one');
+const kit = buildKit(config, await openStore(config), await openRealtime(config), logger, tracing);
 await kit.start({ devServer: { uiPort: config.TEMPORAL_UI_PORT, dbFilename: config.TEMPORAL_DB_FILE } });
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 
@@ -56,6 +59,7 @@ async function stop(signal: string): Promise<void> {
   wss.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await kit.close();
+  await tracing?.shutdown();
   console.log('stopped');
   process.exit(0);
 }

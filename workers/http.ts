@@ -3,7 +3,9 @@ import { createServer } from 'node:http';
 import { attachWebSocketEndpoint, createApp } from '../src/index.js';
 import { loadConfig, requireSharedStore } from './config.js';
 import { requireFreePorts } from './ports.js';
-import { appOptionsOf, authOf, buildKit, ensureDemoRoom, loggerOf, openRealtime, openStore, WS_CHANNEL } from './demo-kit.js';
+import {
+  appOptionsOf, authOf, buildKit, ensureDemoRoom, loggerOf, openRealtime, openStore, tracingOf, WS_CHANNEL,
+} from './demo-kit.js';
 
 const config = loadConfig();
 if (!config.TEMPORAL_ADDRESS) {
@@ -14,7 +16,8 @@ requireSharedStore(config, 'HTTP server');
 await requireFreePorts([{ variable: 'PORT', host: config.HOST, port: config.PORT }]);
 const serviceAuth = authOf(config);
 const { auth } = serviceAuth;
-const kit = buildKit(config, await openStore(config), await openRealtime(config), loggerOf(config, { service: 'http' }));
+const tracing = tracingOf(config, 'http');
+const kit = buildKit(config, await openStore(config), await openRealtime(config), loggerOf(config, { service: 'http' }), tracing);
 await kit.connect();
 await ensureDemoRoom(kit, config.DEMO_ROOM_ID);
 const server = createServer(createApp(kit, appOptionsOf(config, serviceAuth)));
@@ -27,7 +30,7 @@ server.listen(config.PORT, config.HOST, () => {
 const stop = () => {
   for (const client of wss.clients) client.terminate();
   wss.close();
-  server.close(() => void kit.close().then(() => process.exit(0)));
+  server.close(() => void kit.close().then(() => tracing?.shutdown()).then(() => process.exit(0)));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

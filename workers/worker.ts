@@ -1,6 +1,6 @@
 /** Worker-only process: serves room workflows and activities on TEMPORAL_ADDRESS until SIGINT/SIGTERM. */
 import { loadConfig, requireSharedStore } from './config.js';
-import { buildKit, loggerOf, openRealtime, openStore } from './demo-kit.js';
+import { buildKit, loggerOf, openRealtime, openStore, tracingOf } from './demo-kit.js';
 import { installTemporalRuntime, serveMetrics } from '../src/telemetry/index.js';
 
 const config = loadConfig();
@@ -16,7 +16,8 @@ installTemporalRuntime({
   logger,
   ...(config.ROOMKIT_TEMPORAL_METRICS_ADDRESS && { metricsAddress: config.ROOMKIT_TEMPORAL_METRICS_ADDRESS }),
 });
-const kit = buildKit(config, await openStore(config), await openRealtime(config), logger);
+const tracing = tracingOf(config, 'worker');
+const kit = buildKit(config, await openStore(config), await openRealtime(config), logger, tracing);
 const metricsServer = config.ROOMKIT_METRICS_PORT === undefined ? undefined : await serveMetrics(kit.metrics, { port: config.ROOMKIT_METRICS_PORT, host: config.HOST });
 if (metricsServer) {
   const a = metricsServer.address();
@@ -26,3 +27,4 @@ console.log(`worker serving task queue ${kit.taskQueue} on ${config.TEMPORAL_ADD
 await kit.runWorker();
 metricsServer?.close();
 await kit.close();
+await tracing?.shutdown();

@@ -18,3 +18,17 @@ describe('ROOMKIT_LOG_LEVEL', () => {
     expect(errors.join('\n')).toMatch(/ROOMKIT_LOG_LEVEL: expected one of trace, debug, info/);
   });
 });
+
+describe('OTEL_* (tracing)', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('is read once with the service config, and a value OpenTelemetry would not take is an error naming it', () => {
+    expect(ServiceConfig.parse({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SERVICE_NAME: 'desk' })).toMatchObject({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_SERVICE_NAME: 'desk' });
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((m: unknown) => { errors.push(String(m)); });
+    vi.spyOn(process, 'exit').mockImplementation(((code?: number) => { throw new Error(`exit ${code}`); }) as never);
+    expect(() => loadConfig({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow('exit 2');
+    expect(errors.join('\n')).toMatch(/OTEL_TRACES_EXPORTER: expected otlp, console or none/);
+    expect(errors.join('\n')).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT: expected an http\(s\) URL/);
+  });
+});
