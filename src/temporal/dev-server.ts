@@ -31,7 +31,7 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** Time between SIGTERM and SIGKILL in `stop()`. Default: 5 s. */
   stopGraceMs?: number;
-  /** Environment of the child process. Default: the parent's. */
+  /** Environment of the child process (its `OTEL_*` removed). Default: the parent's. */
   env?: NodeJS.ProcessEnv;
   /** Progress messages. Default: silent. */
   log?: (msg: string) => void;
@@ -91,7 +91,7 @@ async function startOnce(options: DevServerOptions, port: number): Promise<DevSe
   options.log?.(`Starting Temporal dev server on ${address}`);
 
   const child = spawn(options.cliPath, args, {
-    env: options.env ?? process.env,
+    env: serverEnv(options.env ?? process.env),
     // stdin ignored: the server must not compete for the terminal. Output is drained
     // continuously (a full pipe would block the server) and only its tail is kept for errors.
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -270,4 +270,13 @@ export function freePort(): Promise<number> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The embedded server's environment: ours without `OTEL_*`. Those configure this process's tracing
+ * (README «Traces»); the Go server reads them too and refuses to start on values it does not know
+ * (`OTEL_TRACES_EXPORTER=console`), and a dev server has no business exporting our traces.
+ */
+export function serverEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('OTEL_')));
 }

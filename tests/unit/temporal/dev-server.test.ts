@@ -130,7 +130,9 @@ describe('shared test server (global setup)', () => {
 describe('startDevServer', () => {
   it('starts a real server on a free port, serves a client, and stop() ends it', async () => {
     const cliPath = await locateTemporalCli({ build: false });
-    const server = await startDevServer({ cliPath, namespace: 'roomkit-test', searchAttributes: { RoomId: 'Keyword' } });
+    // OTEL_* configure our tracing, not the server's: the Go server refuses to start on `console`.
+    const env = { ...process.env, OTEL_TRACES_EXPORTER: 'console', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' };
+    const server = await startDevServer({ cliPath, namespace: 'roomkit-test', searchAttributes: { RoomId: 'Keyword' }, env });
     try {
       expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);
       expect(server.uiUrl).toBeUndefined();
