@@ -36,7 +36,7 @@ export function sourceActivities(deps: ActivityDeps) {
           heartbeat: (details) => { last = details; ctx.heartbeat(details); },
         });
       } catch (err) {
-        if (ctx.cancellationSignal.aborted) throw new CancelledFailure('source stopped');
+        if (ctx.cancellationSignal.aborted) throw stopped(ctx);
         const details: SourceFailureDetails | undefined = last && { attempt, health: last };
         throw ApplicationFailure.create({
           message: err instanceof Error ? err.message : String(err),
@@ -44,13 +44,22 @@ export function sourceActivities(deps: ActivityDeps) {
           details: details ? [details] : [],
         });
       }
-      if (ctx.cancellationSignal.aborted) throw new CancelledFailure('source stopped');
+      if (ctx.cancellationSignal.aborted) throw stopped(ctx);
     },
 
     async emitSourceEvent(event: { type: string; channelId: string; data: Record<string, unknown> }): Promise<void> {
       await deps.events.emit({ ...event, timestamp: new Date().toISOString() });
     },
   };
+}
+
+/**
+ * A detach (the workflow's cancel) ends the run as cancelled; a worker shutting down ends it as a
+ * retryable failure, so the run starts again on a worker still serving the queue.
+ */
+function stopped(ctx: Context): Error {
+  if (ctx.cancellationDetails?.workerShutdown) return ApplicationFailure.retryable('source run interrupted: its worker shut down', 'SourceInterrupted');
+  return new CancelledFailure('source stopped');
 }
 
 export type SourceActivities = ReturnType<typeof sourceActivities>;
