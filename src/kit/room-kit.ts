@@ -68,7 +68,6 @@ export class RoomKit extends SourceVerbs {
   private server?: TemporalServerHandle;
   private connection?: Connection;
   private rooms?: RoomClient;
-  private sourceWorkflows?: SourceClient;
   private runningWorker?: RunningWorker;
   private closed = false;
 
@@ -274,11 +273,6 @@ export class RoomKit extends SourceVerbs {
   private client(what: string): RoomClient {
     if (!this.rooms) throw new KitNotStartedError(what);
     return this.rooms;
-  }
-
-  protected sourceClient(what: string): SourceClient {
-    if (!this.sourceWorkflows) throw new KitNotStartedError(what);
-    return this.sourceWorkflows;
   }
 
   private id(roomId: string): string {

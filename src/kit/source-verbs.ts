@@ -4,7 +4,7 @@
  * registered; its messages take the kit's inbound path. `RoomKit` extends this class.
  */
 import type { Channel } from '../channels/channel.js';
-import { ChannelNotRegisteredError } from '../errors.js';
+import { ChannelNotRegisteredError, KitNotStartedError } from '../errors.js';
 import type { FrameworkEventBus } from '../hooks/framework-events.js';
 import type { RealtimeBackend } from '../realtime/backend.js';
 import type { SourceClient } from '../client/source-client.js';
@@ -21,13 +21,14 @@ export abstract class SourceVerbs extends RealtimeVerbs {
   protected readonly sources = new Map<string, SourceProvider>();
   /** The ones this kit started (`close()` detaches them, as RoomKit's does). */
   private readonly attached = new Set<string>();
+  /** Set by the kit once it has a Temporal client (`connect`). */
+  protected sourceWorkflows?: SourceClient;
 
   protected constructor(realtime: RealtimeBackend, store: ConversationStore) {
     super(realtime, store);
   }
 
   abstract getChannel(channelId: string): Channel | undefined;
-  protected abstract sourceClient(what: string): SourceClient;
 
   /**
    * Make `source` runnable for `channelId` on this process's worker without starting it: for the
@@ -85,9 +86,25 @@ export abstract class SourceVerbs extends RealtimeVerbs {
     return out;
   }
 
-  /** Detach what this kit attached (RoomKit's `close()`); errors are the caller's to log. */
-  protected async detachAllSources(): Promise<void> {
-    for (const channelId of [...this.attached]) await this.detachSource(channelId);
+  /**
+   * Detach what this kit attached (RoomKit's `close()`); errors are the caller's to log. The cancel
+   * requests are durable; waiting for the runs to stop is bounded, since a client-only kit may have no
+   * worker serving them right now (they stop when one does).
+   */
+  protected async detachAllSources(waitMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs); });
+    const detached = Promise.all([...this.attached].map((channelId) => this.detachSource(channelId)));
+    try {
+      await Promise.race([detached, gaveUp]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private sourceClient(what: string): SourceClient {
+    if (!this.sourceWorkflows) throw new KitNotStartedError(what);
+    return this.sourceWorkflows;
   }
 
   private sourceEvent(type: string, channelId: string, sourceName: string): Promise<void> {
