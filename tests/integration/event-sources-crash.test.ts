@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { RoomKit, SQLiteStore } from '../../src/index.js';
+import { HTTPChannel, RoomKit, SQLiteStore } from '../../src/index.js';
 import { WebSocketSource } from '../../src/sources/index.js';
 import { spawnTsx } from '../support/processes.js';
-import { eventually } from '../support/kit.js';
+import { eventually, startTestKit } from '../support/kit.js';
 import { defineSourceKit, FEED } from '../support/source-worker.js';
 
 const children: ChildProcess[] = [];
@@ -85,4 +85,43 @@ describe('event sources: a worker killed while it holds the connection', () => {
       await kit.close(); // detaches the source (the second worker stops it)
     }
   }, 150_000);
+
+  it('a worker stopped gracefully (rolling restart) hands the run over at once: it fails retryably and another worker resumes it', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const sender = `rolling-user-${randomUUID().slice(0, 6)}`;
+    let connections = 0;
+    server.on('connection', (socket) => {
+      connections++;
+      socket.send(JSON.stringify({ senderId: sender, content: { type: 'text', body: `hi ${connections}` } }));
+    });
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const first = await startTestKit((k) => k.registerChannel(new HTTPChannel('rolling')));
+    // A second worker on the same queue and store, with the source registered but not attached.
+    const second = new RoomKit({ store: first.store, temporal: { address: inject('temporalAddress'), taskQueue: first.taskQueue }, log: () => {} });
+    second.registerChannel(new HTTPChannel('rolling'));
+    second.registerSource('rolling', new WebSocketSource({ url }));
+    try {
+      const room = `rolling-${randomUUID().slice(0, 6)}`;
+      await first.createRoom({ roomId: room });
+      await first.attachChannel(room, 'rolling');
+      await first.attachSource('rolling', new WebSocketSource({ url }), { restartDelay: 0.1, heartbeatTimeout: 30 });
+      const bodies = async () => (await first.store.listEvents(room)).filter((e) => e.type === 'message').map((e) => (e.content as { body: string }).body);
+      await eventually(async () => (await bodies()).includes('hi 1'));
+
+      const serving = second.runWorker({ workflowBundle: { codePath: inject('workflowBundlePath') } });
+      await first.stopWorker();
+      // Well before the 30 s heartbeat timeout: the interrupted run failed and was retried at once.
+      await eventually(async () => (await bodies()).includes('hi 2'), 15_000);
+      expect(await bodies()).toEqual(['hi 1', 'hi 2']);
+      expect((await first.sourceHealth('rolling'))?.attempt).toBe(2);
+      await first.detachSource('rolling');
+      await second.stopWorker();
+      await serving;
+    } finally {
+      await second.close();
+      await first.close();
+      server.close();
+    }
+  }, 90_000);
 });
