@@ -8,6 +8,7 @@ import { deliverActivities } from './deliver.js';
 import { hookActivities } from './hooks.js';
 import { persistActivities } from './persist.js';
 import { respondActivities } from './respond.js';
+import { sourceActivities } from './sources.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...deliverActivities(deps),
     ...respondActivities(deps),
     ...aiActivities(deps),
+    ...sourceActivities(deps),
   };
 }
 
@@ -25,4 +27,5 @@ export type { HookRunInput } from './hooks.js';
 export type { PersistInput } from './persist.js';
 export type { DeliverInput, DeliverOutcome } from './deliver.js';
 export type { RespondInput } from './respond.js';
+export type { SourceActivities, SourceDeps } from './sources.js';
 export type { AIGenerateInput, AIGenerateOutput, RunToolInput } from './ai.js';

@@ -30,7 +30,8 @@ import { RoomKitMetrics } from '../telemetry/metrics.js';
 import { clientTracingInterceptors, type Tracing } from '../telemetry/tracing.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
-import { RealtimeVerbs } from './realtime-verbs.js';
+import { SourceVerbs } from './source-verbs.js';
+import { SourceClient } from '../client/source-client.js';
 import { WebSocketChannel } from '../channels/websocket.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
@@ -48,8 +49,8 @@ import {
 
 export type { ProcessInboundOptions, RoomKitOptions, StartOptions } from './options.js';
 
-/** The realtime verbs (publishTyping, markRead, …) come from {@link RealtimeVerbs}. */
-export class RoomKit extends RealtimeVerbs {
+/** Realtime verbs (publishTyping, markRead, …) come from {@link RealtimeVerbs}, source verbs from {@link SourceVerbs}. */
+export class RoomKit extends SourceVerbs {
   readonly store: ConversationStore;
   readonly hooks = new HookRegistry();
   readonly tools = new ToolRegistry();
@@ -197,6 +198,7 @@ export class RoomKit extends RealtimeVerbs {
       ...(this.tracing && { interceptors: { workflow: clientTracingInterceptors(this.tracing) } }),
     });
     this.rooms = new RoomClient(client, this.temporal.taskQueue, () => this.manifest(), async (id) => (await this.store.getRoom(id))?.status);
+    this.sourceWorkflows = new SourceClient(client, this.temporal.taskQueue);
   }
 
   /** Worker only: serve rooms until the worker is shut down (SIGINT/SIGTERM, `stopWorker()` or `close()`). */
@@ -236,12 +238,14 @@ export class RoomKit extends RealtimeVerbs {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.rooms) await this.detachAllSources().catch((err) => this.log(`detaching sources on close failed: ${String(err)}`));
     await this.runningWorker?.stop();
     this.runningWorker = undefined;
     await this.tools.close();
     await this.connection?.close();
     this.connection = undefined;
     this.rooms = undefined;
+    this.sourceWorkflows = undefined;
     await this.server?.stop();
     this.server = undefined;
     const errors: unknown[] = [];
@@ -260,6 +264,8 @@ export class RoomKit extends RealtimeVerbs {
       {
         store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events,
         breakers: this.breakers, manifest: () => this.manifest(), realtime: this.live, metrics: this.metrics,
+        // A worker-only kit connects a client the first time one of its sources emits.
+        sources: { sources: this.sources, inbound: (m) => this.connect(address).then(() => this.processInbound(m, { wait: 'committed' })) },
       },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
