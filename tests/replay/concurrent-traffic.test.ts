@@ -197,7 +197,7 @@ describe('room workflow under concurrent traffic', () => {
     await connection?.close();
   });
 
-  it('replays every run of every room it created, with zero nondeterminism', { timeout: 150_000 }, async () => {
+  it('replays every run of every room it created, with zero nondeterminism', { timeout: 300_000 }, async () => {
     const { rooms, keys } = await runRound(h, 1, ROOMS, 0);
     await expectExactlyOnce(h, rooms, keys);
     const { runs, failures } = await replayAll(new Client({ connection }), rooms);
@@ -206,7 +206,7 @@ describe('room workflow under concurrent traffic', () => {
     expect(failures).toEqual([]);
   });
 
-  it('loses nothing when the worker restarts twice mid-run, and still replays', { timeout: 150_000 }, async () => {
+  it('loses nothing when the worker restarts twice mid-run, and still replays', { timeout: 300_000 }, async () => {
     const { rooms, keys } = await runRound(h, 2, RESTART_ROOMS, 2);
     expect(h.restartedAt).toHaveLength(2);
     // Every room answers after the restarts (a wedged room fails its reads).
