@@ -226,11 +226,23 @@ const TASK_FAILED_STATE = 'Workflow Task in failed state';
 const TASK_FAILED_BUDGET_MS = 60_000;
 
 function taskFailedState(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e.message.includes(TASK_FAILED_STATE)) return true;
+  return causedBy(err, TASK_FAILED_STATE);
+}
+
+/**
+ * The server admits at most 10 updates in flight per workflow (`limit.workflowExecution.maxInFlightUpdates`)
+ * and turns the 11th away (RESOURCE_EXHAUSTED) recording nothing: a hot room with many senders at
+ * once sees it. Retried with the same update id, with jitter so waiting callers do not come back in step.
+ */
+const UPDATES_IN_FLIGHT = 'concurrent in-flight updates';
+const IN_FLIGHT_BUDGET_MS = 60_000;
+
+function causedBy(err: unknown, text: string): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e.message.includes(text)) return true;
   return false;
 }
 
-/** Retries what the room refused without recording anything: a drain for continue-as-new, a failed task. */
+/** Retries what the room refused without recording anything: a drain for continue-as-new, a failed task, a full update queue. */
 async function retryRefused<T>(call: () => Promise<T>, deadlineMs = 60_000): Promise<T> {
   const start = Date.now();
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
@@ -239,9 +251,10 @@ async function retryRefused<T>(call: () => Promise<T>, deadlineMs = 60_000): Pro
     } catch (err) {
       const draining = err instanceof WorkflowUpdateFailedError
         && err.cause instanceof Error && err.cause.message.includes(CONTINUING_AS_NEW);
-      const budget = draining ? deadlineMs : taskFailedState(err) ? TASK_FAILED_BUDGET_MS : 0;
+      const crowded = causedBy(err, UPDATES_IN_FLIGHT);
+      const budget = draining ? deadlineMs : taskFailedState(err) ? TASK_FAILED_BUDGET_MS : crowded ? IN_FLIGHT_BUDGET_MS : 0;
       if (Date.now() + delay > start + budget) throw err;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await new Promise((resolve) => setTimeout(resolve, crowded ? delay * (0.5 + Math.random()) : delay));
     }
   }
 }
