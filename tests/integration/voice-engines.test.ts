@@ -3,7 +3,11 @@
  * and back), pocketsphinx listens. Needs the Debian packages espeak-ng, pocketsphinx and
  * pocketsphinx-en-us.
  */
+import { CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
+import { createVoiceActivities } from '../../activities/voice.js';
+import { InMemoryAudioStore } from '../../src/voice/audio-store.js';
 import { convertAudio, decodeAudio, parseWav } from '../../src/voice/audio.js';
 import { detectSpeech } from '../../src/voice/vad.js';
 import {
@@ -83,5 +87,46 @@ describe('engine failures', () => {
     await expect(espeak.synthesize(long, { signal: controller.signal })).rejects.toThrow(EngineAbortedError);
     expect(pids).toHaveLength(1);
     expect(() => process.kill(pids[0], 0)).toThrow(/ESRCH/);
+  });
+});
+
+/** `env.run` types its result as unknown (it infers R from nothing); this keeps the activity's. */
+const inActivity = <R>(env: MockActivityEnvironment, fn: () => Promise<R>): Promise<R> => env.run(fn) as Promise<R>;
+
+describe('voice activities over the real engines (MockActivityEnvironment)', () => {
+  it('synthesize stores 8 kHz μ-law and transcribe reads it back by ref', async () => {
+    const store = new InMemoryAudioStore();
+    const acts = createVoiceActivities({ tts: createEspeakProvider(), stt: createPocketsphinxProvider(), audioStore: store });
+    const env = new MockActivityEnvironment();
+    let beats = 0;
+    env.on('heartbeat', () => beats++);
+    const ref = await inActivity(env, () => acts.synthesize({ text: 'where is my order', format: PHONE }));
+    expect(ref).toMatchObject({ format: PHONE, bytes: expect.any(Number) });
+    expect(ref.durationMs).toBeGreaterThan(800);
+    expect(JSON.stringify(ref).length).toBeLessThan(200); // what history would hold
+    const heard = await inActivity(env, () => acts.transcribe({ audio: ref }));
+    expect(heard.text.split(' ')).toContain('order');
+    expect(heard.audio).toEqual(ref);
+    expect(beats).toBeGreaterThanOrEqual(2);
+  });
+
+  it('cancelling a synthesize kills the espeak-ng child and stores nothing', async () => {
+    const store = new InMemoryAudioStore();
+    const tts = createEspeakProvider();
+    const acts = createVoiceActivities({ tts, audioStore: store, heartbeatMs: 100 });
+    const env = new MockActivityEnvironment();
+    const pids: number[] = [];
+    tts.onSpawn = (pid) => pids.push(pid);
+    let beatsWhileRunning = 0;
+    env.on('heartbeat', () => {
+      if (pids.length && ++beatsWhileRunning === 2) env.cancel();
+    });
+    const started = Date.now();
+    const err = await inActivity(env, () => acts.synthesize({ text: 'where is my order '.repeat(1000) })).catch((e) => e);
+    expect(err).toBeInstanceOf(CancelledFailure);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(pids).toHaveLength(1);
+    expect(() => process.kill(pids[0], 0)).toThrow(/ESRCH/);
+    expect(store.size).toBe(0);
   });
 });

@@ -4,3 +4,6 @@ export {
 } from './config.js';
 export { MockPocketsphinxSTTProvider } from './mock.js';
 export { createPocketsphinxProvider, PocketsphinxSTTProvider } from './provider.js';
+export {
+  EngineAbortedError, EngineError, EngineFailedError, EngineNotInstalledError, EngineOutputTooLargeError, EngineTimeoutError,
+} from '../engine.js';
