@@ -1,0 +1,15 @@
+/** The media plane: audio formats and conversions, the `AudioStore`, voice activity detection. */
+export {
+  AudioEncoding, AudioFormat, audioDurationMs, convertAudio, decodeAudio, encodeAudio, mulawDecodeSample, mulawEncodeSample,
+  mulawToPcm16, parseWav, pcm16FromBytes, pcm16ToBytes, pcm16ToMulaw, resample, wavFormat, writeWav,
+  type PcmAudio, type WavInfo,
+} from './audio.js';
+export {
+  AUDIO_ID, AudioRef, checkAudioId, describeAudio, FileAudioStore, InMemoryAudioStore, newAudioId, type AudioStore,
+} from './audio-store.js';
+export { AudioFormatError, AudioNotFoundError, InvalidAudioRefError, VoiceError } from './errors.js';
+export { detectSpeech, EnergyVad, EnergyVadOptions, frameDb, type VadEvent } from './vad.js';
+// Speech as durable steps: the activity factory and its input/output shapes (activities/voice.ts).
+export {
+  createVoiceActivities, type SynthesizeInput, type TranscribeInput, type TranscribeOutput, type VoiceActivities, type VoiceDeps,
+} from '../../activities/voice.js';
