@@ -23,14 +23,14 @@ import { McpServerOptionsSchema, McpToolServer, type McpServerOptions } from '..
 import {
   AccessSchema, BindingOptions, CreateRoomOptions, DeliveryStatus, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
-  type KitManifest, type Observation, type Room, type RoomEvent, type Task, type TaskStatus,
+  type CommandOf, type CommandResults, type RoomCommandKind as CommandKind, type KitManifest, type Observation, type Room, type RoomEvent, type Task, type TaskStatus,
 } from '../models/index.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { RoomKitMetrics } from '../telemetry/metrics.js';
 import { clientTracingInterceptors, type Tracing } from '../telemetry/tracing.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
-import { RealtimeVerbs } from './realtime-verbs.js';
+import { ParticipantVerbs } from './participant-verbs.js';
 import { WebSocketChannel } from '../channels/websocket.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
@@ -48,8 +48,8 @@ import {
 
 export type { ProcessInboundOptions, RoomKitOptions, StartOptions } from './options.js';
 
-/** The realtime verbs (publishTyping, markRead, …) come from {@link RealtimeVerbs}. */
-export class RoomKit extends RealtimeVerbs {
+/** The realtime verbs (publishTyping, markRead, …) and participant verbs come from {@link ParticipantVerbs}. */
+export class RoomKit extends ParticipantVerbs {
   readonly store: ConversationStore;
   readonly hooks = new HookRegistry();
   readonly tools = new ToolRegistry();
@@ -272,6 +272,10 @@ export class RoomKit extends RealtimeVerbs {
   private client(what: string): RoomClient {
     if (!this.rooms) throw new KitNotStartedError(what);
     return this.rooms;
+  }
+
+  protected participantCommand<K extends CommandKind>(what: string, roomId: string, command: CommandOf<K>): Promise<CommandResults[K]> {
+    return this.client(what).command(this.id(roomId), command);
   }
 
   private id(roomId: string): string {
