@@ -207,6 +207,26 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'participants',
+    // Participant commands through the queue: joined, updated, identified and left events indexed
+    // between messages, an ON_PARTICIPANT_JOINED observer, a no-op update and an ensure (no event).
+    async run(kit, roomId) {
+      kit.hook('on_participant_joined', { name: 'golden-joined', execution: 'async' }, () => undefined);
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.store.createIdentity({ id: 'golden-identity', displayName: 'Golden Person', channelAddresses: {}, externalIds: {}, metadata: {} });
+      await kit.addParticipant(roomId, 'user-1', 'ws-user', { displayName: 'User One' });
+      await say(kit, roomId, 'Hello, I joined');
+      await kit.updateParticipant(roomId, 'user-1', { role: 'owner' });
+      await kit.updateParticipant(roomId, 'user-1', { role: 'owner' });
+      await kit.ensureParticipant(roomId, 'guest-1', 'ws-user');
+      await kit.resolveParticipant(roomId, 'guest-1', 'golden-identity');
+      await kit.removeParticipant(roomId, 'guest-1', { status: 'banned' });
+      await say(kit, roomId, 'Bye');
+      kit.removeHook('golden-joined');
+    },
+  },
+  {
     name: 'encrypted-message',
     // Recorded with payloads encrypted (AesGcmPayloadCodec, GOLDEN_ENCRYPTION_KEYS): replayed with the codec.
     encrypted: true,
