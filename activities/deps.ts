@@ -8,6 +8,7 @@ import type { ConversationStore } from '../src/store/conversation-store.js';
 import type { KitManifest } from '../src/models/index.js';
 import type { RoomRealtime } from '../src/realtime/room-realtime.js';
 import type { RoomKitMetrics } from '../src/telemetry/metrics.js';
+import type { IdentityOptions } from '../src/identity/resolver.js';
 
 /** What activities need from the kit: its registries and store, injected at worker creation. */
 export interface ActivityDeps {
@@ -24,6 +25,8 @@ export interface ActivityDeps {
   realtime?: RoomRealtime;
   /** Where deliveries, hooks, AI generations and tool calls are counted; absent ⇒ not recorded. */
   metrics?: RoomKitMetrics;
+  /** The worker's identity resolver (RoomKit §11); absent ⇒ rooms never ask. */
+  identity?: IdentityOptions;
 }
 
 /** The worker's channel for a binding; a missing one is permanent (retrying cannot register it). */

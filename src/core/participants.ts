@@ -161,3 +161,70 @@ export function resolveParticipant(
     },
   };
 }
+
+/**
+ * The participant an identified sender becomes (RoomKit §11): id = identity id, IDENTIFIED, its
+ * display name; created once with `participant_joined_identified`, then only kept up to date
+ * (identification, the channel in `connectedVia`) without an event.
+ */
+export function identifiedParticipant(
+  existing: Participant | undefined,
+  input: { roomId: string; identity: { id: string; displayName?: string }; channelId: string; address: string },
+  now: string,
+): ParticipantChange {
+  const { identity } = input;
+  const displayName = identity.displayName ?? existing?.displayName;
+  if (existing) {
+    const via = connectedVia(existing.channelId, ...existing.connectedVia, input.channelId);
+    const { candidates: _dropped, ...rest } = existing;
+    const participant: Participant = {
+      ...rest, identification: 'identified', identityId: identity.id, connectedVia: via,
+      ...(displayName !== undefined && { displayName }),
+      ...(existing.identification !== 'identified' && { resolvedAt: now, resolvedBy: 'identity_resolver' }),
+    };
+    return { participant, changed: JSON.stringify(participant) !== JSON.stringify(existing) };
+  }
+  return {
+    changed: true,
+    participant: {
+      id: identity.id, roomId: input.roomId, channelId: input.channelId, role: 'member', status: 'active',
+      identification: 'identified', identityId: identity.id, connectedVia: [input.channelId], externalId: input.address,
+      joinedAt: now, resolvedAt: now, resolvedBy: 'identity_resolver', metadata: {},
+      ...(displayName !== undefined && { displayName }),
+    },
+    event: {
+      type: 'participant_joined', code: 'participant_joined_identified', trigger: 'on_participant_joined',
+      body: `${displayName ?? identity.id} joined via ${input.channelId} (identified)`,
+      data: { participant_id: identity.id, channel_id: input.channelId, identity_id: identity.id, address: input.address },
+    },
+  };
+}
+
+/**
+ * A sender the resolver could not pin down (AMBIGUOUS / PENDING): a PENDING participant with the
+ * candidate identity ids, created once with `participant_joined_pending`.
+ */
+export function pendingParticipant(
+  existing: Participant | undefined,
+  input: { roomId: string; participantId: string; channelId: string; candidates: string[]; address: string },
+  now: string,
+): ParticipantChange {
+  if (existing) {
+    const via = connectedVia(existing.channelId, ...existing.connectedVia, input.channelId);
+    const participant: Participant = { ...existing, connectedVia: via, ...(input.candidates.length && { candidates: input.candidates }) };
+    return { participant, changed: JSON.stringify(participant) !== JSON.stringify(existing) };
+  }
+  return {
+    changed: true,
+    participant: {
+      id: input.participantId, roomId: input.roomId, channelId: input.channelId, role: 'member', status: 'active',
+      identification: 'pending', connectedVia: [input.channelId], externalId: input.address, joinedAt: now, metadata: {},
+      ...(input.candidates.length && { candidates: input.candidates }),
+    },
+    event: {
+      type: 'participant_joined', code: 'participant_joined_pending', trigger: 'on_participant_joined',
+      body: `${input.participantId} joined via ${input.channelId} (identity pending)`,
+      data: { participant_id: input.participantId, channel_id: input.channelId, candidates: input.candidates, address: input.address },
+    },
+  };
+}

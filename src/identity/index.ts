@@ -7,3 +7,7 @@ export { Identity, IdentityInput } from '../models/identity.js';
 export { AddParticipantOptions, ParticipantUpdate } from '../models/participant.js';
 export { IdentityNotFoundError, ParticipantNotFoundError } from '../errors.js';
 export { PHONE_CHANNEL_TYPES, foldEmail, normalizeAddress, toE164 } from './addresses.js';
+export { StoreIdentityResolver } from './resolver.js';
+export type { IdentityContext, IdentityOptions, IdentityResolver } from './resolver.js';
+export { IdentityStatus } from '../models/identity.js';
+export type { IdentityOutcome, IdentityResult } from '../models/identity.js';

@@ -31,6 +31,8 @@ import { clientTracingInterceptors, type Tracing } from '../telemetry/tracing.js
 import { InMemoryStore } from '../store/in-memory.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
 import { ParticipantVerbs } from './participant-verbs.js';
+import { identityManifest, identityOptions } from './identity-options.js';
+import type { IdentityOptions } from '../identity/resolver.js';
 import { WebSocketChannel } from '../channels/websocket.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
@@ -66,6 +68,7 @@ export class RoomKit extends ParticipantVerbs {
   /** Client and worker share it: what one encrypts the other must read. */
   private readonly dataConverter?: DataConverter;
   private readonly tracing?: Tracing;
+  private readonly identity?: IdentityOptions;
   private server?: TemporalServerHandle;
   private connection?: Connection;
   private rooms?: RoomClient;
@@ -91,6 +94,7 @@ export class RoomKit extends ParticipantVerbs {
     if (options.payloadCodec && options.dataConverter) throw new RoomKitError('give either payloadCodec or dataConverter, not both');
     this.dataConverter = options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : options.dataConverter;
     this.tracing = options.tracing;
+    this.identity = identityOptions(options.identity);
     const breaker = parseInput(CircuitBreakerOptions, options.circuitBreaker ?? {}, 'circuitBreaker options', 'circuitBreaker');
     this.breakers = new CircuitBreakerRegistry({
       failureThreshold: breaker.failureThreshold,
@@ -172,6 +176,7 @@ export class RoomKit extends ParticipantVerbs {
     return {
       hooks: this.hooks.specs(), listens: this.events.listened(), maxChainDepth: this.maxChainDepth,
       ...(this.idempotencyWindow && { idempotencyWindow: this.idempotencyWindow }),
+      ...(this.identity && { identity: identityManifest(this.identity) }),
     };
   }
 
@@ -260,6 +265,7 @@ export class RoomKit extends ParticipantVerbs {
       {
         store: this.store, channels: this.channels, hooks: this.hooks, tools: this.tools, events: this.events,
         breakers: this.breakers, manifest: () => this.manifest(), realtime: this.live, metrics: this.metrics,
+        ...(this.identity && { identity: this.identity }),
       },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));

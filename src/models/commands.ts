@@ -10,6 +10,7 @@ import { DeliveryStatus } from './delivery-status.js';
 import { type ErrorInfo, InboundMessage, type InboundResult, SendEventOptions } from './inbound.js';
 import { HookSpec } from './hook.js';
 import { JsonRecord } from './json.js';
+import { IdentityManifest } from './identity.js';
 import { ParticipantCommands, type Participant } from './participant.js';
 import { type Room, RoomTimers } from './room.js';
 import type { RoomSnapshot } from './snapshot.js';
@@ -26,6 +27,8 @@ export const KitManifest = z.object({
   maxChainDepth: z.number().int().positive(),
   /** Idempotency keys each room remembers in its own state; older ones are looked up in the store. */
   idempotencyWindow: z.number().int().positive().max(100_000).optional(),
+  /** Set when the worker has an identity resolver (RoomKit §11). */
+  identity: IdentityManifest.optional(),
 });
 export type KitManifest = z.infer<typeof KitManifest>;
 

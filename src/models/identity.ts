@@ -22,3 +22,44 @@ export type Identity = z.infer<typeof Identity>;
 /** What `createIdentity` accepts: everything but the id is optional. */
 export const IdentityInput = Identity.partial({ channelAddresses: true, externalIds: true, metadata: true });
 export type IdentityInput = z.input<typeof IdentityInput>;
+
+/** What an identity resolver answers (RoomKit §3 `IdentityResult` statuses). */
+export const IdentityStatus = {
+  IDENTIFIED: 'identified', AMBIGUOUS: 'ambiguous', PENDING: 'pending', UNKNOWN: 'unknown', REJECTED: 'rejected',
+  CHALLENGE_SENT: 'challenge_sent',
+} as const;
+export type IdentityStatus = (typeof IdentityStatus)[keyof typeof IdentityStatus];
+
+/** A resolver's answer; `address` / `channelType` are back-filled from the message when left out. */
+export interface IdentityResult {
+  status: IdentityStatus;
+  identity?: Identity;
+  candidates?: Identity[];
+  address?: string;
+  channelType?: string;
+  /** CHALLENGE_SENT: the block reason (default `identity_challenge_sent`). */
+  message?: string;
+}
+
+/**
+ * What the identity activity hands the room: the resolver's answer as data, and whether it timed
+ * out or threw (then `status` is `unknown`). Never an exception: the room goes on either way.
+ */
+export interface IdentityOutcome {
+  status: IdentityStatus;
+  identity?: { id: string; displayName?: string };
+  candidateIds?: string[];
+  address: string;
+  channelType: string;
+  message?: string;
+  timedOutAfterMs?: number;
+  error?: string;
+}
+
+/** Identity resolution as the room runs it: which channel types, and the resolver's time budget. */
+export const IdentityManifest = z.object({
+  timeoutMs: z.number().int().positive(),
+  /** Only these channel types are resolved; absent ⇒ every type. */
+  channelTypes: z.array(z.string()).optional(),
+});
+export type IdentityManifest = z.infer<typeof IdentityManifest>;

@@ -28,7 +28,7 @@ function put(rs: RoomState, participant: Participant): void {
   else rs.participants.push(participant);
 }
 
-async function apply(rs: RoomState, change: ParticipantChange, bindings: ChannelBinding[] = []): Promise<Answer> {
+export async function apply(rs: RoomState, change: ParticipantChange, bindings: ChannelBinding[] = []): Promise<Answer> {
   if (!change.changed) return { ok: true, value: change.participant };
   put(rs, change.participant);
   for (const b of bindings) rs.putBinding(b);
