@@ -3,8 +3,9 @@
  * live kit and names the room whose workflow history is saved.
  */
 import {
-  AIChannel, HookResult, MockAIProvider, MockSMSProvider, SMSChannel, WebSocketChannel, type RoomKit,
+  AIChannel, HookResult, InMemoryStore, MockAIProvider, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel,
 } from '../../src/index.js';
+import { StoreIdentityResolver } from '../../src/identity/index.js';
 import { AesGcmPayloadCodec } from '../../src/encryption.js';
 
 export interface Scenario {
@@ -224,6 +225,31 @@ export const scenarios: Scenario[] = [
       await kit.removeParticipant(roomId, 'guest-1', { status: 'banned' });
       await say(kit, roomId, 'Bye');
       kit.removeHook('golden-joined');
+    },
+  },
+  {
+    name: 'identity',
+    // Inbound messages through the identity step (a worker with a StoreIdentityResolver): an
+    // identified sender (participant_joined_identified, then a second message), an unknown one.
+    async run(kit, roomId) {
+      const store = new InMemoryStore();
+      await store.createIdentity({ id: 'golden-alice', displayName: 'Alice', phone: '+15551234567', channelAddresses: {}, externalIds: {}, metadata: {} });
+      const withIdentity = new RoomKit({
+        store, identity: { resolver: new StoreIdentityResolver(store) },
+        temporal: { address: kit.temporalAddress, taskQueue: `record-identity-${Date.now()}` }, log: () => {},
+      });
+      defineKit(withIdentity);
+      await withIdentity.start();
+      try {
+        await withIdentity.createRoom({ roomId });
+        const sms = (senderId: string, body: string) =>
+          withIdentity.processInbound({ channelId: 'sms', senderId, content: { type: 'text', body } }, { roomId });
+        await sms('(555) 123-4567', 'Hi, it is Alice');
+        await sms('+15551234567', 'Alice again');
+        await sms('+15550001111', 'Someone else');
+      } finally {
+        await withIdentity.close();
+      }
     },
   },
   {
