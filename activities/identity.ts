@@ -3,8 +3,12 @@
  * It answers data, never throws for the resolver's fault: a resolver that throws or hangs makes the
  * sender UNKNOWN (`error` / `timedOutAfterMs` tell the room which framework event to raise).
  */
-import type { IdentityOutcome, IdentityResult, ParsedInboundMessage } from '../src/models/index.js';
+import { matchingHooks } from '../src/core/hooks.js';
+import { IdentityHookDecision, type IdentityOutcome, type IdentityResult, type ParsedInboundMessage } from '../src/models/index.js';
+import { DEFAULT_HISTORY_WINDOW, loadRoomContext } from './context.js';
 import type { ActivityDeps } from './deps.js';
+import type { HookRunInput } from './hooks.js';
+import { withHeartbeat } from './heartbeat.js';
 
 export interface ResolveSenderInput {
   roomId: string;
@@ -14,8 +18,42 @@ export interface ResolveSenderInput {
   timeoutMs: number;
 }
 
-export function identityActivities({ identity }: ActivityDeps) {
+export function identityActivities({ identity, hooks, store, events }: ActivityDeps) {
   return {
+    /**
+     * SYNC identity hooks in order (RoomKit: first non-None wins): a hook that throws, times out or
+     * answers something else is skipped (reported as hook_error). Null when none decided.
+     */
+    async runIdentityHooks(input: HookRunInput): Promise<IdentityHookDecision | null> {
+      const specs = matchingHooks(hooks.specs(), input.trigger, input.event, 'sync');
+      if (!specs.length) return null;
+      return withHeartbeat(async () => {
+        const ctx = await loadRoomContext(store, input.roomId, { historyLimit: DEFAULT_HISTORY_WINDOW });
+        for (const spec of specs) {
+          const hook = hooks.get(spec.name);
+          if (!hook) continue;
+          let timer: NodeJS.Timeout | undefined;
+          try {
+            const raw = await Promise.race([
+              Promise.resolve(hook.fn(structuredClone(input.event), ctx)),
+              new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${spec.timeoutMs} ms`)), spec.timeoutMs); }),
+            ]);
+            if (raw === undefined || raw === null) continue;
+            const parsed = IdentityHookDecision.safeParse(raw);
+            if (parsed.success) return parsed.data;
+            throw new Error('an identity hook must answer IdentityHookResult.resolved/pending/challenge/reject or undefined');
+          } catch (err) {
+            await events.emit({
+              type: 'hook_error', roomId: input.roomId, eventId: input.event.id, timestamp: new Date().toISOString(),
+              data: { hook: spec.name, trigger: input.trigger, error: err instanceof Error ? err.message : String(err) },
+            });
+          } finally {
+            clearTimeout(timer);
+          }
+        }
+        return null;
+      });
+    },
     async resolveSender(input: ResolveSenderInput): Promise<IdentityOutcome> {
       const base = { address: input.message.senderId, channelType: input.channelType };
       if (!identity) return { ...base, status: 'unknown', error: 'no identity resolver on this worker' };

@@ -9,5 +9,5 @@ export { IdentityNotFoundError, ParticipantNotFoundError } from '../errors.js';
 export { PHONE_CHANNEL_TYPES, foldEmail, normalizeAddress, toE164 } from './addresses.js';
 export { StoreIdentityResolver } from './resolver.js';
 export type { IdentityContext, IdentityOptions, IdentityResolver } from './resolver.js';
-export { IdentityStatus } from '../models/identity.js';
+export { IdentityHookDecision, IdentityHookResult, IdentityStatus } from '../models/identity.js';
 export type { IdentityOutcome, IdentityResult } from '../models/identity.js';

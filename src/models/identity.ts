@@ -63,3 +63,26 @@ export const IdentityManifest = z.object({
   channelTypes: z.array(z.string()).optional(),
 });
 export type IdentityManifest = z.infer<typeof IdentityManifest>;
+
+/**
+ * What a SYNC hook on ON_IDENTITY_AMBIGUOUS / ON_IDENTITY_UNKNOWN may decide (RoomKit
+ * `IdentityHookResult`); the first hook answering one wins, `undefined` passes to the next.
+ */
+export const IdentityHookDecision = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('resolved'), identity: z.object({ id: z.string().min(1), displayName: z.string().optional() }).passthrough() }),
+  z.object({ status: z.literal('pending'), displayName: z.string().optional(), candidates: z.array(z.string()).optional() }),
+  z.object({ status: z.literal('challenge'), message: z.string().optional() }),
+  z.object({ status: z.literal('reject'), reason: z.string().optional() }),
+]);
+export type IdentityHookDecision = z.infer<typeof IdentityHookDecision>;
+
+/** Constructors of identity-hook answers, as RoomKit's `IdentityHookResult.resolved(...)` etc. */
+export const IdentityHookResult = {
+  resolved: (identity: { id: string; displayName?: string }): IdentityHookDecision => ({
+    status: 'resolved', identity: { id: identity.id, ...(identity.displayName !== undefined && { displayName: identity.displayName }) },
+  }),
+  pending: (options: { displayName?: string; candidates?: string[] } = {}): IdentityHookDecision => ({ status: 'pending', ...options }),
+  /** Refuses the message with `identity_challenge_sent` (or `message`); the challenge itself is the hook's to send. */
+  challenge: (options: { message?: string } = {}): IdentityHookDecision => ({ status: 'challenge', ...options }),
+  reject: (reason = 'Unknown sender'): IdentityHookDecision => ({ status: 'reject', reason }),
+};

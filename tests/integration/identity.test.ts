@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { StoreIdentityResolver, type IdentityResolver } from '../../src/identity/index.js';
+import { IdentityHookResult, StoreIdentityResolver, type IdentityResolver } from '../../src/identity/index.js';
 import {
   MockSMSProvider, SMSChannel, WebSocketChannel, WhatsAppChannel, type FrameworkEvent, type RoomEvent, type RoomKit,
 } from '../../src/index.js';
@@ -139,6 +139,37 @@ function identitySuite(name: string, open: Open): void {
       expect(framework.find((e) => e.roomId === id && e.type === 'identity_timeout')?.data).toEqual({ timeout: 0.5 });
       expect(framework.find((e) => e.roomId === id && e.type === 'identity_error')?.data).toEqual({ error: 'directory is down' });
       expect((await kit.listParticipants(id)).map((p) => p.id)).toEqual(['id-bob']);
+    });
+
+    it('a SYNC identity hook decides: reject refuses an unknown sender, resolved identifies it, pending makes it PENDING', async () => {
+      const id = roomId('decide');
+      await kit.createRoom({ roomId: id });
+      const name = `decider-${id}`;
+      kit.hook('on_identity_unknown', { name }, (e) => {
+        if (e.roomId !== id) return undefined;
+        if (e.source.participantId === '+15551110001') return IdentityHookResult.reject();
+        if (e.source.participantId === '+15551110002') return IdentityHookResult.resolved({ id: 'id-bob', displayName: 'Bob' });
+        if (e.source.participantId === '+15551110003') return IdentityHookResult.pending({ candidates: ['id-alice'] });
+        return undefined;
+      });
+      try {
+        const rejected = await kit.processInbound({ channelId: 'sms-in', senderId: '+15551110001', content: text('spam') }, { roomId: id });
+        expect(rejected).toMatchObject({ blocked: true, reason: 'Unknown sender' });
+        const resolved = await kit.processInbound({ channelId: 'sms-in', senderId: '+15551110002', content: text('it is Bob') }, { roomId: id });
+        expect(resolved.event?.source.participantId).toBe('id-bob');
+        const pending = await kit.processInbound({ channelId: 'sms-in', senderId: '+15551110003', content: text('maybe Alice') }, { roomId: id });
+        expect(pending.event?.source.participantId).toBe('+15551110003');
+        const passed = await kit.processInbound({ channelId: 'sms-in', senderId: '+15551110004', content: text('nobody decides') }, { roomId: id });
+        expect(passed.blocked).toBe(false);
+        expect((await kit.listParticipants(id)).map((p) => [p.id, p.identification, p.candidates ?? null])).toEqual([
+          ['id-bob', 'identified', null], ['+15551110003', 'pending', ['id-alice']],
+        ]);
+        expect(await codes(id)).toEqual([
+          'channel_attached', 'participant_joined_identified', 'message', 'participant_joined_pending', 'message', 'message',
+        ]);
+      } finally {
+        kit.removeHook(name);
+      }
     });
 
     it('does not resolve channel types outside identity.channelTypes, nor an IDENTIFIED participant of the room', async () => {
