@@ -9,6 +9,7 @@ import type { KitManifest } from '../src/models/index.js';
 import type { RoomRealtime } from '../src/realtime/room-realtime.js';
 import type { RoomKitMetrics } from '../src/telemetry/metrics.js';
 import type { SourceDeps } from './sources.js';
+import type { IdentityOptions } from '../src/identity/resolver.js';
 
 /** What activities need from the kit: its registries and store, injected at worker creation. */
 export interface ActivityDeps {
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   metrics?: RoomKitMetrics;
   /** Event sources this worker can run and the inbound path they emit into; absent ⇒ none here. */
   sources?: SourceDeps;
+  /** The worker's identity resolver (RoomKit §11); absent ⇒ rooms never ask. */
+  identity?: IdentityOptions;
 }
 
 /** The worker's channel for a binding; a missing one is permanent (retrying cannot register it). */

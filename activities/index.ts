@@ -6,6 +6,7 @@ import type { ActivityDeps } from './deps.js';
 import { aiActivities } from './ai.js';
 import { deliverActivities } from './deliver.js';
 import { hookActivities } from './hooks.js';
+import { identityActivities } from './identity.js';
 import { persistActivities } from './persist.js';
 import { respondActivities } from './respond.js';
 import { sourceActivities } from './sources.js';
@@ -18,12 +19,14 @@ export function createActivities(deps: ActivityDeps) {
     ...respondActivities(deps),
     ...aiActivities(deps),
     ...sourceActivities(deps),
+    ...identityActivities(deps),
   };
 }
 
 export type RoomActivities = ReturnType<typeof createActivities>;
 export type { ActivityDeps } from './deps.js';
 export type { HookRunInput } from './hooks.js';
+export type { ResolveSenderInput } from './identity.js';
 export type { PersistInput } from './persist.js';
 export type { DeliverInput, DeliverOutcome } from './deliver.js';
 export type { RespondInput } from './respond.js';

@@ -63,6 +63,20 @@ export class ChannelNotFoundError extends RoomKitError {
   }
 }
 
+export class ParticipantNotFoundError extends RoomKitError {
+  constructor(readonly roomId: string, readonly participantId: string) {
+    super(`participant ${participantId} not found in room ${roomId}`);
+    this.name = 'ParticipantNotFoundError';
+  }
+}
+
+export class IdentityNotFoundError extends RoomKitError {
+  constructor(readonly identityId: string) {
+    super(`identity not found: ${identityId}`);
+    this.name = 'IdentityNotFoundError';
+  }
+}
+
 export class ChannelNotRegisteredError extends RoomKitError {
   constructor(readonly channelId: string) {
     super(`channel not registered: ${channelId}`);
@@ -145,7 +159,9 @@ export class KitNotStartedError extends RoomKitError {
 }
 
 /** Maps an error name carried as data (from the room workflow) back to its class. */
-export function errorFromInfo(info: { type: string; message: string }, ctx: { roomId?: string; channelId?: string }): Error {
+export function errorFromInfo(
+  info: { type: string; message: string }, ctx: { roomId?: string; channelId?: string; participantId?: string },
+): Error {
   const roomId = ctx.roomId ?? '';
   switch (info.type) {
     case 'RoomNotFoundError': return new RoomNotFoundError(roomId);
@@ -153,6 +169,7 @@ export function errorFromInfo(info: { type: string; message: string }, ctx: { ro
     case 'RoomClosedError': return new RoomClosedError(roomId, info.message.startsWith('room is archived') ? 'archived' : 'closed');
     case 'ChannelNotFoundError': return new ChannelNotFoundError(roomId, ctx.channelId ?? '');
     case 'ChannelNotRegisteredError': return new ChannelNotRegisteredError(ctx.channelId ?? '');
+    case 'ParticipantNotFoundError': return new ParticipantNotFoundError(roomId, ctx.participantId ?? '');
     default: {
       const err = new RoomKitError(info.message);
       err.name = info.type;

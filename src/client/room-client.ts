@@ -59,7 +59,7 @@ export class RoomClient {
     try {
       const result = await retryRefused(() =>
         this.handle(roomId).executeUpdate(commandUpdate, { args: [envelope], updateId: envelope.id }));
-      return unwrap(result, { roomId, channelId: channelOf(command) }) as CommandResults[K];
+      return unwrap(result, { roomId, channelId: channelOf(command), participantId: participantOf(command) }) as CommandResults[K];
     } catch (err) {
       throw await this.completedIsClosed(mapError(err, roomId), roomId);
     }
@@ -76,7 +76,7 @@ export class RoomClient {
         args: [envelope], updateId: envelope.id,
         startWorkflowOperation: this.startOperation(room, 'USE_EXISTING', options.autoCreated ?? false),
       }));
-      return unwrap(result, { roomId: room.id, channelId: channelOf(command) }) as CommandResults[K];
+      return unwrap(result, { roomId: room.id, channelId: channelOf(command), participantId: participantOf(command) }) as CommandResults[K];
     } catch (err) {
       throw isAlreadyStarted(err) ? await this.closedError(room.id) : mapError(err, room.id);
     }
@@ -266,7 +266,11 @@ function channelOf(command: RoomCommand): string | undefined {
   return undefined;
 }
 
-function unwrap(result: CommandResult, ctx: { roomId?: string; channelId?: string }): unknown {
+function participantOf(command: RoomCommand): string | undefined {
+  return 'participantId' in command ? command.participantId : undefined;
+}
+
+function unwrap(result: CommandResult, ctx: { roomId?: string; channelId?: string; participantId?: string }): unknown {
   if (result.ok) return result.value;
   throw errorFromInfo(result.error, ctx);
 }

@@ -8,3 +8,4 @@ export * from './idempotency.js';
 export * from './retry.js';
 export * from './mutations.js';
 export * from './rate-limit.js';
+export * from './participants.js';

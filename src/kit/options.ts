@@ -4,6 +4,7 @@ import { RoomId, WaitStage } from '../models/index.js';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { RealtimeBackend } from '../realtime/backend.js';
+import type { IdentityOptions } from '../identity/resolver.js';
 import type { InboundRoomRouter } from './router.js';
 import type { RoomKitMetrics } from '../telemetry/metrics.js';
 import type { Tracing } from '../telemetry/tracing.js';
@@ -17,6 +18,11 @@ export interface RoomKitOptions {
    */
   realtime?: RealtimeBackend;
   inboundRouter?: InboundRoomRouter;
+  /**
+   * Identity resolution (RoomKit §11): who is behind a sender address, before the message commits.
+   * Runs in the worker, as an activity bounded by `timeoutSeconds` (default 5).
+   */
+  identity?: IdentityOptions;
   /** AI answers deeper than this are stored BLOCKED (`event_chain_depth_limit`). Default 5. */
   maxChainDepth?: number;
   temporal?: {

@@ -23,7 +23,7 @@ import { McpServerOptionsSchema, McpToolServer, type McpServerOptions } from '..
 import {
   AccessSchema, BindingOptions, CreateRoomOptions, DeliveryStatus, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
   type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
-  type KitManifest, type Observation, type Room, type RoomEvent, type Task, type TaskStatus,
+  type CommandOf, type CommandResults, type RoomCommandKind as CommandKind, type KitManifest, type Observation, type Room, type RoomEvent, type Task, type TaskStatus,
 } from '../models/index.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { RoomKitMetrics } from '../telemetry/metrics.js';
@@ -32,6 +32,8 @@ import { InMemoryStore } from '../store/in-memory.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
 import { SourceVerbs } from './source-verbs.js';
 import { SourceClient } from '../client/source-client.js';
+import { identityManifest, identityOptions } from './identity-options.js';
+import type { IdentityOptions } from '../identity/resolver.js';
 import { WebSocketChannel } from '../channels/websocket.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
@@ -49,7 +51,7 @@ import {
 
 export type { ProcessInboundOptions, RoomKitOptions, StartOptions } from './options.js';
 
-/** Realtime verbs (publishTyping, markRead, …) come from {@link RealtimeVerbs}, source verbs from {@link SourceVerbs}. */
+/** Realtime verbs (publishTyping, markRead, …), participant verbs and source verbs come from {@link SourceVerbs} and its bases. */
 export class RoomKit extends SourceVerbs {
   readonly store: ConversationStore;
   readonly hooks = new HookRegistry();
@@ -67,6 +69,7 @@ export class RoomKit extends SourceVerbs {
   /** Client and worker share it: what one encrypts the other must read. */
   private readonly dataConverter?: DataConverter;
   private readonly tracing?: Tracing;
+  private readonly identity?: IdentityOptions;
   private server?: TemporalServerHandle;
   private connection?: Connection;
   private rooms?: RoomClient;
@@ -92,6 +95,7 @@ export class RoomKit extends SourceVerbs {
     if (options.payloadCodec && options.dataConverter) throw new RoomKitError('give either payloadCodec or dataConverter, not both');
     this.dataConverter = options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : options.dataConverter;
     this.tracing = options.tracing;
+    this.identity = identityOptions(options.identity);
     const breaker = parseInput(CircuitBreakerOptions, options.circuitBreaker ?? {}, 'circuitBreaker options', 'circuitBreaker');
     this.breakers = new CircuitBreakerRegistry({
       failureThreshold: breaker.failureThreshold,
@@ -173,6 +177,7 @@ export class RoomKit extends SourceVerbs {
     return {
       hooks: this.hooks.specs(), listens: this.events.listened(), maxChainDepth: this.maxChainDepth,
       ...(this.idempotencyWindow && { idempotencyWindow: this.idempotencyWindow }),
+      ...(this.identity && { identity: identityManifest(this.identity) }),
     };
   }
 
@@ -266,6 +271,7 @@ export class RoomKit extends SourceVerbs {
         breakers: this.breakers, manifest: () => this.manifest(), realtime: this.live, metrics: this.metrics,
         // A worker-only kit connects a client the first time one of its sources emits.
         sources: { sources: this.sources, inbound: (m) => this.connect(address).then(() => this.processInbound(m, { wait: 'committed' })) },
+        ...(this.identity && { identity: this.identity }),
       },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
@@ -278,6 +284,10 @@ export class RoomKit extends SourceVerbs {
   private client(what: string): RoomClient {
     if (!this.rooms) throw new KitNotStartedError(what);
     return this.rooms;
+  }
+
+  protected participantCommand<K extends CommandKind>(what: string, roomId: string, command: CommandOf<K>): Promise<CommandResults[K]> {
+    return this.client(what).command(this.id(roomId), command);
   }
 
   private id(roomId: string): string {

@@ -12,10 +12,10 @@ import type { ConversationStore } from '../store/conversation-store.js';
 import { SourceAlreadyAttachedError, SourceNotFoundError } from '../sources/errors.js';
 import { AttachSourceOptionsSchema, sourceRunInput, type AttachSourceOptions } from '../sources/options.js';
 import type { SourceHealth, SourceProvider } from '../sources/source.js';
-import { RealtimeVerbs } from './realtime-verbs.js';
+import { ParticipantVerbs } from './participant-verbs.js';
 import { parseInput } from './validate.js';
 
-export abstract class SourceVerbs extends RealtimeVerbs {
+export abstract class SourceVerbs extends ParticipantVerbs {
   abstract readonly events: FrameworkEventBus;
   /** Sources this process's worker can run, by channel (what `runSource` looks up). */
   protected readonly sources = new Map<string, SourceProvider>();

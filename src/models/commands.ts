@@ -10,6 +10,8 @@ import { DeliveryStatus } from './delivery-status.js';
 import { type ErrorInfo, InboundMessage, type InboundResult, SendEventOptions } from './inbound.js';
 import { HookSpec } from './hook.js';
 import { JsonRecord } from './json.js';
+import { IdentityManifest } from './identity.js';
+import { ParticipantCommands, type Participant } from './participant.js';
 import { type Room, RoomTimers } from './room.js';
 import type { RoomSnapshot } from './snapshot.js';
 import type { CarriedState } from './carried.js';
@@ -25,6 +27,8 @@ export const KitManifest = z.object({
   maxChainDepth: z.number().int().positive(),
   /** Idempotency keys each room remembers in its own state; older ones are looked up in the store. */
   idempotencyWindow: z.number().int().positive().max(100_000).optional(),
+  /** Set when the worker has an identity resolver (RoomKit §11). */
+  identity: IdentityManifest.optional(),
 });
 export type KitManifest = z.infer<typeof KitManifest>;
 
@@ -71,6 +75,7 @@ export const RoomCommand = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deliveryStatus'), status: DeliveryStatus }),
   /** No change; returns the room snapshot (used by createRoom to return once the room is stored). */
   z.object({ kind: z.literal('describe') }),
+  ...ParticipantCommands,
 ]);
 export type RoomCommand = z.infer<typeof RoomCommand>;
 export type RoomCommandKind = RoomCommand['kind'];
@@ -111,6 +116,11 @@ export interface CommandResults {
   archive: Room;
   deliveryStatus: null;
   describe: RoomSnapshot;
+  addParticipant: Participant;
+  removeParticipant: Participant;
+  updateParticipant: Participant;
+  ensureParticipant: Participant;
+  resolveParticipant: Participant;
 }
 /** A command of one kind. */
 export type CommandOf<K extends RoomCommandKind> = Extract<RoomCommand, { kind: K }>;

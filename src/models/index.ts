@@ -7,6 +7,7 @@ export * from './event.js';
 export * from './room.js';
 export * from './channel.js';
 export * from './participant.js';
+export * from './identity.js';
 export * from './task.js';
 export * from './inbound.js';
 export * from './hook.js';

@@ -5,7 +5,7 @@
  * observations by id, bindings by (roomId, channelId), participants by (roomId, id).
  */
 import type {
-  ChannelBinding, DeliveryResult, EventType, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+  ChannelBinding, DeliveryResult, EventType, Identity, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
 
 export interface ListEventsOptions {
@@ -95,7 +95,20 @@ export interface ConversationStore {
 
   // Participants
   putParticipant(participant: Participant): Promise<void>;
+  getParticipant(roomId: string, participantId: string): Promise<Participant | undefined>;
+  /** In first-join order. */
   listParticipants(roomId: string): Promise<Participant[]>;
+
+  // Identities (RoomKit §11, §21): people behind addresses, keyed by (channel type, address,
+  // organisation or ''). Addresses are normalised (`normalizeAddress`: phones to E.164, emails
+  // case-folded); `phone` and `email` are also indexed under the channel types `phone` / `email`.
+  // An unscoped lookup never finds a scoped registration, nor the reverse.
+  /** Insert or replace by id, indexing its addresses (a re-created identity drops its old ones). */
+  createIdentity(identity: Identity): Promise<Identity>;
+  getIdentity(identityId: string): Promise<Identity | undefined>;
+  resolveIdentity(channelType: string, address: string, organizationId?: string): Promise<Identity | undefined>;
+  /** Add an address to an identity (IdentityNotFoundError if unknown); the address then leads to it. */
+  linkAddress(identityId: string, channelType: string, address: string, organizationId?: string): Promise<Identity>;
 
   // Tasks and observations (idempotent by id)
   putTask(task: Task): Promise<void>;

@@ -5,8 +5,10 @@
  * passed or got back never changes what is stored (RoomKit 0.28 returned shared objects).
  */
 import type {
-  ChannelBinding, DeliveryResult, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+  ChannelBinding, DeliveryResult, Identity, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
+import { IdentityNotFoundError } from '../errors.js';
+import { addressKey, identityKeys, withAddress, type AddressKey } from './identity-index.js';
 import { checkCount } from './values.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 
@@ -35,6 +37,9 @@ export class InMemoryStore implements ConversationStore {
   private readonly bindings = new Map<string, Map<string, ChannelBinding>>();
   /** roomId → participantId → participant. */
   private readonly participants = new Map<string, Map<string, Participant>>();
+  private readonly identities = new Map<string, Identity>();
+  /** `keyOf(address key)` → identity id. */
+  private readonly addresses = new Map<string, string>();
   private readonly tasks = new Map<string, Task>();
   private readonly observations = new Map<string, Observation>();
   /** roomId → readerId → index. */
@@ -208,8 +213,41 @@ export class InMemoryStore implements ConversationStore {
     byId.set(participant.id, copy(participant));
   }
 
+  async getParticipant(roomId: string, participantId: string): Promise<Participant | undefined> {
+    const p = this.participants.get(roomId)?.get(participantId);
+    return p && copy(p);
+  }
+
   async listParticipants(roomId: string): Promise<Participant[]> {
     return [...(this.participants.get(roomId)?.values() ?? [])].map(copy);
+  }
+
+  // Identities
+
+  async createIdentity(identity: Identity): Promise<Identity> {
+    for (const [k, id] of this.addresses) if (id === identity.id) this.addresses.delete(k);
+    this.identities.set(identity.id, copy(identity));
+    for (const key of identityKeys(identity)) this.addresses.set(keyOf(key), identity.id);
+    return copy(identity);
+  }
+
+  async getIdentity(identityId: string): Promise<Identity | undefined> {
+    const i = this.identities.get(identityId);
+    return i && copy(i);
+  }
+
+  async resolveIdentity(channelType: string, address: string, organizationId?: string): Promise<Identity | undefined> {
+    const id = this.addresses.get(keyOf(addressKey(channelType, address, organizationId)));
+    return id === undefined ? undefined : this.getIdentity(id);
+  }
+
+  async linkAddress(identityId: string, channelType: string, address: string, organizationId?: string): Promise<Identity> {
+    const existing = this.identities.get(identityId);
+    if (!existing) throw new IdentityNotFoundError(identityId);
+    const updated = withAddress(existing, channelType, address);
+    this.identities.set(identityId, copy(updated));
+    this.addresses.set(keyOf(addressKey(channelType, address, organizationId ?? existing.organizationId)), identityId);
+    return copy(updated);
   }
 
   // Tasks and observations: upserts by id, listed in first-write order.
@@ -323,3 +361,5 @@ function copy<T>(value: T): T {
 function copyOrUndefined<T>(value: T | undefined): T | undefined {
   return value === undefined ? undefined : structuredClone(value);
 }
+
+const keyOf = (k: AddressKey): string => JSON.stringify([k.channelType, k.address, k.organizationId]);

@@ -113,6 +113,24 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE read_markers RENAME COLUMN participant_id TO reader_id;
   `,
+  // 3: identities (RoomKit §11). The placeholder table of migration 1 was never written: it is
+  // replaced by one row per identity and one per normalised address that leads to it, keyed by
+  // (channel type, address, organisation or '').
+  `
+  DROP TABLE identities;
+  CREATE TABLE identities (
+    id text COLLATE "C" PRIMARY KEY,
+    doc jsonb NOT NULL
+  );
+  CREATE TABLE identity_addresses (
+    channel_type text COLLATE "C" NOT NULL,
+    address text COLLATE "C" NOT NULL,
+    organization_id text COLLATE "C" NOT NULL,
+    identity_id text COLLATE "C" NOT NULL,
+    PRIMARY KEY (channel_type, address, organization_id)
+  );
+  CREATE INDEX identity_addresses_by_identity ON identity_addresses (identity_id);
+  `,
 ];
 
 /** The schema version this code writes and reads. */

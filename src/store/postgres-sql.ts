@@ -95,7 +95,20 @@ export function postgresStatements(schema: string) {
     putParticipant: `
       INSERT INTO ${t('participants')} (room_id, id, doc) VALUES ($1, $2, $3::jsonb)
       ON CONFLICT (room_id, id) DO UPDATE SET doc = excluded.doc`,
+    getParticipant: `SELECT doc FROM ${t('participants')} WHERE room_id = $1 AND id = $2`,
     listParticipants: `SELECT doc FROM ${t('participants')} WHERE room_id = $1 ORDER BY seq`,
+
+    putIdentity: `
+      INSERT INTO ${t('identities')} (id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
+    getIdentity: `SELECT doc FROM ${t('identities')} WHERE id = $1`,
+    lockIdentity: `SELECT doc FROM ${t('identities')} WHERE id = $1 FOR UPDATE`,
+    clearAddresses: `DELETE FROM ${t('identity_addresses')} WHERE identity_id = $1`,
+    putAddress: `
+      INSERT INTO ${t('identity_addresses')} (channel_type, address, organization_id, identity_id) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (channel_type, address, organization_id) DO UPDATE SET identity_id = excluded.identity_id`,
+    resolveIdentity: `
+      SELECT i.doc FROM ${t('identity_addresses')} a JOIN ${t('identities')} i ON i.id = a.identity_id
+      WHERE a.channel_type = $1 AND a.address = $2 AND a.organization_id = $3`,
 
     putTask: `
       INSERT INTO ${t('tasks')} (id, room_id, status, doc) VALUES ($1, $2, $3, $4::jsonb)

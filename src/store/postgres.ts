@@ -12,13 +12,15 @@
  */
 import pg from 'pg';
 import type {
-  ChannelBinding, DeliveryResult, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+  ChannelBinding, DeliveryResult, Identity, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 import { MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { postgresStatements, type PostgresStatements } from './postgres-sql.js';
 import { isConnectionFault, locate, toJsonb, unavailable, type Location } from './postgres-wire.js';
 import { checkCount, instant } from './values.js';
+import { IdentityNotFoundError } from '../errors.js';
+import { addressKey, identityKeys, withAddress } from './identity-index.js';
 
 export interface PostgresStoreOptions {
   /** Schema that holds the tables, created if missing. Default `public`. Lowercase letters, digits and `_`. */
@@ -231,8 +233,45 @@ export class PostgresStore implements ConversationStore {
     await this.query(this.sql.putParticipant, [participant.roomId, participant.id, toJsonb(participant)]);
   }
 
+  async getParticipant(roomId: string, participantId: string): Promise<Participant | undefined> {
+    return (await this.docs<Participant>(this.sql.getParticipant, [roomId, participantId]))[0];
+  }
+
   async listParticipants(roomId: string): Promise<Participant[]> {
     return this.docs<Participant>(this.sql.listParticipants, [roomId]);
+  }
+
+  // Identities
+
+  async createIdentity(identity: Identity): Promise<Identity> {
+    await this.transaction(async (client) => {
+      await client.query(this.sql.clearAddresses, [identity.id]);
+      await client.query(this.sql.putIdentity, [identity.id, toJsonb(identity)]);
+      for (const k of identityKeys(identity)) await client.query(this.sql.putAddress, [k.channelType, k.address, k.organizationId, identity.id]);
+    });
+    return identity;
+  }
+
+  async getIdentity(identityId: string): Promise<Identity | undefined> {
+    return (await this.docs<Identity>(this.sql.getIdentity, [identityId]))[0];
+  }
+
+  async resolveIdentity(channelType: string, address: string, organizationId?: string): Promise<Identity | undefined> {
+    const k = addressKey(channelType, address, organizationId);
+    return (await this.docs<Identity>(this.sql.resolveIdentity, [k.channelType, k.address, k.organizationId]))[0];
+  }
+
+  async linkAddress(identityId: string, channelType: string, address: string, organizationId?: string): Promise<Identity> {
+    let updated: Identity | undefined;
+    await this.transaction(async (client) => {
+      const existing = (await client.query<{ doc: Identity }>(this.sql.lockIdentity, [identityId])).rows[0]?.doc;
+      if (!existing) throw new IdentityNotFoundError(identityId);
+      updated = withAddress(existing, channelType, address);
+      const k = addressKey(channelType, address, organizationId ?? existing.organizationId);
+      await client.query(this.sql.putIdentity, [identityId, toJsonb(updated)]);
+      await client.query(this.sql.putAddress, [k.channelType, k.address, k.organizationId, identityId]);
+    });
+    return updated as Identity;
   }
 
   // Tasks and observations: upserts by id, listed in first-write order.

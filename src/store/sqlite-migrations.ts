@@ -94,6 +94,22 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room_id, reader_id)
   );
   `,
+  // 4: identities (RoomKit §11), and the normalised addresses that lead to them, keyed by
+  // (channel type, address, organisation or '').
+  `
+  CREATE TABLE identities (
+    id TEXT PRIMARY KEY,
+    json TEXT NOT NULL
+  );
+  CREATE TABLE identity_addresses (
+    channel_type TEXT NOT NULL,
+    address TEXT NOT NULL,
+    organization_id TEXT NOT NULL,
+    identity_id TEXT NOT NULL,
+    PRIMARY KEY (channel_type, address, organization_id)
+  );
+  CREATE INDEX identity_addresses_by_identity ON identity_addresses (identity_id);
+  `,
 ];
 
 /** The `user_version` this code writes and reads. */

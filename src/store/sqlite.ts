@@ -12,10 +12,12 @@
  */
 import Database from 'better-sqlite3';
 import type {
-  ChannelBinding, DeliveryResult, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
+  ChannelBinding, DeliveryResult, Identity, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
 import { MIGRATIONS, SQLITE_SCHEMA_VERSION } from './sqlite-migrations.js';
 import { checkCount, instant } from './values.js';
+import { IdentityNotFoundError } from '../errors.js';
+import { addressKey, identityKeys, withAddress } from './identity-index.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
 
 export { SQLITE_SCHEMA_VERSION };
@@ -64,7 +66,8 @@ export class SQLiteStore implements ConversationStore {
     | 'putRoom' | 'getRoom' | 'listRooms' | 'listRoomsByStatus' | 'findRoomIdsByChannel' | 'findLatestRoom'
     | 'putEvent' | 'getEvent' | 'getEventByIndex' | 'getEventByIdempotencyKey' | 'listEventsAsc' | 'listEventsDesc'
     | 'getEventCount' | 'clearDeliveryResults' | 'clearDeliveryResult' | 'getDelivery' | 'putDeliveryResult' | 'findByProviderMessageId' | 'putBinding' | 'removeBinding' | 'getBinding' | 'listBindings'
-    | 'putParticipant' | 'listParticipants' | 'putTask' | 'listTasks' | 'putObservation' | 'listObservations'
+    | 'putParticipant' | 'getParticipant' | 'listParticipants' | 'putIdentity' | 'getIdentity' | 'clearAddresses'
+    | 'putAddress' | 'resolveIdentity' | 'putTask' | 'listTasks' | 'putObservation' | 'listObservations'
     | 'setReadMarker' | 'listReadMarkers' | 'getUnreadCount',
     Statement
   >;
@@ -239,8 +242,42 @@ export class SQLiteStore implements ConversationStore {
     this.sql.putParticipant.run({ roomId: participant.roomId, id: participant.id, json: JSON.stringify(participant) });
   }
 
+  async getParticipant(roomId: string, participantId: string): Promise<Participant | undefined> {
+    return parseRow<Participant>(this.sql.getParticipant.get(roomId, participantId));
+  }
+
   async listParticipants(roomId: string): Promise<Participant[]> {
     return parseRows<Participant>(this.sql.listParticipants.all(roomId));
+  }
+
+  // Identities
+
+  async createIdentity(identity: Identity): Promise<Identity> {
+    this.db.transaction(() => {
+      this.sql.clearAddresses.run(identity.id);
+      this.sql.putIdentity.run({ id: identity.id, json: JSON.stringify(identity) });
+      for (const key of identityKeys(identity)) this.sql.putAddress.run({ ...key, identityId: identity.id });
+    }).immediate();
+    return identity;
+  }
+
+  async getIdentity(identityId: string): Promise<Identity | undefined> {
+    return parseRow<Identity>(this.sql.getIdentity.get(identityId));
+  }
+
+  async resolveIdentity(channelType: string, address: string, organizationId?: string): Promise<Identity | undefined> {
+    return parseRow<Identity>(this.sql.resolveIdentity.get(addressKey(channelType, address, organizationId)));
+  }
+
+  async linkAddress(identityId: string, channelType: string, address: string, organizationId?: string): Promise<Identity> {
+    return this.db.transaction(() => {
+      const existing = parseRow<Identity>(this.sql.getIdentity.get(identityId));
+      if (!existing) throw new IdentityNotFoundError(identityId);
+      const updated = withAddress(existing, channelType, address);
+      this.sql.putIdentity.run({ id: identityId, json: JSON.stringify(updated) });
+      this.sql.putAddress.run({ ...addressKey(channelType, address, organizationId ?? existing.organizationId), identityId });
+      return updated;
+    }).immediate();
   }
 
   // Tasks and observations: upserts by id, listed in first-write order.
@@ -357,7 +394,19 @@ function prepareAll(db: Database.Database): SQLiteStore['sql'] {
     putParticipant: p(`
       INSERT INTO participants (room_id, id, json) VALUES (@roomId, @id, @json)
       ON CONFLICT (room_id, id) DO UPDATE SET json = excluded.json`),
+    getParticipant: p('SELECT json FROM participants WHERE room_id = ? AND id = ?'),
     listParticipants: p('SELECT json FROM participants WHERE room_id = ? ORDER BY rowid'),
+
+    putIdentity: p('INSERT INTO identities (id, json) VALUES (@id, @json) ON CONFLICT (id) DO UPDATE SET json = excluded.json'),
+    getIdentity: p('SELECT json FROM identities WHERE id = ?'),
+    clearAddresses: p('DELETE FROM identity_addresses WHERE identity_id = ?'),
+    putAddress: p(`
+      INSERT INTO identity_addresses (channel_type, address, organization_id, identity_id)
+      VALUES (@channelType, @address, @organizationId, @identityId)
+      ON CONFLICT (channel_type, address, organization_id) DO UPDATE SET identity_id = excluded.identity_id`),
+    resolveIdentity: p(`
+      SELECT i.json FROM identity_addresses a JOIN identities i ON i.id = a.identity_id
+      WHERE a.channel_type = @channelType AND a.address = @address AND a.organization_id = @organizationId`),
 
     putTask: p(`
       INSERT INTO tasks (id, room_id, status, json) VALUES (@id, @roomId, @status, @json)

@@ -100,7 +100,7 @@ describe('PostgresStore', () => {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema],
     );
     expect(tables.map((t) => t.table_name)).toEqual([
-      'bindings', 'delivery_results', 'events', 'identities', 'observations', 'participants', 'read_markers',
+      'bindings', 'delivery_results', 'events', 'identities', 'identity_addresses', 'observations', 'participants', 'read_markers',
       'roomkit_schema_migrations', 'rooms', 'tasks',
     ]);
   });

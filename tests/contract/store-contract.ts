@@ -3,7 +3,7 @@
  * Each case gets a fresh, empty store from `make` and releases it with `cleanup`.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeliveryResult } from '../../src/models/index.js';
+import type { DeliveryResult, Identity } from '../../src/models/index.js';
 import type { ConversationStore } from '../../src/store/index.js';
 import {
   makeBinding, makeEvent, makeObservation, makeParticipant, makeRoom, makeTask,
@@ -397,6 +397,16 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         expect(await store.listParticipants('nowhere')).toEqual([]);
       });
 
+      it('gets one participant by room and id, the latest write', async () => {
+        await store.putParticipant(makeParticipant({ connectedVia: ['sms-main', 'ws-user'] }));
+        await store.putParticipant(makeParticipant({ status: 'left', connectedVia: ['sms-main', 'ws-user'] }));
+        const got = await store.getParticipant('room-1', 'user-1');
+        expect(got?.status).toBe('left');
+        expect(got?.connectedVia).toEqual(['sms-main', 'ws-user']);
+        expect(await store.getParticipant('room-2', 'user-1')).toBeUndefined();
+        expect(await store.getParticipant('room-1', 'stranger')).toBeUndefined();
+      });
+
       it('is idempotent by task id and filters tasks by room and status', async () => {
         await store.putTask(makeTask({ id: 't1' }));
         await store.putTask(makeTask({ id: 't1' }));
@@ -416,6 +426,44 @@ export function conversationStoreContract(name: string, make: () => Promise<Stor
         expect((await store.listObservations('room-1')).map((o) => o.id)).toEqual(['o1']);
         await store.putObservation(makeObservation({ id: 'o1', content: 'revised' }));
         expect((await store.listObservations('room-1')).map((o) => o.content)).toEqual(['revised']);
+      });
+    });
+
+    describe('identities', () => {
+      const alice = (overrides: Partial<Identity> = {}): Identity => ({
+        id: 'id-alice', displayName: 'Alice', channelAddresses: { sms: ['+1 (555) 123-4567'] }, externalIds: {}, metadata: {},
+        ...overrides,
+      });
+
+      it('creates, gets and resolves by channel type and normalised address', async () => {
+        expect(await store.createIdentity(alice({ email: 'Alice@Example.COM' }))).toMatchObject({ id: 'id-alice' });
+        expect((await store.getIdentity('id-alice'))?.displayName).toBe('Alice');
+        expect((await store.resolveIdentity('sms', '+15551234567'))?.id).toBe('id-alice');
+        expect((await store.resolveIdentity('sms', '555.123.4567'))?.id).toBe('id-alice');
+        expect((await store.resolveIdentity('phone', '00 1 555 123 4567'))).toBeUndefined();
+        expect((await store.resolveIdentity('email', ' alice@example.com'))?.id).toBe('id-alice');
+        expect(await store.resolveIdentity('whatsapp', '+15551234567')).toBeUndefined();
+        expect(await store.getIdentity('nobody')).toBeUndefined();
+      });
+
+      it('indexes phone under `phone`, and keeps organisations apart both ways', async () => {
+        await store.createIdentity(alice({ organizationId: 'acme', phone: '+15551234567' }));
+        expect((await store.resolveIdentity('phone', '15551234567', 'acme'))?.id).toBe('id-alice');
+        expect(await store.resolveIdentity('sms', '+15551234567')).toBeUndefined();
+        expect(await store.resolveIdentity('sms', '+15551234567', 'other')).toBeUndefined();
+        expect((await store.resolveIdentity('sms', '+15551234567', 'acme'))?.id).toBe('id-alice');
+      });
+
+      it('links an address, and a re-created identity forgets the addresses it dropped', async () => {
+        await store.createIdentity(alice());
+        const linked = await store.linkAddress('id-alice', 'whatsapp', 'whatsapp:+15551234567');
+        expect(linked.channelAddresses.whatsapp).toEqual(['whatsapp:+15551234567']);
+        expect((await store.resolveIdentity('whatsapp', '+15551234567'))?.id).toBe('id-alice');
+        expect((await store.getIdentity('id-alice'))?.channelAddresses.whatsapp).toEqual(['whatsapp:+15551234567']);
+        await store.createIdentity(alice({ channelAddresses: { email: ['alice@example.com'] } }));
+        expect(await store.resolveIdentity('sms', '+15551234567')).toBeUndefined();
+        expect((await store.resolveIdentity('email', 'ALICE@example.com'))?.id).toBe('id-alice');
+        await expect(store.linkAddress('nobody', 'sms', '+15550000000')).rejects.toMatchObject({ name: 'IdentityNotFoundError' });
       });
     });
 

@@ -152,7 +152,10 @@ describe('SQLiteStore', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['bindings', 'delivery_results', 'events', 'observations', 'participants', 'read_markers', 'rooms', 'tasks']);
+      expect(tables).toEqual([
+        'bindings', 'delivery_results', 'events', 'identities', 'identity_addresses', 'observations', 'participants', 'read_markers',
+        'rooms', 'tasks',
+      ]);
     } finally {
       db.close();
     }
@@ -164,7 +167,7 @@ describe('SQLiteStore', () => {
     await openStore(file).putEvents([sent]);
     // Take the file back to version 1: the table is gone and the event is only JSON.
     const db = new Database(file);
-    db.exec('DROP TABLE delivery_results; DROP TABLE read_markers');
+    db.exec('DROP TABLE delivery_results; DROP TABLE read_markers; DROP TABLE identities; DROP TABLE identity_addresses');
     db.pragma('user_version = 1');
     db.close();
 

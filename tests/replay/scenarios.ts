@@ -3,8 +3,9 @@
  * live kit and names the room whose workflow history is saved.
  */
 import {
-  AIChannel, HookResult, MockAIProvider, MockSMSProvider, SMSChannel, WebSocketChannel, type RoomKit,
+  AIChannel, HookResult, InMemoryStore, MockAIProvider, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel,
 } from '../../src/index.js';
+import { StoreIdentityResolver } from '../../src/identity/index.js';
 import { AesGcmPayloadCodec } from '../../src/encryption.js';
 
 export interface Scenario {
@@ -204,6 +205,51 @@ export const scenarios: Scenario[] = [
       await new Promise((r) => setTimeout(r, 1000));
       await kit.archiveRoom(roomId);
       await new Promise((r) => setTimeout(r, 1000));
+    },
+  },
+  {
+    name: 'participants',
+    // Participant commands through the queue: joined, updated, identified and left events indexed
+    // between messages, an ON_PARTICIPANT_JOINED observer, a no-op update and an ensure (no event).
+    async run(kit, roomId) {
+      kit.hook('on_participant_joined', { name: 'golden-joined', execution: 'async' }, () => undefined);
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.store.createIdentity({ id: 'golden-identity', displayName: 'Golden Person', channelAddresses: {}, externalIds: {}, metadata: {} });
+      await kit.addParticipant(roomId, 'user-1', 'ws-user', { displayName: 'User One' });
+      await say(kit, roomId, 'Hello, I joined');
+      await kit.updateParticipant(roomId, 'user-1', { role: 'owner' });
+      await kit.updateParticipant(roomId, 'user-1', { role: 'owner' });
+      await kit.ensureParticipant(roomId, 'guest-1', 'ws-user');
+      await kit.resolveParticipant(roomId, 'guest-1', 'golden-identity');
+      await kit.removeParticipant(roomId, 'guest-1', { status: 'banned' });
+      await say(kit, roomId, 'Bye');
+      kit.removeHook('golden-joined');
+    },
+  },
+  {
+    name: 'identity',
+    // Inbound messages through the identity step (a worker with a StoreIdentityResolver): an
+    // identified sender (participant_joined_identified, then a second message), an unknown one.
+    async run(kit, roomId) {
+      const store = new InMemoryStore();
+      await store.createIdentity({ id: 'golden-alice', displayName: 'Alice', phone: '+15551234567', channelAddresses: {}, externalIds: {}, metadata: {} });
+      const withIdentity = new RoomKit({
+        store, identity: { resolver: new StoreIdentityResolver(store) },
+        temporal: { address: kit.temporalAddress, taskQueue: `record-identity-${Date.now()}` }, log: () => {},
+      });
+      defineKit(withIdentity);
+      await withIdentity.start();
+      try {
+        await withIdentity.createRoom({ roomId });
+        const sms = (senderId: string, body: string) =>
+          withIdentity.processInbound({ channelId: 'sms', senderId, content: { type: 'text', body } }, { roomId });
+        await sms('(555) 123-4567', 'Hi, it is Alice');
+        await sms('+15551234567', 'Alice again');
+        await sms('+15550001111', 'Someone else');
+      } finally {
+        await withIdentity.close();
+      }
     },
   },
   {

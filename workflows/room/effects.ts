@@ -79,3 +79,11 @@ export const { runTool } = proxyActivities<RoomActivities>({
   heartbeatTimeout: '10 seconds',
   retry: { maximumAttempts: 5, initialInterval: '1 second' },
 });
+
+/** The identity resolver's activity: its own timeout plus a margin, one retry for a lost worker. */
+export function identityOps(timeoutMs: number) {
+  return proxyActivities<RoomActivities>({
+    startToCloseTimeout: timeoutMs + 5_000,
+    retry: { initialInterval: '500 milliseconds', maximumAttempts: 2 },
+  });
+}

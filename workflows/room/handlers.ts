@@ -4,6 +4,7 @@
  */
 import type { CommandOf, CommandResult, RoomCommand, RoomCommandKind } from '../../src/models/index.js';
 import * as admin from './admin.js';
+import * as participants from './participants.js';
 import { type DEFERRED, handleInbound, handleSend, type Settlers } from './inbound.js';
 import type { RoomState } from './state.js';
 
@@ -36,6 +37,11 @@ export const COMMAND_HANDLERS: { readonly [K in RoomCommandKind]: Entry<K> } = {
   unmute: { run: admin.mute, writes: true },
   setVisibility: { run: admin.setVisibility, writes: true },
   setAccess: { run: admin.setAccess, writes: true },
+  addParticipant: { run: participants.add, writes: true },
+  removeParticipant: { run: participants.remove, writes: true },
+  updateParticipant: { run: participants.update, writes: true },
+  ensureParticipant: { run: participants.ensure, writes: true },
+  resolveParticipant: { run: participants.resolve, writes: true },
 };
 
 /**

@@ -8,6 +8,8 @@ import { attach, closedMessage } from './admin.js';
 import { findEventByIdempotencyKey, getEvent, loadEvent } from './effects.js';
 import { mutationTargetId, refuseMutation, threadRoot } from '../../src/core/mutations.js';
 import { hold, newCascade, release } from './cascade.js';
+import { identify } from './identity.js';
+import { identityResolution } from './patches.js';
 import { commitPass, stamp } from './pipeline.js';
 import { safely } from './side-effects.js';
 import type { RoomState } from './state.js';
@@ -50,6 +52,12 @@ export async function handleInbound(
     rs.changedBindings.push(binding);
   }
   const event = inboundEvent(stamp(rs), message, binding ?? cmd.defaultBinding);
+  // Runs recorded before the identity step have no marker: they replay without it.
+  const identityStep = identityResolution();
+  if (identityStep) {
+    const refusal = await identify(rs, message, event);
+    if (refusal) return ok(refused(refusal));
+  }
   return runRoot(rs, event, settle);
 }
 

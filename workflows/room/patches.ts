@@ -47,6 +47,8 @@ export const PATCHES = {
   workerOwnedHooks: 'worker-owned-hooks',
   /** Tool-call events reach only the targets that show them (`showsEvent`), never an SMS transport. */
   toolCallsByCapability: 'tool-calls-by-capability',
+  /** Inbound messages pass the identity step (RoomKit §11) when the room's worker has a resolver. */
+  identityResolution: 'identity-resolution',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -64,3 +66,4 @@ export const writeBehindCommits = (): boolean => patched(PATCHES.writeBehindComm
 export const loopOfSteps = (): boolean => patched(PATCHES.loopOfSteps);
 export const workerOwnedHooks = (): boolean => patched(PATCHES.workerOwnedHooks);
 export const toolCallsByCapability = (): boolean => patched(PATCHES.toolCallsByCapability);
+export const identityResolution = (): boolean => patched(PATCHES.identityResolution);

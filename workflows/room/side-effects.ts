@@ -152,15 +152,17 @@ export async function fireObservers(
   rs: RoomState,
   trigger: HookTrigger,
   event: RoomEvent,
-  options: { ignoreSourceFilters?: boolean } = {},
+  options: { ignoreSourceFilters?: boolean; execution?: 'async' } = {},
 ): Promise<void> {
-  const hooks = matchingHooks(rs.hookSpecs(), trigger, options.ignoreSourceFilters ? undefined : event);
+  const hooks = matchingHooks(rs.hookSpecs(), trigger, options.ignoreSourceFilters ? undefined : event, options.execution);
   if (!hooks.length) return;
   const budget = Math.max(...hooks.map((h) => h.timeoutMs));
   await safely(rs, `hooks:${trigger}`, () =>
     hookOps(budget, rs.workerHooks).runAsyncHooks({
       roomId: rs.room.id, trigger, hookNames: hooks.map((h) => h.name), event,
-      ...(rs.workerHooks && { select: { ignoreSourceFilters: options.ignoreSourceFilters } }),
+      ...(rs.workerHooks && {
+        select: { ignoreSourceFilters: options.ignoreSourceFilters, ...(options.execution && { execution: options.execution }) },
+      }),
     }),
   );
 }
