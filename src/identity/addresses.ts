@@ -1,31 +1,31 @@
 /**
  * Address normalisation, so the same person is one identity whatever the channel wrote: phone
- * numbers to E.164, emails case-folded. Stores key identities by the normalised address.
- *
- * `libphonenumber-js` is not a dependency of this package, so phone numbers are normalised by the
- * small rule below rather than by the full numbering plan: strip `tel:` / `sms:` / `whatsapp:`
- * prefixes and punctuation (spaces, `-`, `.`, `(`, `)`); `00` becomes `+`; a number without a
- * country code takes `defaultCountryCode` (1, NANP: 10 digits, or 11 starting with 1). Anything
- * that is not then `+` and 8–15 digits is returned trimmed and unchanged (never guessed at).
+ * numbers to E.164 by the numbering plan (`libphonenumber-js`), emails case-folded. Stores key
+ * identities by the normalised address.
  */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
 /** Channel types whose addresses are phone numbers. */
 export const PHONE_CHANNEL_TYPES: ReadonlySet<string> = new Set(['sms', 'mms', 'rcs', 'whatsapp', 'whatsapp_personal', 'voice']);
 
 /**
+ * E.164 for anything the numbering plan calls a possible number: `tel:` / `sms:` / `whatsapp:`
+ * prefixes and punctuation are dropped, `00` is taken as the international prefix, and a national
+ * number is read in `defaultCountry` (US unless told). Anything else is returned trimmed and
+ * unchanged, never guessed at.
+ *
  * @example toE164('(555) 123-4567') // '+15551234567'
  * @example toE164('whatsapp:+44 20 7946 0958') // '+442079460958'
+ * @example toE164('020 7946 0958', 'GB') // '+442079460958'
  */
-export function toE164(raw: string, defaultCountryCode = '1'): string {
+export function toE164(raw: string, defaultCountry: CountryCode = 'US'): string {
   const trimmed = raw.trim();
-  let s = trimmed.replace(/^(tel|sms|whatsapp):/i, '').replace(/[\s\-.()]/g, '');
-  if (s.startsWith('00')) s = `+${s.slice(2)}`;
-  if (!s.startsWith('+')) {
-    if (!/^\d+$/.test(s)) return trimmed;
-    if (defaultCountryCode === '1' && s.length === 11 && s.startsWith('1')) s = `+${s}`;
-    else s = `+${defaultCountryCode}${s}`;
-  }
-  return /^\+[1-9]\d{7,14}$/.test(s) ? s : trimmed;
+  let s = trimmed.replace(/^(tel|sms|whatsapp):/i, '');
+  const compact = s.replace(/[\s\-.()]/g, '');
+  // `00` is the international prefix almost everywhere (not in NANP, whose 011 the library knows).
+  if (compact.startsWith('00')) s = `+${compact.slice(2)}`;
+  const parsed = parsePhoneNumberFromString(s, defaultCountry);
+  return parsed?.isPossible() ? parsed.number : trimmed;
 }
 
 /** Trimmed and lower-cased (the local part too: mail systems treat it case-insensitively in practice). */
