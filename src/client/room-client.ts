@@ -225,10 +225,6 @@ const REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY' as const;
 const TASK_FAILED_STATE = 'Workflow Task in failed state';
 const TASK_FAILED_BUDGET_MS = 60_000;
 
-function taskFailedState(err: unknown): boolean {
-  return causedBy(err, TASK_FAILED_STATE);
-}
-
 /**
  * The server admits at most 10 updates in flight per workflow (`limit.workflowExecution.maxInFlightUpdates`)
  * and turns the 11th away (RESOURCE_EXHAUSTED) recording nothing: a hot room with many senders at
@@ -252,7 +248,7 @@ async function retryRefused<T>(call: () => Promise<T>, deadlineMs = 60_000): Pro
       const draining = err instanceof WorkflowUpdateFailedError
         && err.cause instanceof Error && err.cause.message.includes(CONTINUING_AS_NEW);
       const crowded = causedBy(err, UPDATES_IN_FLIGHT);
-      const budget = draining ? deadlineMs : taskFailedState(err) ? TASK_FAILED_BUDGET_MS : crowded ? IN_FLIGHT_BUDGET_MS : 0;
+      const budget = draining ? deadlineMs : causedBy(err, TASK_FAILED_STATE) ? TASK_FAILED_BUDGET_MS : crowded ? IN_FLIGHT_BUDGET_MS : 0;
       if (Date.now() + delay > start + budget) throw err;
       await new Promise((resolve) => setTimeout(resolve, crowded ? delay * (0.5 + Math.random()) : delay));
     }

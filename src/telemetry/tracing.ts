@@ -30,7 +30,7 @@ export const WORKFLOW_TRACING_MODULE = fileURLToPath(new URL('./workflow-tracing
 export const TRACER_NAME = 'roomkit-temporal';
 
 export interface StartTracingOptions {
-  /** `service.name` of every span (default `OTEL_SERVICE_NAME`, else `roomkit`). */
+  /** `service.name` of every span (default `roomkit`; `tracingEnvOf` reads `OTEL_SERVICE_NAME`). */
   serviceName?: string;
   /** Where spans go: an exporter (batched) or a processor of your own (e.g. `SimpleSpanProcessor` in tests). */
   exporter?: SpanExporter;
@@ -49,7 +49,7 @@ export interface Tracing {
 
 export function startTracing(options: StartTracingOptions): Tracing {
   if (!options.exporter === !options.spanProcessor) throw new TypeError('startTracing needs exactly one of exporter or spanProcessor');
-  const resource = new Resource({ 'service.name': options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? 'roomkit' });
+  const resource = new Resource({ 'service.name': options.serviceName ?? 'roomkit' });
   const spanProcessor = options.spanProcessor ?? new BatchSpanProcessor(options.exporter as SpanExporter);
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register();
