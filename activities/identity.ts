@@ -9,6 +9,7 @@ import { DEFAULT_HISTORY_WINDOW, loadRoomContext } from './context.js';
 import type { ActivityDeps } from './deps.js';
 import type { HookRunInput } from './hooks.js';
 import { withHeartbeat } from './heartbeat.js';
+import { TimeoutError, withTimeout } from '../src/util/with-timeout.js';
 
 export interface ResolveSenderInput {
   roomId: string;
@@ -32,12 +33,8 @@ export function identityActivities({ identity, hooks, store, events }: ActivityD
         for (const spec of specs) {
           const hook = hooks.get(spec.name);
           if (!hook) continue;
-          let timer: NodeJS.Timeout | undefined;
           try {
-            const raw = await Promise.race([
-              Promise.resolve(hook.fn(structuredClone(input.event), ctx)),
-              new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${spec.timeoutMs} ms`)), spec.timeoutMs); }),
-            ]);
+            const raw = await withTimeout(spec.timeoutMs, () => hook.fn(structuredClone(input.event), ctx));
             if (raw === undefined || raw === null) continue;
             const parsed = IdentityHookDecision.safeParse(raw);
             if (parsed.success) return parsed.data;
@@ -47,8 +44,6 @@ export function identityActivities({ identity, hooks, store, events }: ActivityD
               type: 'hook_error', roomId: input.roomId, eventId: input.event.id, timestamp: new Date().toISOString(),
               data: { hook: spec.name, trigger: input.trigger, error: err instanceof Error ? err.message : String(err) },
             });
-          } finally {
-            clearTimeout(timer);
           }
         }
         return null;
@@ -57,24 +52,14 @@ export function identityActivities({ identity, hooks, store, events }: ActivityD
     async resolveSender(input: ResolveSenderInput): Promise<IdentityOutcome> {
       const base = { address: input.message.senderId, channelType: input.channelType };
       if (!identity) return { ...base, status: 'unknown', error: 'no identity resolver on this worker' };
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), input.timeoutMs);
-      });
       try {
-        const result = await Promise.race([
-          identity.resolver.resolve(input.message, {
-            roomId: input.roomId, channelType: input.channelType,
-            ...(input.organizationId !== undefined && { organizationId: input.organizationId }),
-          }),
-          timeout,
-        ]);
-        if (result === 'timeout') return { ...base, status: 'unknown', timedOutAfterMs: input.timeoutMs };
-        return outcomeOf(result, base);
+        return outcomeOf(await withTimeout(input.timeoutMs, () => identity.resolver.resolve(input.message, {
+          roomId: input.roomId, channelType: input.channelType,
+          ...(input.organizationId !== undefined && { organizationId: input.organizationId }),
+        })), base);
       } catch (err) {
+        if (err instanceof TimeoutError) return { ...base, status: 'unknown', timedOutAfterMs: input.timeoutMs };
         return { ...base, status: 'unknown', error: err instanceof Error ? err.message : String(err) };
-      } finally {
-        clearTimeout(timer);
       }
     },
   };
