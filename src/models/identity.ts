@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InjectedEvent } from './hook.js';
 import { JsonRecord } from './json.js';
 
 /**
@@ -71,7 +72,8 @@ export type IdentityManifest = z.infer<typeof IdentityManifest>;
 export const IdentityHookDecision = z.discriminatedUnion('status', [
   z.object({ status: z.literal('resolved'), identity: z.object({ id: z.string().min(1), displayName: z.string().optional() }).passthrough() }),
   z.object({ status: z.literal('pending'), displayName: z.string().optional(), candidates: z.array(z.string()).optional() }),
-  z.object({ status: z.literal('challenge'), message: z.string().optional() }),
+  /** `inject`: the challenge itself (a PIN prompt…), stored DELIVERED and sent to its targets by the room. */
+  z.object({ status: z.literal('challenge'), inject: InjectedEvent.optional(), message: z.string().optional() }),
   z.object({ status: z.literal('reject'), reason: z.string().optional() }),
 ]);
 export type IdentityHookDecision = z.infer<typeof IdentityHookDecision>;
@@ -82,7 +84,10 @@ export const IdentityHookResult = {
     status: 'resolved', identity: { id: identity.id, ...(identity.displayName !== undefined && { displayName: identity.displayName }) },
   }),
   pending: (options: { displayName?: string; candidates?: string[] } = {}): IdentityHookDecision => ({ status: 'pending', ...options }),
-  /** Refuses the message with `identity_challenge_sent` (or `message`); the challenge itself is the hook's to send. */
-  challenge: (options: { message?: string } = {}): IdentityHookDecision => ({ status: 'challenge', ...options }),
+  /**
+   * Refuses the message with `identity_challenge_sent` (or `message`). `inject` is the challenge the
+   * room stores (DELIVERED) and sends bare to `inject.targetChannelIds`, unless the room is closed.
+   */
+  challenge: (options: { inject?: InjectedEvent; message?: string } = {}): IdentityHookDecision => ({ status: 'challenge', ...options } as IdentityHookDecision),
   reject: (reason = 'Unknown sender'): IdentityHookDecision => ({ status: 'reject', reason }),
 };

@@ -40,6 +40,7 @@ function scriptedResolver(store: ConversationStore, calls: string[]): IdentityRe
 function identitySuite(name: string, open: Open): void {
   describe(`identity resolution (${name})`, () => {
     let kit: RoomKit;
+    const sms = new MockSMSProvider();
     let cleanup: () => Promise<void> = async () => {};
     const calls: string[] = [];
     const framework: FrameworkEvent[] = [];
@@ -51,7 +52,7 @@ function identitySuite(name: string, open: Open): void {
       await opened.store.createIdentity({ id: 'id-alice', displayName: 'Alice', phone: '+15551234567', channelAddresses: {}, externalIds: {}, metadata: {} });
       await opened.store.createIdentity({ id: 'id-bob', displayName: 'Bob', channelAddresses: { sms: ['+15559990000'] }, externalIds: {}, metadata: {} });
       kit = await startTestKit((k) => {
-        k.registerChannel(new SMSChannel('sms-in', { provider: new MockSMSProvider(), fromNumber: '+15550000000' }));
+        k.registerChannel(new SMSChannel('sms-in', { provider: sms, fromNumber: '+15550000000' }));
         k.registerChannel(new WhatsAppChannel('wa-in'));
         k.registerChannel(new WebSocketChannel('ws-user'));
         for (const type of ['identity_resolved', 'identity_timeout', 'identity_error']) k.on(type, (e) => void framework.push(e));
@@ -167,6 +168,39 @@ function identitySuite(name: string, open: Open): void {
         expect(await codes(id)).toEqual([
           'channel_attached', 'participant_joined_identified', 'message', 'participant_joined_pending', 'message', 'message',
         ]);
+      } finally {
+        kit.removeHook(name);
+      }
+    });
+
+    it('a hook challenge is stored DELIVERED and sent to its targets; the refused message is not stored; a closed room sends none', async () => {
+      const id = roomId('challenge');
+      await kit.createRoom({ roomId: id });
+      await kit.attachChannel(id, 'sms-in', { metadata: { phoneNumber: '+15552220001' } });
+      const name = `challenger-${id}`;
+      kit.hook('on_identity_unknown', { name }, (e) => e.roomId === id
+        ? IdentityHookResult.challenge({ inject: { content: text('Reply with your PIN'), targetChannelIds: ['sms-in'] }, message: 'pin_sent' })
+        : undefined);
+      try {
+        const r = await kit.processInbound({ channelId: 'sms-in', senderId: '+15552220001', content: text('let me in') }, { roomId: id });
+        expect(r).toMatchObject({ blocked: true, reason: 'pin_sent' });
+        expect(r.event).toBeUndefined();
+        const events = await eventsOf(id);
+        expect(events.map((e) => [e.type, e.status, e.content.type === 'text' ? e.content.body : e.content.type])).toEqual([
+          ['channel_attached', 'delivered', 'system'], ['message', 'delivered', 'Reply with your PIN'],
+        ]);
+        expect(events[1]).toMatchObject({ index: 1, source: { channelId: 'system', channelType: 'system' } });
+        await eventually(async () => sms.calls.some((c) => c.event.roomId === id));
+        expect(sms.calls.filter((c) => c.event.roomId === id).map((c) => [c.to, c.event.content])).toEqual([
+          ['+15552220001', text('Reply with your PIN')],
+        ]);
+
+        // The room goes on: the next message is challenged again, and after close nothing is sent.
+        await kit.closeRoom(id);
+        const closed = await kit.processInbound({ channelId: 'sms-in', senderId: '+15552220001', content: text('again') }, { roomId: id });
+        expect(closed).toMatchObject({ blocked: true, reason: 'room_closed' });
+        expect((await eventsOf(id)).filter((e) => e.type === 'message')).toHaveLength(1);
+        expect(sms.calls.filter((c) => c.event.roomId === id)).toHaveLength(1);
       } finally {
         kit.removeHook(name);
       }

@@ -5,7 +5,7 @@
 import {
   AIChannel, HookResult, InMemoryStore, MockAIProvider, MockSMSProvider, RoomKit, SMSChannel, WebSocketChannel,
 } from '../../src/index.js';
-import { StoreIdentityResolver } from '../../src/identity/index.js';
+import { IdentityHookResult, StoreIdentityResolver } from '../../src/identity/index.js';
 import { AesGcmPayloadCodec } from '../../src/encryption.js';
 
 export interface Scenario {
@@ -247,6 +247,33 @@ export const scenarios: Scenario[] = [
         await sms('(555) 123-4567', 'Hi, it is Alice');
         await sms('+15551234567', 'Alice again');
         await sms('+15550001111', 'Someone else');
+      } finally {
+        await withIdentity.close();
+      }
+    },
+  },
+  {
+    name: 'identity-challenge',
+    // An unknown SMS sender challenged by a SYNC ON_IDENTITY_UNKNOWN hook: the challenge is stored
+    // and sent back on SMS (patch identity-challenges), the message refused; then a known sender.
+    async run(kit, roomId) {
+      const store = new InMemoryStore();
+      await store.createIdentity({ id: 'golden-alice', displayName: 'Alice', phone: '+15551234567', channelAddresses: {}, externalIds: {}, metadata: {} });
+      const withIdentity = new RoomKit({
+        store, identity: { resolver: new StoreIdentityResolver(store) },
+        temporal: { address: kit.temporalAddress, taskQueue: `record-identity-challenge-${Date.now()}` }, log: () => {},
+      });
+      defineKit(withIdentity);
+      withIdentity.hook('on_identity_unknown', { name: 'golden-challenge' }, () => IdentityHookResult.challenge({
+        inject: { content: { type: 'text', body: 'Reply with your PIN' }, targetChannelIds: ['sms'] }, message: 'pin_sent',
+      }));
+      await withIdentity.start();
+      try {
+        await withIdentity.createRoom({ roomId });
+        const sms = (senderId: string, body: string) =>
+          withIdentity.processInbound({ channelId: 'sms', senderId, content: { type: 'text', body } }, { roomId });
+        await sms('+15550001111', 'Let me in');
+        await sms('+15551234567', 'Alice here');
       } finally {
         await withIdentity.close();
       }

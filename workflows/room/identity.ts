@@ -6,13 +6,18 @@
  * not an IDENTIFIED participant of the room already.
  */
 import { uuid4 } from '@temporalio/workflow';
+import { injectedEvent } from '../../src/core/events.js';
 import { identifiedParticipant, pendingParticipant } from '../../src/core/participants.js';
 import { matchingHooks } from '../../src/core/hooks.js';
 import type { IdentityHookDecision, IdentityOutcome, ParsedInboundMessage, RoomEvent } from '../../src/models/index.js';
+import { hold, newCascade } from './cascade.js';
 import { hookOps, identityOps } from './effects.js';
+import { identityChallenges } from './patches.js';
 import { apply } from './participants.js';
-import { fireObservers, safely } from './side-effects.js';
+import { stamp } from './pipeline.js';
+import { commit, fireObservers, safely } from './side-effects.js';
 import type { RoomState } from './state.js';
+import { remember } from './trace-context.js';
 
 /** The block reason when the message must not be stored; undefined when it goes on. */
 export async function identify(rs: RoomState, message: ParsedInboundMessage, event: RoomEvent): Promise<string | undefined> {
@@ -29,6 +34,8 @@ export async function identify(rs: RoomState, message: ParsedInboundMessage, eve
   }))) ?? { status: 'unknown', address: message.senderId, channelType, error: 'identity activity failed' };
   if (outcome.timedOutAfterMs !== undefined) rs.framework('identity_timeout', { timeout: outcome.timedOutAfterMs / 1000 }, { channelId: message.channelId });
   if (outcome.error !== undefined) rs.framework('identity_error', { error: outcome.error }, { channelId: message.channelId });
+  // Runs recorded before challenges were sent only refused the message: they replay without it.
+  const sendsChallenges = identityChallenges();
   // Identity hooks see the message with the resolver's answer beside it.
   const payload: RoomEvent = { ...event, metadata: { ...event.metadata, identityResult: { ...outcome } } };
   const now = new Date().toISOString();
@@ -42,6 +49,10 @@ export async function identify(rs: RoomState, message: ParsedInboundMessage, eve
       identity_id: identity.id, display_name: identity.displayName ?? null, status: 'identified',
     }, { channelId: message.channelId });
     return undefined;
+  };
+  const challenge = async (decision: Extract<IdentityHookDecision, { status: 'challenge' }>): Promise<string> => {
+    if (sendsChallenges && decision.inject) await sendChallenge(rs, decision.inject, event);
+    return decision.message ?? 'identity_challenge_sent';
   };
   const pending = async (candidates: string[]): Promise<undefined> => {
     const id = sender ?? `pending-${uuid4().slice(0, 8)}`;
@@ -61,7 +72,7 @@ export async function identify(rs: RoomState, message: ParsedInboundMessage, eve
     case 'pending': {
       const decision = await decide(rs, 'on_identity_ambiguous', payload);
       if (decision?.status === 'resolved') return identified(decision.identity);
-      if (decision?.status === 'challenge') return decision.message ?? 'identity_challenge_sent';
+      if (decision?.status === 'challenge') return challenge(decision);
       if (decision?.status === 'reject') return decision.reason ?? 'identity_rejected';
       return pending(decision?.status === 'pending' && decision.candidates ? decision.candidates : outcome.candidateIds ?? []);
     }
@@ -69,7 +80,7 @@ export async function identify(rs: RoomState, message: ParsedInboundMessage, eve
       // UNKNOWN or REJECTED: with no hook deciding, the message goes on unattributed (RoomKit quirk 7).
       const decision = await decide(rs, 'on_identity_unknown', payload);
       if (decision?.status === 'resolved') return identified(decision.identity);
-      if (decision?.status === 'challenge') return decision.message ?? 'identity_challenge_sent';
+      if (decision?.status === 'challenge') return challenge(decision);
       if (decision?.status === 'reject') return decision.reason ?? 'unknown_sender';
       if (decision?.status === 'pending') return pending(decision.candidates ?? []);
       return undefined;
@@ -90,4 +101,25 @@ async function decide(rs: RoomState, trigger: 'on_identity_ambiguous' | 'on_iden
     : undefined;
   await fireObservers(rs, trigger, payload, { execution: 'async' });
   return decision ?? undefined;
+}
+
+/**
+ * RoomKit §11: a hook's challenge is injected: stored DELIVERED (indexed like any event, the refused
+ * message itself is not) and sent bare to its targets through the delivery lane, in commit order.
+ * A closed room refuses it like any injected event.
+ */
+async function sendChallenge(
+  rs: RoomState, inject: NonNullable<Extract<IdentityHookDecision, { status: 'challenge' }>['inject']>, trigger: RoomEvent,
+): Promise<void> {
+  if (rs.refusesWrites()) return;
+  const ev = injectedEvent(stamp(rs), inject, trigger);
+  // The refused message is never stored: the challenge is a thread root, not a reply to it.
+  delete ev.parentEventId;
+  await commit(rs, { events: [ev] });
+  const cascade = newCascade(rs.manifest.maxChainDepth);
+  hold(cascade);
+  rs.lane.push(remember({
+    event: ev, source: undefined, targets: [], injected: [{ targets: inject.targetChannelIds ?? [], event: ev }],
+    cascade, root: false, broadcast: false,
+  }));
 }

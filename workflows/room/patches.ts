@@ -49,6 +49,8 @@ export const PATCHES = {
   toolCallsByCapability: 'tool-calls-by-capability',
   /** Inbound messages pass the identity step (RoomKit §11) when the room's worker has a resolver. */
   identityResolution: 'identity-resolution',
+  /** An identity hook's `challenge(inject)` stores and sends its challenge (recorded runs only refused). */
+  identityChallenges: 'identity-challenges',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -67,3 +69,4 @@ export const loopOfSteps = (): boolean => patched(PATCHES.loopOfSteps);
 export const workerOwnedHooks = (): boolean => patched(PATCHES.workerOwnedHooks);
 export const toolCallsByCapability = (): boolean => patched(PATCHES.toolCallsByCapability);
 export const identityResolution = (): boolean => patched(PATCHES.identityResolution);
+export const identityChallenges = (): boolean => patched(PATCHES.identityChallenges);
