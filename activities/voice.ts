@@ -25,7 +25,7 @@ import type { STTProvider, Transcript } from '../src/providers/stt/base.js';
 import type { TTSProvider } from '../src/providers/tts/base.js';
 import { type AudioFormat, convertAudio } from '../src/voice/audio.js';
 import { AudioRef, type AudioStore } from '../src/voice/audio-store.js';
-import { AudioFormatError, AudioNotFoundError, InvalidAudioRefError } from '../src/voice/errors.js';
+import { AudioFormatError, AudioNotFoundError, InvalidAudioRefError, VoiceVendorError } from '../src/voice/errors.js';
 
 export interface VoiceDeps {
   audioStore: AudioStore;
@@ -117,6 +117,17 @@ async function engineStep<T>(heartbeatMs: number, work: (signal: AbortSignal) =>
 function toFailure(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   if (PERMANENT.some((type) => err instanceof type)) return ApplicationFailure.nonRetryable(err.message, err.name);
+  // A vendor's answer carries its own decision: a bad key or request fails the same way on every
+  // attempt; throttling and outages wait at least as long as the vendor asked (Retry-After).
+  if (err instanceof VoiceVendorError) {
+    return ApplicationFailure.create({
+      message: err.message,
+      type: err.name,
+      nonRetryable: err.permanent,
+      details: [{ vendor: err.vendor, kind: err.kind, status: err.status ?? null, vendorCode: err.vendorCode ?? null }],
+      ...(!err.permanent && err.retryAfterMs !== undefined && err.retryAfterMs > 0 && { nextRetryDelay: err.retryAfterMs }),
+    });
+  }
   // Retryable: another worker may have the binary or the clip (a FileAudioStore is per machine), a
   // failed or slow run may pass next time. Add these names to `nonRetryableErrorTypes` for a
   // uniform fleet on shared storage.
