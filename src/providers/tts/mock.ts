@@ -40,6 +40,7 @@ export class MockTTSProvider implements TTSProvider {
     this.calls.push({ text, options });
     // Refuses what every real engine refuses, so code tested against the mock meets the same contract.
     checkTextToSpeak(text, 100_000);
+    options.signal?.throwIfAborted();
     if (this.delayMs) await abortableDelay(this.delayMs, options.signal);
     const length = Math.round((text.length * this.msPerChar * this.sampleRate) / 1000);
     const samples = Int16Array.from({ length }, (_, i) => Math.round(2000 * Math.sin((2 * Math.PI * 440 * i) / this.sampleRate)));
