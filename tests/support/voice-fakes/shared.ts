@@ -13,7 +13,8 @@ export interface RecordedRequest {
   url: URL;
   headers: IncomingHttpHeaders;
   rawBody: Buffer;
-  /** Parsed when the content type is JSON. */
+  /** Parsed when the content type is JSON; read loosely, as the vendor's server would. */
+  // biome-ignore lint/suspicious/noExplicitAny: vendor JSON of any shape, validated field by field by each wire
   json?: any;
   /** Parsed when the content type is multipart/form-data (or undefined if it does not parse). */
   form?: FormData;
@@ -221,7 +222,7 @@ export function toneFor(text: string, sampleRate: number): Int16Array {
 
 export function pcm16Bytes(samples: Int16Array): Buffer {
   const out = Buffer.alloc(samples.length * 2);
-  samples.forEach((s, i) => out.writeInt16LE(s, i * 2));
+  samples.forEach((s, i) => { out.writeInt16LE(s, i * 2); });
   return out;
 }
 
