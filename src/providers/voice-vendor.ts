@@ -149,10 +149,18 @@ export function primaryLanguage(tag: string): string {
   return tag.split('-')[0].toLowerCase();
 }
 
-/** Reads the streamed audio to the end (an abort or a dropped connection rejects). */
-export async function readAudioBody(vendor: string, body: ReadableStream<Uint8Array> | Uint8Array | ArrayBuffer | null | undefined): Promise<Uint8Array> {
+/**
+ * Reads an audio body to the end (an abort or a dropped connection rejects). A 200 that says it is
+ * JSON or text is not audio, however many bytes it has: that is a vendor answering off-contract.
+ */
+export async function readAudioBody(
+  vendor: string,
+  body: ReadableStream<Uint8Array> | ArrayBuffer | null | undefined,
+  contentType: string | null | undefined,
+): Promise<Uint8Array> {
   if (body == null) throw malformedVendorResponse(vendor, 'no audio body');
-  const bytes = body instanceof Uint8Array ? body : new Uint8Array(body instanceof ArrayBuffer ? body : await new Response(body).arrayBuffer());
+  const bytes = new Uint8Array(body instanceof ArrayBuffer ? body : await new Response(body).arrayBuffer());
+  if (/json|^text\//i.test(contentType ?? '')) throw malformedVendorResponse(vendor, `expected audio, got ${contentType}`);
   if (bytes.byteLength === 0) throw malformedVendorResponse(vendor, 'empty audio body for non-empty text');
   return bytes;
 }

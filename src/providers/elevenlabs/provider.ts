@@ -1,9 +1,9 @@
 /**
  * Text-to-speech with ElevenLabs through `@elevenlabs/elevenlabs-js` (v2):
  * `client.textToSpeech.convert(voiceId, { text, modelId, outputFormat, voiceSettings? },
- * { abortSignal, maxRetries: 0 })`, the streamed audio read whole. It asks for a raw format
- * (`pcm_16000` by default, `ulaw_8000` for a phone call) so the clip needs no decoder: the
- * returned {@link AudioFormat} says how to read it.
+ * { abortSignal, maxRetries: 0 }).withRawResponse()`, the streamed audio read whole (refused when
+ * the 200 is JSON, not audio). It asks for a raw format (`pcm_16000` by default, `ulaw_8000` for a
+ * phone call) so the clip needs no decoder: the returned `AudioFormat` says how to read it.
  *
  * Keys and configuration: pass `apiKey` (the worker's entry point reads `ELEVENLABS_API_KEY`; this
  * provider never reads the environment), `voiceId`, `modelId` (default `eleven_flash_v2_5`),
@@ -57,13 +57,13 @@ export class ElevenLabsTTSProvider implements TTSProvider {
         return { kind: 'http', status: error.statusCode, headers: error.rawResponse?.headers, ...vendorErrorText(error.body) };
       },
     }, async (signal) => {
-      const stream = await sdk.textToSpeech.convert(voice.data, {
+      const { data, rawResponse } = await sdk.textToSpeech.convert(voice.data, {
         text,
         modelId: this.config.modelId,
         outputFormat: this.config.outputFormat,
         ...(opts.speed !== undefined && { voiceSettings: { speed: speedFactor(opts.speed, SPEED_RANGE) } }),
-      }, { abortSignal: signal, maxRetries: 0, timeoutInSeconds: timeoutMs / 1000 });
-      return readAudioBody(this.name, stream);
+      }, { abortSignal: signal, maxRetries: 0, timeoutInSeconds: timeoutMs / 1000 }).withRawResponse();
+      return readAudioBody(this.name, data, rawResponse.headers.get('content-type'));
     });
     return { bytes, format: elevenLabsAudioFormat(this.config.outputFormat) };
   }

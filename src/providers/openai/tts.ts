@@ -55,7 +55,7 @@ export class OpenAITTSProvider implements TTSProvider {
         ...(opts.speed !== undefined && { speed: speedFactor(opts.speed, SPEED_RANGE) }),
         ...(this.config.instructions && { instructions: this.config.instructions }),
       }, { signal, timeout: timeoutMs, maxRetries: 0 });
-      return readAudioBody(this.name, await response.arrayBuffer());
+      return readAudioBody(this.name, await response.arrayBuffer(), response.headers.get('content-type'));
     });
     return { bytes, format: this.config.responseFormat === 'wav' ? wavFormat(bytes) : OPENAI_PCM_FORMAT };
   }
