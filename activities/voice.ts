@@ -7,7 +7,10 @@
  *
  * Not in `createActivities` yet: the kit has no voice options to build these deps from, and its
  * worker takes no extra activities (`workerOptions` omits `activities`). Run them on a worker of
- * your own, on the rooms' task queue or a voice queue (`roomkit-temporal/voice` exports the factory):
+ * your own, on the rooms' task queue or a voice queue (`roomkit-temporal/voice` exports the factory).
+ * Cloud vendors (`createDeepgramProvider`, `createElevenLabsProvider`, `createOpenAISTTProvider`,
+ * `createOpenAITTSProvider`) plug in the same way; their `VoiceVendorError` carries the retry
+ * decision (`permanent`), which becomes the failure's `nonRetryable`.
  *
  * @example
  * const voice = createVoiceActivities({
@@ -118,7 +121,7 @@ function toFailure(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   if (PERMANENT.some((type) => err instanceof type)) return ApplicationFailure.nonRetryable(err.message, err.name);
   // A vendor's answer carries its own decision: a bad key or request fails the same way on every
-  // attempt; throttling and outages wait at least as long as the vendor asked (Retry-After).
+  // attempt; throttling and outages retry, after the vendor's Retry-After when it sent one.
   if (err instanceof VoiceVendorError) {
     return ApplicationFailure.create({
       message: err.message,
