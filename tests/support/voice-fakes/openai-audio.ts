@@ -54,7 +54,7 @@ function refuseTranscription(request: RecordedRequest): Rendered | undefined {
   if (format === 'verbose_json' && model !== 'whisper-1') {
     return openAIError(400, `response_format 'verbose_json' is not compatible with model '${model}'. Use 'json' or 'text' instead.`, 'response_format', 'unsupported_value');
   }
-  const granularities = [...form.getAll('timestamp_granularities[]'), ...form.getAll('timestamp_granularities')];
+  const granularities = form.getAll('timestamp_granularities[]');
   if (granularities.length && format !== 'verbose_json') {
     return openAIError(400, "timestamp_granularities is only supported with response_format 'verbose_json'.", 'timestamp_granularities', 'invalid_value');
   }
@@ -134,7 +134,11 @@ export async function startOpenAIAudioFake(options: { apiKey?: string; phrase?: 
       return {
         status: 200,
         body: verbose
-          ? { task: 'transcribe', language: 'english', duration: round3(duration), text, words: text ? wordsOver(fake.phrase, duration) : [], usage }
+          ? {
+            task: 'transcribe', language: 'english', duration: round3(duration), text, usage,
+            // Word timings only when asked for (`timestamp_granularities[]=word`), as the API does.
+            ...(form.getAll('timestamp_granularities[]').includes('word') && { words: text ? wordsOver(fake.phrase, duration) : [] }),
+          }
           : { text, usage },
       };
     },
