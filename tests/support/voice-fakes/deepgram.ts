@@ -3,8 +3,9 @@
  * as the raw body. Like Deepgram it reads a container (WAV) by itself, wants `encoding` and
  * `sample_rate` for headerless audio, refuses an unknown model, and answers the documented body
  * (`metadata` + `results.channels[].alternatives[]` with `transcript`, `confidence` and `words`
- * in seconds, `punctuated_word` with `punctuate=true`). Errors use Deepgram's envelopes
- * (`{ err_code, err_msg, request_id }`).
+ * in seconds, `punctuated_word` with `punctuate=true`). Errors use Deepgram's envelope
+ * `{ err_code, err_msg, request_id }` (developers.deepgram.com/docs/errors; the 400 "corrupt or
+ * unsupported data" wording is theirs, the missing-`sample_rate` wording ours).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {

@@ -4,7 +4,9 @@
  * missing or wrong key (401), an unknown voice or model and a blank text (400), a body without
  * `text` (422, FastAPI's `detail[]`), an unknown output format and a speed outside 0.7–1.2, and
  * answers the audio in the asked raw format (`pcm_<rate>` PCM16 LE, `ulaw_8000` μ-law). Errors
- * use ElevenLabs' `{ detail: { status, message } }`.
+ * use ElevenLabs' `{ detail: { status, message } }` (help center, "API - Error Code 400 or 401":
+ * `invalid_api_key`, `voice_not_found`, `max_character_limit_exceeded`); the exact wording of the
+ * missing-key, unknown-model and 429 answers is ours, the status codes and envelope are theirs.
  */
 import {
   headerOf, mulawBytes, pcm16Bytes, startVoiceFake, toneFor, type Rendered, type VoiceFake, type VoiceWire,
