@@ -7,7 +7,10 @@
  *
  * Not in `createActivities` yet: the kit has no voice options to build these deps from, and its
  * worker takes no extra activities (`workerOptions` omits `activities`). Run them on a worker of
- * your own, on the rooms' task queue or a voice queue (`roomkit-temporal/voice` exports the factory):
+ * your own, on the rooms' task queue or a voice queue (`roomkit-temporal/voice` exports the factory).
+ * Cloud vendors (`createDeepgramProvider`, `createElevenLabsProvider`, `createOpenAISTTProvider`,
+ * `createOpenAITTSProvider`) plug in the same way; their `VoiceVendorError` carries the retry
+ * decision (`permanent`), which becomes the failure's `nonRetryable`.
  *
  * @example
  * const voice = createVoiceActivities({
@@ -25,7 +28,7 @@ import type { STTProvider, Transcript } from '../src/providers/stt/base.js';
 import type { TTSProvider } from '../src/providers/tts/base.js';
 import { type AudioFormat, convertAudio } from '../src/voice/audio.js';
 import { AudioRef, type AudioStore } from '../src/voice/audio-store.js';
-import { AudioFormatError, AudioNotFoundError, InvalidAudioRefError } from '../src/voice/errors.js';
+import { AudioFormatError, AudioNotFoundError, InvalidAudioRefError, VoiceVendorError } from '../src/voice/errors.js';
 
 export interface VoiceDeps {
   audioStore: AudioStore;
@@ -117,6 +120,17 @@ async function engineStep<T>(heartbeatMs: number, work: (signal: AbortSignal) =>
 function toFailure(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   if (PERMANENT.some((type) => err instanceof type)) return ApplicationFailure.nonRetryable(err.message, err.name);
+  // A vendor's answer carries its own decision: a bad key or request fails the same way on every
+  // attempt; throttling and outages retry, after the vendor's Retry-After when it sent one.
+  if (err instanceof VoiceVendorError) {
+    return ApplicationFailure.create({
+      message: err.message,
+      type: err.name,
+      nonRetryable: err.permanent,
+      details: [{ vendor: err.vendor, kind: err.kind, status: err.status ?? null, vendorCode: err.vendorCode ?? null }],
+      ...(!err.permanent && err.retryAfterMs !== undefined && err.retryAfterMs > 0 && { nextRetryDelay: err.retryAfterMs }),
+    });
+  }
   // Retryable: another worker may have the binary or the clip (a FileAudioStore is per machine), a
   // failed or slow run may pass next time. Add these names to `nonRetryableErrorTypes` for a
   // uniform fleet on shared storage.

@@ -31,3 +31,38 @@ export class AudioNotFoundError extends VoiceError {
     this.name = 'AudioNotFoundError';
   }
 }
+
+/** How a vendor call failed: an HTTP answer, no answer in time, no connection, or a 2xx body off its documented shape. */
+export type VoiceVendorFailureKind = 'http' | 'timeout' | 'connection' | 'malformed';
+
+/**
+ * A speech vendor (Deepgram, ElevenLabs, OpenAI audio) refused or failed a request. `permanent`
+ * is the retry decision, made once here: a 4xx other than 408/425/429 (bad key, bad request,
+ * unknown voice) and an undocumented 2xx body will fail the same way again; throttling, 5xx,
+ * timeouts and network errors may not. The voice activities turn a permanent one into a
+ * non-retryable `ApplicationFailure` of type `VoiceVendorError`.
+ */
+export class VoiceVendorError extends VoiceError {
+  readonly vendor: string;
+  readonly kind: VoiceVendorFailureKind;
+  /** The HTTP status, when the vendor answered. */
+  readonly status: number | undefined;
+  readonly permanent: boolean;
+  /** The vendor's own error code (`INVALID_AUTH`, `invalid_api_key`, `rate_limit_exceeded`). */
+  readonly vendorCode: string | undefined;
+  /** From `Retry-After` on a retryable answer: the earliest the vendor wants to see us again. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, facts: {
+    vendor: string; kind: VoiceVendorFailureKind; permanent: boolean; status?: number; vendorCode?: string; retryAfterMs?: number; cause?: unknown;
+  }) {
+    super(message, { cause: facts.cause });
+    this.name = 'VoiceVendorError';
+    this.vendor = facts.vendor;
+    this.kind = facts.kind;
+    this.status = facts.status;
+    this.permanent = facts.permanent;
+    this.vendorCode = facts.vendorCode;
+    this.retryAfterMs = facts.retryAfterMs;
+  }
+}

@@ -7,7 +7,9 @@ export {
 export {
   AUDIO_ID, AudioRef, checkAudioId, describeAudio, FileAudioStore, InMemoryAudioStore, newAudioId, type AudioStore,
 } from './audio-store.js';
-export { AudioFormatError, AudioNotFoundError, InvalidAudioRefError, VoiceError } from './errors.js';
+export {
+  AudioFormatError, AudioNotFoundError, InvalidAudioRefError, VoiceError, VoiceVendorError, type VoiceVendorFailureKind,
+} from './errors.js';
 export { detectSpeech, EnergyVad, EnergyVadOptions, frameDb, type VadEvent } from './vad.js';
 // Speech as durable steps: the activity factory and its input/output shapes (activities/voice.ts).
 export {

@@ -31,6 +31,7 @@ export class MockSTTProvider implements STTProvider {
 
   async transcribe(audio: AudioInput, options: TranscribeOptions = {}): Promise<Transcript> {
     this.calls.push({ audio, options });
+    options.signal?.throwIfAborted();
     if (this.delayMs) await abortableDelay(this.delayMs, options.signal);
     return typeof this.transcript === 'function' ? this.transcript(audio) : this.transcript;
   }

@@ -1,5 +1,6 @@
 /** Text-to-speech contract: one text in, one clip out (streamed synthesis comes with the VoiceChannel). */
 import { z } from 'zod';
+import { RoomKitValidationError } from '../../errors.js';
 import type { AudioFormat } from '../../voice/audio.js';
 
 export const SynthesizeOptionsSchema = z.object({
@@ -31,4 +32,15 @@ export interface TTSProvider {
 export function resolveSynthesizeOptions(options: SynthesizeOptions = {}): z.output<typeof SynthesizeOptionsSchema> & { signal?: AbortSignal } {
   const { signal, ...rest } = options;
   return { ...SynthesizeOptionsSchema.parse(rest), ...(signal && { signal }) };
+}
+
+/**
+ * Refuses text no engine should be asked to speak: blank (nothing to say, and vendors answer 400
+ * for it) or longer than `maxLength`. Called before any process or request starts.
+ */
+export function checkTextToSpeak(text: string, maxLength: number): void {
+  if (!text.trim()) throw new RoomKitValidationError('text to speak', [{ code: 'custom', path: [], message: 'must not be blank', input: text }]);
+  if (text.length > maxLength) {
+    throw new RoomKitValidationError('text to speak', [{ code: 'custom', path: [], message: `longer than ${maxLength} characters`, input: text.length }]);
+  }
 }

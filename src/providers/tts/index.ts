@@ -1,4 +1,4 @@
 export {
-  resolveSynthesizeOptions, SynthesizeOptionsSchema, type SynthesizedAudio, type SynthesizeOptions, type TTSProvider,
+  checkTextToSpeak, resolveSynthesizeOptions, SynthesizeOptionsSchema, type SynthesizedAudio, type SynthesizeOptions, type TTSProvider,
 } from './base.js';
 export { MockTTSProvider, type MockTTSCall, type MockTTSProviderOptions } from './mock.js';

@@ -1,6 +1,6 @@
 import { writeWav } from '../../voice/audio.js';
 import { abortableDelay } from '../stt/mock.js';
-import type { SynthesizeOptions, SynthesizedAudio, TTSProvider } from './base.js';
+import { checkTextToSpeak, type SynthesizeOptions, type SynthesizedAudio, type TTSProvider } from './base.js';
 
 export interface MockTTSCall {
   text: string;
@@ -38,6 +38,9 @@ export class MockTTSProvider implements TTSProvider {
 
   async synthesize(text: string, options: SynthesizeOptions = {}): Promise<SynthesizedAudio> {
     this.calls.push({ text, options });
+    // Refuses what every real engine refuses, so code tested against the mock meets the same contract.
+    checkTextToSpeak(text, 100_000);
+    options.signal?.throwIfAborted();
     if (this.delayMs) await abortableDelay(this.delayMs, options.signal);
     const length = Math.round((text.length * this.msPerChar * this.sampleRate) / 1000);
     const samples = Int16Array.from({ length }, (_, i) => Math.round(2000 * Math.sin((2 * Math.PI * 440 * i) / this.sampleRate)));
