@@ -5,9 +5,9 @@
  * noticed within the heartbeat timeout, and a cancellation (delivered with a heartbeat) aborts the
  * engine: a local engine's child process is killed.
  *
- * Not in `createActivities` yet: the kit has no voice options to build these deps from, and its
- * worker takes no extra activities (`workerOptions` omits `activities`). Run them on a worker of
- * your own, on the rooms' task queue or a voice queue (`roomkit-temporal/voice` exports the factory):
+ * The kit's `voice` option registers them on its worker for its rooms (`kitVoiceActivities`, through
+ * `createActivities`). To run them elsewhere, on a worker of your own (`roomkit-temporal/voice`
+ * exports the factory):
  *
  * @example
  * const voice = createVoiceActivities({
