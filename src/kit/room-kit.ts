@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { z } from 'zod';
 import { Channel } from '../channels/channel.js';
-import { RoomClient } from '../client/room-client.js';
+import { RoomClient, type CommandOptions } from '../client/room-client.js';
 import {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError, RoomClosedError, RoomKitError,
 } from '../errors.js';
@@ -287,8 +287,10 @@ export class RoomKit extends VoiceVerbs {
     return this.runningWorker;
   }
 
-  protected voiceCommand<K extends 'utterance' | 'bargeIn'>(what: string, roomId: string, command: CommandOf<K>): Promise<CommandResults[K]> {
-    return this.client(what).command(roomId, command);
+  protected voiceCommand<K extends 'utterance' | 'bargeIn'>(
+    what: string, roomId: string, command: CommandOf<K>, options: CommandOptions = {},
+  ): Promise<CommandResults[K]> {
+    return this.client(what).command(roomId, command, options);
   }
 
   private client(what: string): RoomClient {

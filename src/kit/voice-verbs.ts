@@ -4,7 +4,10 @@
  * room's queue, so STT, hooks and the stored events happen in the room's worker in order with the
  * rest of the conversation; only `AudioRef`s travel. `RoomKit` extends this class.
  */
-import { BargeInInput, RoomId, UtteranceInput, type BargeInResult, type CommandOf, type CommandResults, type InboundResult } from '../models/index.js';
+import {
+  BargeInInput, RoomId, UtteranceInput, WaitStage, type BargeInResult, type CommandOf, type CommandResults, type InboundResult,
+} from '../models/index.js';
+import type { CommandOptions } from '../client/room-client.js';
 import { ChannelNotRegisteredError } from '../errors.js';
 import type { Channel } from '../channels/channel.js';
 import { bindingFor } from './builders.js';
@@ -14,7 +17,9 @@ import { parseInput } from './validate.js';
 type VoiceKind = 'utterance' | 'bargeIn';
 
 export abstract class VoiceVerbs extends SourceVerbs {
-  protected abstract voiceCommand<K extends VoiceKind>(what: string, roomId: string, command: CommandOf<K>): Promise<CommandResults[K]>;
+  protected abstract voiceCommand<K extends VoiceKind>(
+    what: string, roomId: string, command: CommandOf<K>, options?: CommandOptions,
+  ): Promise<CommandResults[K]>;
 
   /**
    * One finished utterance of a call: ON_SPEECH_START and ON_SPEECH_END observers, STT (an activity
@@ -23,7 +28,8 @@ export abstract class VoiceVerbs extends SourceVerbs {
    * of `processInbound` as a text message from `senderId` on `channelId`, with
    * `metadata: { audio, sessionId, confidence, speechStartedAt, speechEndedAt }`. An empty transcript
    * stores nothing (framework event `transcription_empty`). Returns the inbound result, or
-   * `{ blocked: true, reason }` when the utterance was dropped.
+   * `{ blocked: true, reason }` when the utterance was dropped. `options.wait: 'committed'` returns
+   * once the transcript is stored instead of after the answers it caused were delivered (spoken).
    *
    * @example
    * const audio = await audioStore.put(wav, { encoding: 'wav', sampleRate: 16000 });
@@ -32,9 +38,10 @@ export abstract class VoiceVerbs extends SourceVerbs {
    *   speechStartedAt: started.toISOString(), speechEndedAt: new Date().toISOString(),
    * });
    */
-  async sendUtterance(roomId: string, utterance: UtteranceInput): Promise<InboundResult> {
+  async sendUtterance(roomId: string, utterance: UtteranceInput, options: { wait?: WaitStage } = {}): Promise<InboundResult> {
     const id = parseInput(RoomId, roomId, 'roomId', 'roomId');
     const u = parseInput(UtteranceInput, utterance, 'utterance');
+    const wait = parseInput(WaitStage.optional(), options.wait, 'wait', 'wait');
     const channel = this.getChannel(u.channelId);
     if (!channel) throw new ChannelNotRegisteredError(u.channelId);
     return this.voiceCommand('sendUtterance', id, {
@@ -42,7 +49,7 @@ export abstract class VoiceVerbs extends SourceVerbs {
       speechStartedAt: isoOf(u.speechStartedAt), speechEndedAt: isoOf(u.speechEndedAt),
       ...(u.language && { language: u.language }),
       defaultBinding: bindingFor(channel as Channel, id, {}),
-    });
+    }, wait ? { wait } : {});
   }
 
   /**

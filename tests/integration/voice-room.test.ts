@@ -159,6 +159,19 @@ describe('voice room (mock STT/TTS)', () => {
     expect(stt.calls.at(-1)?.audio.format).toEqual(audio.format);
   });
 
+  it('a retried utterance (same clip) is stored once and not transcribed again; wait: committed returns at the commit', async () => {
+    const id = await callRoom(kit, 'retry');
+    const audio = await clip();
+    const first = await kit.sendUtterance(id, utterance(audio), { wait: 'committed' });
+    expect(first.event?.index).toBeGreaterThanOrEqual(0);
+    const heard = stt.calls.length;
+    const again = await kit.sendUtterance(id, utterance(audio));
+    expect(again).toMatchObject({ blocked: false, event: { id: first.event?.id } });
+    expect(stt.calls.length).toBe(heard);
+    const fromCaller = (await kit.store.listEvents(id)).filter((e) => e.source.channelId === 'phone');
+    expect(fromCaller).toHaveLength(1);
+  });
+
   it('ON_TRANSCRIPTION block drops the utterance: nothing stored, nothing sent', async () => {
     const id = await callRoom(kit, 'block');
     hooks.add(id, 'on_transcription', { name: 'no-orders' }, () => HookResult.block('not on this line'));

@@ -10,7 +10,7 @@ import { systemEvent } from '../../src/core/events.js';
 import { playedPercentage, voiceHookEvent } from '../../src/core/voice.js';
 import { canWrite, type BargeInResult, type CommandOf, type CommandResult, type InboundResult, type ParsedInboundMessage } from '../../src/models/index.js';
 import { voiceOps } from './effects.js';
-import { type DEFERRED, handleInbound, type Settlers } from './inbound.js';
+import { type DEFERRED, handleInbound, replayDuplicate, type Settlers } from './inbound.js';
 import { stamp } from './pipeline.js';
 import { commit, fireObservers, safely } from './side-effects.js';
 import type { RoomState } from './state.js';
@@ -35,6 +35,11 @@ export async function handleUtterance(
     rs.framework('stt_error', { error: 'no STT on the room\'s worker (RoomKit voice option)', session_id: cmd.sessionId }, { channelId: cmd.channelId });
     return dropped('voice_not_configured');
   }
+  // A retried sendUtterance (the clip id is unique per recording) answers with the stored original
+  // before transcribing again.
+  const idempotencyKey = `utterance:${cmd.audio.id}`;
+  const replay = await replayDuplicate(rs, idempotencyKey);
+  if (replay) return ok(replay);
   const from = { channelId: cmd.channelId, direction: 'inbound' as const, participantId: cmd.senderId };
   const voice = {
     session_id: cmd.sessionId, audio: cmd.audio, speech_started_at: cmd.speechStartedAt, speech_ended_at: cmd.speechEndedAt,
@@ -64,8 +69,7 @@ export async function handleUtterance(
     channelId: cmd.channelId,
     senderId: cmd.senderId,
     content: { type: 'text', body: heard.text },
-    // A retried sendUtterance stores the utterance once (the clip id is unique per recording).
-    idempotencyKey: `utterance:${cmd.audio.id}`,
+    idempotencyKey,
     metadata: {
       audio: cmd.audio, sessionId: cmd.sessionId, confidence,
       speechStartedAt: cmd.speechStartedAt, speechEndedAt: cmd.speechEndedAt,
