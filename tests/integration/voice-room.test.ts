@@ -172,6 +172,16 @@ describe('voice room (mock STT/TTS)', () => {
     expect(fromCaller).toHaveLength(1);
   });
 
+  it('a muted voice binding is not even transcribed (RoomKit binding gate)', async () => {
+    const id = await callRoom(kit, 'muted');
+    await kit.mute(id, 'phone');
+    const heard = stt.calls.length;
+    const result = await kit.sendUtterance(id, utterance(await clip()));
+    expect(result).toMatchObject({ blocked: true, reason: 'source_muted' });
+    expect(stt.calls.length).toBe(heard);
+    expect((await kit.store.listEvents(id)).filter((e) => e.type === 'message')).toEqual([]);
+  });
+
   it('ON_TRANSCRIPTION block drops the utterance: nothing stored, nothing sent', async () => {
     const id = await callRoom(kit, 'block');
     hooks.add(id, 'on_transcription', { name: 'no-orders' }, () => HookResult.block('not on this line'));
