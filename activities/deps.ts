@@ -10,6 +10,7 @@ import type { RoomRealtime } from '../src/realtime/room-realtime.js';
 import type { RoomKitMetrics } from '../src/telemetry/metrics.js';
 import type { SourceDeps } from './sources.js';
 import type { IdentityOptions } from '../src/identity/resolver.js';
+import type { KitVoiceDeps } from './voice.js';
 
 /** What activities need from the kit: its registries and store, injected at worker creation. */
 export interface ActivityDeps {
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   sources?: SourceDeps;
   /** The worker's identity resolver (RoomKit §11); absent ⇒ rooms never ask. */
   identity?: IdentityOptions;
+  /** STT/TTS engines and the audio store (the kit's `voice` option); absent ⇒ no voice activities here. */
+  voice?: KitVoiceDeps;
 }
 
 /** The worker's channel for a binding; a missing one is permanent (retrying cannot register it). */

@@ -1,4 +1,4 @@
-import { emptyOutcome, matchingHooks, type SyncHookOutcome } from '../src/core/hooks.js';
+import { emptyOutcome, failsClosed, matchingHooks, type SyncHookOutcome } from '../src/core/hooks.js';
 import type { HookExecution, HookTrigger, RoomEvent } from '../src/models/index.js';
 import { runObservers, runSyncChain, type HookReport, type HookTiming } from '../src/hooks/runner.js';
 import type { FrameworkEventBus } from '../src/hooks/framework-events.js';
@@ -40,7 +40,9 @@ export function hookActivities({ store, hooks, events, metrics }: ActivityDeps) 
       const names = namesFor(input);
       if (!names.length) return emptyOutcome(input.event);
       return withHeartbeat(async () => {
-        const { outcome, reports } = await runSyncChain(hooks, names, input.event, await context(input.roomId), timing(input.trigger));
+        const { outcome, reports } = await runSyncChain(
+          hooks, names, input.event, await context(input.roomId), timing(input.trigger), { failClosed: failsClosed(input.trigger) },
+        );
         await announce(events, input, reports);
         return outcome;
       });

@@ -10,6 +10,7 @@ import { identityActivities } from './identity.js';
 import { persistActivities } from './persist.js';
 import { respondActivities } from './respond.js';
 import { sourceActivities } from './sources.js';
+import { kitVoiceActivities, type VoiceActivities } from './voice.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -20,10 +21,12 @@ export function createActivities(deps: ActivityDeps) {
     ...aiActivities(deps),
     ...sourceActivities(deps),
     ...identityActivities(deps),
+    ...kitVoiceActivities(deps.voice),
   };
 }
 
-export type RoomActivities = ReturnType<typeof createActivities>;
+/** Voice activities are registered only by a worker with the kit's `voice` option (its manifest says so). */
+export type RoomActivities = ReturnType<typeof createActivities> & VoiceActivities;
 export type { ActivityDeps } from './deps.js';
 export type { HookRunInput } from './hooks.js';
 export type { ResolveSenderInput } from './identity.js';
@@ -32,3 +35,4 @@ export type { DeliverInput, DeliverOutcome } from './deliver.js';
 export type { RespondInput } from './respond.js';
 export type { SourceActivities, SourceDeps } from './sources.js';
 export type { AIGenerateInput, AIGenerateOutput, RunToolInput } from './ai.js';
+export type { KitVoiceDeps, SynthesizeInput, TranscribeInput, TranscribeOutput } from './voice.js';

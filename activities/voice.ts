@@ -5,12 +5,11 @@
  * noticed within the heartbeat timeout, and a cancellation (delivered with a heartbeat) aborts the
  * engine: a local engine's child process is killed.
  *
- * Not in `createActivities` yet: the kit has no voice options to build these deps from, and its
- * worker takes no extra activities (`workerOptions` omits `activities`). Run them on a worker of
- * your own, on the rooms' task queue or a voice queue (`roomkit-temporal/voice` exports the factory).
- * Cloud vendors (`createDeepgramProvider`, `createElevenLabsProvider`, `createOpenAISTTProvider`,
- * `createOpenAITTSProvider`) plug in the same way; their `VoiceVendorError` carries the retry
- * decision (`permanent`), which becomes the failure's `nonRetryable`.
+ * The kit's `voice` option registers them on its worker for its rooms (`kitVoiceActivities`, through
+ * `createActivities`). To run them elsewhere, on a worker of your own (`roomkit-temporal/voice`
+ * exports the factory). Cloud vendors (`createDeepgramProvider`, `createElevenLabsProvider`,
+ * `createOpenAISTTProvider`, `createOpenAITTSProvider`) plug in the same way; their `VoiceVendorError`
+ * carries the retry decision (`permanent`), which becomes the failure's `nonRetryable`:
  *
  * @example
  * const voice = createVoiceActivities({
@@ -26,7 +25,7 @@ import { RoomKitValidationError } from '../src/errors.js';
 import { EngineError, EngineNotInstalledError, EngineOutputTooLargeError } from '../src/providers/engine.js';
 import type { STTProvider, Transcript } from '../src/providers/stt/base.js';
 import type { TTSProvider } from '../src/providers/tts/base.js';
-import { type AudioFormat, convertAudio } from '../src/voice/audio.js';
+import { AudioFormat, convertAudio } from '../src/voice/audio.js';
 import { AudioRef, type AudioStore } from '../src/voice/audio-store.js';
 import { AudioFormatError, AudioNotFoundError, InvalidAudioRefError, VoiceVendorError } from '../src/voice/errors.js';
 
@@ -75,8 +74,11 @@ export function createVoiceActivities(deps: VoiceDeps) {
           ...(input.speed && { speed: input.speed }),
           signal,
         });
-        const bytes = input.format ? convertAudio(out.bytes, out.format, input.format) : out.bytes;
-        return deps.audioStore.put(bytes, input.format ?? out.format);
+        // The format comes from a binding's metadata, so it is checked here rather than in the room.
+        const format = input.format && AudioFormat.safeParse(input.format);
+        if (format && !format.success) throw new RoomKitValidationError('audio format', format.error.issues, ['format']);
+        const bytes = format ? convertAudio(out.bytes, out.format, format.data) : out.bytes;
+        return deps.audioStore.put(bytes, format ? format.data : out.format);
       });
     },
 
@@ -97,6 +99,27 @@ export function createVoiceActivities(deps: VoiceDeps) {
 }
 
 export type VoiceActivities = ReturnType<typeof createVoiceActivities>;
+
+/** The kit's `voice` option: the activities' deps plus the defaults its rooms speak and hear with. */
+export interface KitVoiceDeps extends VoiceDeps {
+  /** Recogniser language when an utterance names none (BCP 47). */
+  language?: string;
+  /** TTS voice when a voice binding names none (`metadata.voice`). */
+  voiceName?: string;
+}
+
+/**
+ * The voice activities a kit's worker registers for its rooms: `synthesize` and `transcribe` with
+ * the kit's defaults filled in. Absent ⇒ none (the worker's manifest tells its rooms so).
+ */
+export function kitVoiceActivities(deps: KitVoiceDeps | undefined): VoiceActivities | Record<never, never> {
+  if (!deps) return {};
+  const voice = createVoiceActivities(deps);
+  return {
+    synthesize: (input: SynthesizeInput) => voice.synthesize({ ...input, ...(!input.voice && deps.voiceName && { voice: deps.voiceName }) }),
+    transcribe: (input: TranscribeInput) => voice.transcribe({ ...input, ...(!input.language && deps.language && { language: deps.language }) }),
+  };
+}
 
 /**
  * Runs `work` with the activity's cancellation signal, heartbeating every `heartbeatMs`; maps

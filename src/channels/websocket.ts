@@ -229,7 +229,7 @@ export class WebSocketChannel extends Channel {
   private readonly onTopic = async (roomId: string, message: RealtimeMessage): Promise<void> => {
     if (message.kind === 'ephemeral') {
       await this.broadcastLocal(roomId, { type: 'ephemeral', roomId, event: message.event });
-    } else if (message.channelId === this.channelId && message.origin !== this.instanceId) {
+    } else if (message.kind === 'frame' && message.channelId === this.channelId && message.origin !== this.instanceId) {
       await this.broadcastLocal(roomId, message.frame, message.except);
     }
   };

@@ -33,6 +33,17 @@ function sourceMatches(h: HookSpec, event: Pick<RoomEvent, 'source'>): boolean {
   return true;
 }
 
+/**
+ * Triggers whose chain fails closed (RoomKit §7.2): a hook that times out, throws or returns
+ * garbage blocks instead of being skipped, because the alternative is speaking or storing words
+ * nobody approved.
+ */
+export const FAIL_CLOSED_TRIGGERS: readonly HookTrigger[] = ['on_transcription', 'before_tts'];
+
+export function failsClosed(trigger: HookTrigger): boolean {
+  return FAIL_CLOSED_TRIGGERS.includes(trigger);
+}
+
 export interface HookErrorInfo {
   hook: string;
   error: string;

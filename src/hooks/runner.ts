@@ -31,9 +31,16 @@ function resolveHooks(registry: HookRegistry, names: string[], reports: HookRepo
 /** Run a sync chain in order; modify chains, block stops, errors are skipped. */
 export async function runSyncChain(
   registry: HookRegistry, names: string[], event: RoomEvent, ctx: RoomContext, timing?: HookTiming,
+  options: { failClosed?: boolean } = {},
 ): Promise<{ outcome: SyncHookOutcome; reports: HookReport[] }> {
   const reports: HookReport[] = [];
   const outcome = emptyOutcome(event);
+  // Fail-closed chains (ON_TRANSCRIPTION, BEFORE_TTS): a hook's failure blocks with its reason.
+  const closeOn = (hook: RegisteredHook, reason: string): void => {
+    outcome.allowed = false;
+    outcome.reason = `hook ${hook.spec.name} ${reason}`;
+    outcome.blockedBy = hook.spec.name;
+  };
   for (const hook of resolveHooks(registry, names, reports)) {
     let raw: unknown;
     const started = Date.now();
@@ -43,7 +50,9 @@ export async function runSyncChain(
       const r = report(hook, err);
       reports.push(r);
       timing?.(hook.spec.name, r.timedOut ? 'timeout' : 'error', Date.now() - started);
-      continue;
+      if (!options.failClosed) continue;
+      closeOn(hook, r.timedOut ? `timed out after ${r.timeoutMs / 1000}s` : `failed: ${r.error}`);
+      break;
     }
     const before = outcome.hookErrors.length;
     const stop = applyHookResult(outcome, hook.spec.name, raw);
@@ -51,6 +60,10 @@ export async function runSyncChain(
     timing?.(hook.spec.name, verdict, Date.now() - started);
     for (const e of outcome.hookErrors.slice(before)) {
       reports.push({ hook: e.hook, error: e.error, timedOut: false, timeoutMs: hook.spec.timeoutMs });
+    }
+    if (options.failClosed && outcome.hookErrors.length > before) {
+      closeOn(hook, 'returned an unusable payload');
+      break;
     }
     if (stop) break;
   }

@@ -9,6 +9,11 @@ import type { InboundRoomRouter } from './router.js';
 import type { RoomKitMetrics } from '../telemetry/metrics.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import type { WorkerSettings, WorkflowBundleOption } from './worker.js';
+import type { STTProvider } from '../providers/stt/base.js';
+import type { TTSProvider } from '../providers/tts/base.js';
+import type { AudioStore } from '../voice/audio-store.js';
+import { RoomKitError } from '../errors.js';
+import { parseInput } from './validate.js';
 
 export interface RoomKitOptions {
   store?: ConversationStore;
@@ -63,7 +68,44 @@ export interface RoomKitOptions {
    * open it for 60 s, then one probe).
    */
   circuitBreaker?: { failureThreshold?: number; recoveryTimeoutSeconds?: number };
+  /**
+   * Speech for the rooms this kit's worker serves (RoomKit §19.1): `transcribe` and `synthesize`
+   * activities over `audioStore` (clips travel as `AudioRef`s, never as bytes). Needed by
+   * `kit.sendUtterance` (STT) and by voice bindings' spoken answers (TTS). `language` is the
+   * recogniser's default, `voiceName` the TTS voice when a binding's `metadata.voice` names none.
+   *
+   * @example
+   * new RoomKit({ voice: { stt: createPocketsphinxProvider(), tts: createEspeakProvider(), audioStore: new FileAudioStore(dir) } });
+   */
+  voice?: VoiceOptions;
 }
+
+export interface VoiceOptions {
+  stt?: STTProvider;
+  tts?: TTSProvider;
+  audioStore: AudioStore;
+  language?: string;
+  voiceName?: string;
+}
+
+/** Checked once at construction: an option without a store or an engine is a mistake, said early. */
+export function voiceOptions(options: VoiceOptions | undefined): VoiceOptions | undefined {
+  if (!options) return undefined;
+  const { audioStore, stt, tts, language, voiceName } = options;
+  if (!audioStore || typeof audioStore.get !== 'function' || typeof audioStore.put !== 'function') {
+    throw new RoomKitError('voice.audioStore must be an AudioStore (FileAudioStore, InMemoryAudioStore, …)');
+  }
+  if (!stt && !tts) throw new RoomKitError('voice needs an stt or a tts provider');
+  if (stt && typeof stt.transcribe !== 'function') throw new RoomKitError('voice.stt must be an STTProvider');
+  if (tts && typeof tts.synthesize !== 'function') throw new RoomKitError('voice.tts must be a TTSProvider');
+  parseInput(VoiceDefaults, { language, voiceName }, 'voice options', 'voice');
+  return options;
+}
+
+const VoiceDefaults = z.object({
+  language: z.string().min(2).max(35).optional(),
+  voiceName: z.string().min(1).max(64).optional(),
+});
 
 export interface StartOptions {
   workflowBundle?: WorkflowBundleOption;

@@ -13,7 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { z } from 'zod';
 import { Channel } from '../channels/channel.js';
-import { RoomClient } from '../client/room-client.js';
+import { RoomClient, type CommandOptions } from '../client/room-client.js';
 import {
   ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError, RoomClosedError, RoomKitError,
 } from '../errors.js';
@@ -30,7 +30,8 @@ import { RoomKitMetrics } from '../telemetry/metrics.js';
 import { clientTracingInterceptors, type Tracing } from '../telemetry/tracing.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
-import { SourceVerbs } from './source-verbs.js';
+import { VoiceVerbs } from './voice-verbs.js';
+import { VoiceChannel } from '../channels/voice.js';
 import { SourceClient } from '../client/source-client.js';
 import { identityManifest, identityOptions } from './identity-options.js';
 import type { IdentityOptions } from '../identity/resolver.js';
@@ -45,14 +46,15 @@ import { inboundCommand } from './inbound-command.js';
 import { parseInput } from './validate.js';
 import { startWorker, taskFailureWatch, type RunningWorker } from './worker.js';
 import { watchTaskFailures } from './task-failures.js';
+import type { KitVoiceDeps } from '../../activities/voice.js';
 import {
-  CircuitBreakerOptions, ProcessInboundOptionsSchema, type ProcessInboundOptions, type RoomKitOptions, type StartOptions,
+  CircuitBreakerOptions, ProcessInboundOptionsSchema, voiceOptions, type ProcessInboundOptions, type RoomKitOptions, type StartOptions,
 } from './options.js';
 
 export type { ProcessInboundOptions, RoomKitOptions, StartOptions } from './options.js';
 
-/** Realtime verbs (publishTyping, markRead, …), participant verbs and source verbs come from {@link SourceVerbs} and its bases. */
-export class RoomKit extends SourceVerbs {
+/** Realtime verbs (publishTyping, markRead, …), participant, source and voice verbs come from {@link VoiceVerbs} and its bases. */
+export class RoomKit extends VoiceVerbs {
   readonly store: ConversationStore;
   readonly hooks = new HookRegistry();
   readonly tools = new ToolRegistry();
@@ -70,6 +72,7 @@ export class RoomKit extends SourceVerbs {
   private readonly dataConverter?: DataConverter;
   private readonly tracing?: Tracing;
   private readonly identity?: IdentityOptions;
+  private readonly voice?: KitVoiceDeps;
   private server?: TemporalServerHandle;
   private connection?: Connection;
   private rooms?: RoomClient;
@@ -96,6 +99,7 @@ export class RoomKit extends SourceVerbs {
     this.dataConverter = options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : options.dataConverter;
     this.tracing = options.tracing;
     this.identity = identityOptions(options.identity);
+    this.voice = voiceOptions(options.voice);
     const breaker = parseInput(CircuitBreakerOptions, options.circuitBreaker ?? {}, 'circuitBreaker options', 'circuitBreaker');
     this.breakers = new CircuitBreakerRegistry({
       failureThreshold: breaker.failureThreshold,
@@ -110,7 +114,7 @@ export class RoomKit extends SourceVerbs {
     if (!(channel instanceof Channel)) throw new TypeError('registerChannel expects a Channel');
     if (this.channels.has(channel.channelId)) throw new ChannelAlreadyRegisteredError(channel.channelId);
     this.channels.set(channel.channelId, channel);
-    if (channel instanceof WebSocketChannel) channel.useRealtime(this.realtime);
+    if (channel instanceof WebSocketChannel || channel instanceof VoiceChannel) channel.useRealtime(this.realtime);
   }
 
   unregisterChannel(channelId: string): Channel | undefined {
@@ -178,6 +182,7 @@ export class RoomKit extends SourceVerbs {
       hooks: this.hooks.specs(), listens: this.events.listened(), maxChainDepth: this.maxChainDepth,
       ...(this.idempotencyWindow && { idempotencyWindow: this.idempotencyWindow }),
       ...(this.identity && { identity: identityManifest(this.identity) }),
+      ...(this.voice && { voice: { stt: !!this.voice.stt, tts: !!this.voice.tts } }),
     };
   }
 
@@ -272,6 +277,7 @@ export class RoomKit extends SourceVerbs {
         // A worker-only kit connects a client the first time one of its sources emits.
         sources: { sources: this.sources, inbound: (m) => this.connect(address).then(() => this.processInbound(m, { wait: 'committed' })) },
         ...(this.identity && { identity: this.identity }),
+        ...(this.voice && { voice: this.voice }),
       },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
@@ -279,6 +285,12 @@ export class RoomKit extends SourceVerbs {
     // However the worker stops (signal, crash), its MCP connections and server processes end with it.
     this.runningWorker.done.finally(() => { unwatch(); return this.tools.close(); }).catch(() => undefined);
     return this.runningWorker;
+  }
+
+  protected voiceCommand<K extends 'utterance' | 'bargeIn'>(
+    what: string, roomId: string, command: CommandOf<K>, options: CommandOptions = {},
+  ): Promise<CommandResults[K]> {
+    return this.client(what).command(roomId, command, options);
   }
 
   private client(what: string): RoomClient {

@@ -15,6 +15,7 @@ import { ParticipantCommands, type Participant } from './participant.js';
 import { type Room, RoomTimers } from './room.js';
 import type { RoomSnapshot } from './snapshot.js';
 import type { CarriedState } from './carried.js';
+import { type BargeInResult, VoiceCommands, VoiceManifest } from './voice.js';
 
 /**
  * What the room must know of the kit that sends a command: hook registrations (to skip the hook
@@ -29,6 +30,8 @@ export const KitManifest = z.object({
   idempotencyWindow: z.number().int().positive().max(100_000).optional(),
   /** Set when the worker has an identity resolver (RoomKit §11). */
   identity: IdentityManifest.optional(),
+  /** Set when the worker runs the voice activities (STT and/or TTS, RoomKit §19.1). */
+  voice: VoiceManifest.optional(),
 });
 export type KitManifest = z.infer<typeof KitManifest>;
 
@@ -76,6 +79,7 @@ export const RoomCommand = z.discriminatedUnion('kind', [
   /** No change; returns the room snapshot (used by createRoom to return once the room is stored). */
   z.object({ kind: z.literal('describe') }),
   ...ParticipantCommands,
+  ...VoiceCommands,
 ]);
 export type RoomCommand = z.infer<typeof RoomCommand>;
 export type RoomCommandKind = RoomCommand['kind'];
@@ -121,6 +125,8 @@ export interface CommandResults {
   updateParticipant: Participant;
   ensureParticipant: Participant;
   resolveParticipant: Participant;
+  utterance: InboundResult;
+  bargeIn: BargeInResult;
 }
 /** A command of one kind. */
 export type CommandOf<K extends RoomCommandKind> = Extract<RoomCommand, { kind: K }>;

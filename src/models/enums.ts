@@ -106,6 +106,9 @@ export const HookTrigger = {
   ON_DELIVERY_STATUS: 'on_delivery_status', ON_ERROR: 'on_error',
   BEFORE_AI_GENERATION: 'before_ai_generation', ON_AI_RESPONSE: 'on_ai_response',
   BEFORE_TOOL_USE: 'before_tool_use', ON_TOOL_CALL: 'on_tool_call',
+  // Voice (RoomKit §19.1): ON_TRANSCRIPTION and BEFORE_TTS are sync and fail closed; the rest observe.
+  ON_SPEECH_START: 'on_speech_start', ON_SPEECH_END: 'on_speech_end', ON_TRANSCRIPTION: 'on_transcription',
+  BEFORE_TTS: 'before_tts', AFTER_TTS: 'after_tts', ON_BARGE_IN: 'on_barge_in', ON_TTS_CANCELLED: 'on_tts_cancelled',
 } as const;
 export type HookTrigger = (typeof HookTrigger)[keyof typeof HookTrigger];
 export const HookTriggerSchema = enumOf(HookTrigger);

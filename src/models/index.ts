@@ -19,3 +19,4 @@ export type { CarriedState, IdempotencyWindow, QueuedCommand, TokenBucket } from
 export * from './text.js';
 export * from './ai.js';
 export * from './ephemeral.js';
+export * from './voice.js';

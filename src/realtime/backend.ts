@@ -7,16 +7,19 @@
  */
 import type { EphemeralEvent } from '../models/ephemeral.js';
 import type { WebSocketFrame } from '../channels/websocket-frames.js';
+import type { VoicePlayRequest } from '../models/voice.js';
 
 /**
- * What travels on a room's topic: an ephemeral event, or a frame a WebSocket channel pushes to its
- * connections of the room (committed events, streamed AI answers) on whichever process holds them.
+ * What travels on a room's topic: an ephemeral event, a clip to play on a call, or a frame a
+ * WebSocket channel pushes to its connections of the room (committed events, streamed AI answers) on whichever process holds them.
  * `origin` is the publishing channel instance (which already pushed the frame to its own connections);
  * `except` names a connection that already shows the frame (the sender of a message).
  */
 export type RealtimeMessage =
   | { kind: 'ephemeral'; event: EphemeralEvent }
-  | { kind: 'frame'; channelId: string; frame: WebSocketFrame; origin?: string; except?: string };
+  | { kind: 'frame'; channelId: string; frame: WebSocketFrame; origin?: string; except?: string }
+  /** A VoiceChannel's clip for the process holding the call (`VoiceChannel.onPlay`). */
+  | { kind: 'voice'; request: VoicePlayRequest };
 
 export type RealtimeCallback = (message: RealtimeMessage) => void | Promise<void>;
 

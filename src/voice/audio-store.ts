@@ -6,21 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
-import { AudioFormat, decodeAudio } from './audio.js';
+import { AudioFormat, AudioRef } from '../models/voice.js';
+import { decodeAudio } from './audio.js';
 import { AudioNotFoundError, InvalidAudioRefError } from './errors.js';
 
 /** 32 lowercase hex digits, as `newAudioId` makes them; anything else is refused before touching disk. */
 export const AUDIO_ID = /^[0-9a-f]{32}$/;
 
-export const AudioRef = z.object({
-  id: z.string(),
-  format: AudioFormat,
-  durationMs: z.number().nonnegative(),
-  bytes: z.number().int().nonnegative(),
-}).strict();
-/** A stored clip: its id, how to read its bytes (`format.sampleRate` is the rate), length and size. */
-export type AudioRef = z.infer<typeof AudioRef>;
+// The schema lives with the models (the room workflow reads its type); re-exported here.
+export { AudioRef };
 
 export interface AudioStore {
   /** Stores `bytes` (read as `format`, which is checked by decoding) and returns its ref. */

@@ -3,18 +3,12 @@
  * `Int16Array`; on the wire it is one of three encodings: a RIFF WAV file (PCM16), raw PCM16
  * little-endian, or G.711 μ-law (Twilio Media Streams: 8 kHz, one byte per sample).
  */
-import { z } from 'zod';
 import { AudioFormatError } from './errors.js';
 
-export const AudioEncoding = z.enum(['wav', 'pcm16', 'mulaw']);
-export type AudioEncoding = z.infer<typeof AudioEncoding>;
+// The schemas live with the models (the room workflow reads their types); re-exported here.
+import { AudioEncoding, AudioFormat } from '../models/voice.js';
 
-/** How a byte string is to be read. For `wav` the header is authoritative; `sampleRate` repeats it. */
-export const AudioFormat = z.object({
-  encoding: AudioEncoding,
-  sampleRate: z.number().int().min(1000).max(192_000),
-}).strict();
-export type AudioFormat = z.infer<typeof AudioFormat>;
+export { AudioEncoding, AudioFormat };
 
 /** Decoded audio: PCM16 mono samples and their rate. */
 export interface PcmAudio {

@@ -15,3 +15,10 @@ export { detectSpeech, EnergyVad, EnergyVadOptions, frameDb, type VadEvent } fro
 export {
   createVoiceActivities, type SynthesizeInput, type TranscribeInput, type TranscribeOutput, type VoiceActivities, type VoiceDeps,
 } from '../../activities/voice.js';
+// The room side of a call: the channel whose answers are spoken, and what the kit's voice verbs take.
+export { VoiceChannel, type VoicePlayCallback } from '../channels/voice.js';
+export {
+  BargeInInput, PHONE_AUDIO_FORMAT, UtteranceInput, type BargeInResult, type SpokenClip, type VoicePlayRequest,
+} from '../models/voice.js';
+export type { KitVoiceDeps } from '../../activities/voice.js';
+export type { VoiceOptions } from '../kit/options.js';

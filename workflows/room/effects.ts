@@ -87,3 +87,14 @@ export function identityOps(timeoutMs: number) {
     retry: { initialInterval: '500 milliseconds', maximumAttempts: 2 },
   });
 }
+
+/**
+ * Speech (RoomKit §19.1): STT and TTS engines heartbeat while they run, so a lost worker is noticed
+ * in seconds and a barge-in's cancellation reaches a synthesis in flight. A few attempts only: a
+ * caller waits on each, and an answer spoken a minute late is worse than none.
+ */
+export const voiceOps = proxyActivities<RoomActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+});

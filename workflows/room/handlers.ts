@@ -7,6 +7,7 @@ import * as admin from './admin.js';
 import * as participants from './participants.js';
 import { type DEFERRED, handleInbound, handleSend, type Settlers } from './inbound.js';
 import type { RoomState } from './state.js';
+import { handleBargeIn, handleUtterance } from './voice.js';
 
 type Handler<K extends RoomCommandKind> = (
   rs: RoomState, cmd: CommandOf<K>, settle: Settlers,
@@ -42,6 +43,9 @@ export const COMMAND_HANDLERS: { readonly [K in RoomCommandKind]: Entry<K> } = {
   updateParticipant: { run: participants.update, writes: true },
   ensureParticipant: { run: participants.ensure, writes: true },
   resolveParticipant: { run: participants.resolve, writes: true },
+  // An utterance answers a closed room with a `room_closed` refusal, like any message.
+  utterance: { run: handleUtterance, writes: false },
+  bargeIn: { run: handleBargeIn, writes: true },
 };
 
 /**

@@ -115,7 +115,7 @@ function refused(reason: string): InboundResult {
  * A repeated idempotency key replays the original committed event with `blocked: false`, even when
  * the original was blocked (RoomKit quirk 3). Outside the recent window the store is asked.
  */
-async function replayDuplicate(rs: RoomState, key: string | undefined): Promise<InboundResult | undefined> {
+export async function replayDuplicate(rs: RoomState, key: string | undefined): Promise<InboundResult | undefined> {
   const index = lookup(rs.idempotency, key);
   if (index === undefined) {
     // Past the window, only the store can tell (one read, and only in rooms that outgrew the window).

@@ -42,9 +42,9 @@ export const MAX_BATCH = 25;
  * Plans that only go out to transports, with no rate limit and nothing injected: a run of them can be
  * delivered per target in one activity instead of one per event.
  */
-export function batchable(plan: Plan): boolean {
+export function batchable(plan: Plan, voice = false): boolean {
   return plan.broadcast && plan.injected.length === 0 && plan.targets.length > 0
-    && plan.targets.every((t) => t.category === 'transport' && !t.rateLimit);
+    && plan.targets.every((t) => t.category === 'transport' && !t.rateLimit && !(voice && t.channelType === 'voice'));
 }
 
 /** Same bindings, field for field: a binding changed between two commits ends the batch. */
@@ -56,8 +56,10 @@ function sameTargets(a: Plan, b: Plan): boolean {
 export function takeBatch(rs: RoomState, allowed: boolean): Plan[] {
   const first = rs.lane.shift()!;
   const batch = [first];
-  if (!allowed || !batchable(first) || rs.lane.length === 0 || !batchable(rs.lane[0]) || !sameTargets(first, rs.lane[0])) return batch;
-  while (batch.length < MAX_BATCH && rs.lane.length > 0 && batchable(rs.lane[0]) && sameTargets(first, rs.lane[0])) {
+  // A voice binding speaks each answer on its own (`speak.ts`), never in a batch.
+  const ok = (plan: Plan): boolean => batchable(plan, rs.voice.enabled);
+  if (!allowed || !ok(first) || rs.lane.length === 0 || !ok(rs.lane[0]) || !sameTargets(first, rs.lane[0])) return batch;
+  while (batch.length < MAX_BATCH && rs.lane.length > 0 && ok(rs.lane[0]) && sameTargets(first, rs.lane[0])) {
     batch.push(rs.lane.shift()!);
   }
   return batch;

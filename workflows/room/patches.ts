@@ -51,6 +51,11 @@ export const PATCHES = {
   identityResolution: 'identity-resolution',
   /** An identity hook's `challenge(inject)` stores and sends its challenge (recorded runs only refused). */
   identityChallenges: 'identity-challenges',
+  /**
+   * Answers to a voice binding are spoken (BEFORE_TTS → synthesize → AFTER_TTS → deliver with the
+   * clip) and never batched. Older runs delivered them as plain text, like any transport.
+   */
+  voice: 'voice',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -70,3 +75,4 @@ export const workerOwnedHooks = (): boolean => patched(PATCHES.workerOwnedHooks)
 export const toolCallsByCapability = (): boolean => patched(PATCHES.toolCallsByCapability);
 export const identityResolution = (): boolean => patched(PATCHES.identityResolution);
 export const identityChallenges = (): boolean => patched(PATCHES.identityChallenges);
+export const voiceRoom = (): boolean => patched(PATCHES.voice);

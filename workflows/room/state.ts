@@ -13,6 +13,7 @@ import type { PersistInput } from '../../activities/index.js';
 import type { RoomSnapshot } from './definitions.js';
 import type { Cascade } from './cascade.js';
 import type { Plan } from './plan.js';
+import { newVoiceBook, type VoiceBook } from './voice-book.js';
 
 const RECENT_LIMIT = 50;
 /** The recent window is carried across continue-as-new, whose input must stay well under 2 MB. */
@@ -67,6 +68,8 @@ export class RoomState {
   draining = false;
   /** History length when the server first suggested continue-as-new in this run. */
   suggestedAtLength: number | undefined;
+  /** The voice path's per-run bookkeeping: syntheses in flight, answers spoken (see `voice-book.ts`). */
+  readonly voice: VoiceBook = newVoiceBook();
   /** AI answers waiting for their commit pass; served before new commands. */
   reentry: { event: RoomEvent; cascade: Cascade }[] = [];
 

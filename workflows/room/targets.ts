@@ -2,7 +2,7 @@
  * Executing a broadcast plan: each target concurrently, as activities. Transports are delivered;
  * intelligence targets respond. Every outcome comes back as data.
  */
-import { ActivityFailure, ApplicationFailure, sleep, TimeoutFailure } from '@temporalio/workflow';
+import { sleep } from '@temporalio/workflow';
 import { isSolicited } from '../../src/core/addressing.js';
 import { takeToken } from '../../src/core/rate-limit.js';
 import { contentForTarget } from '../../src/core/transcode.js';
@@ -11,8 +11,9 @@ import type {
 } from '../../src/models/index.js';
 import { deliverOps, respond } from './effects.js';
 import { aiTurn } from './ai-turn.js';
-import { aiFailure, failed, type TargetOutcome } from './outcomes.js';
+import { aiFailure, describeFailure, failed, type TargetOutcome } from './outcomes.js';
 import { rateLimitTimers } from './patches.js';
+import { speak } from './speak.js';
 import type { DeliverOutcome } from '../../activities/index.js';
 import type { RoomState } from './state.js';
 
@@ -27,12 +28,14 @@ export async function runTarget(
   }
   const copy: RoomEvent = { ...event, content };
   if (target.category === 'intelligence' && target.channelType === 'ai') return aiTurn(rs, copy, target);
+  // Voice bindings speak (runs recorded before the `voice` patch delivered them as text).
+  if (rs.voice.enabled && target.category === 'transport' && target.channelType === 'voice') return speak(rs, copy, target, deliverBare);
   if (target.category === 'intelligence') {
     try {
       const output = await respond({ roomId: rs.room.id, event: copy, binding: target });
       return { kind: 'responded', binding: target, output };
     } catch (err) {
-      const error = describe(err);
+      const error = describeFailure(err);
       return aiFailure(target, { type: error.code, message: error.message }, error.retryable);
     }
   }
@@ -50,7 +53,7 @@ export async function deliverBare(
     });
     return delivered(target, out);
   } catch (err) {
-    return { kind: 'failed', binding: target, result: failed(target, describe(err)) };
+    return { kind: 'failed', binding: target, result: failed(target, describeFailure(err)) };
   }
 }
 
@@ -73,7 +76,7 @@ export async function deliverBatchTo(rs: RoomState, events: RoomEvent[], target:
       from += 1;
     } catch (err) {
       // The batch itself could not run (workers lost too often): the rest failed like a delivery would.
-      const error = describe(err);
+      const error = describeFailure(err);
       for (; from < events.length; from++) outcomes.push({ kind: 'failed', binding: target, result: failed(target, error) });
     }
   }
@@ -111,17 +114,3 @@ async function rateLimited(rs: RoomState, target: ChannelBinding): Promise<void>
   if (waitMs > 0) await sleep(waitMs);
 }
 
-/**
- * An intelligence failure: the caller gets the provider's message (`InboundResult.error`); the
- * delivery result stored on the event gets only its code, so provider text never lands in the room
- * (a RoomKit 0.38 fix: error strings leaked into rooms).
- */
-/** An activity failure as RoomKit's DeliveryError: code = the failure type, retryable unless permanent. */
-function describe(err: unknown): { code: string; message: string; retryable: boolean } {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    return { code: cause.type || 'DeliveryFailed', message: cause.message, retryable: !cause.nonRetryable };
-  }
-  if (cause instanceof TimeoutFailure) return { code: 'timeout', message: cause.message, retryable: true };
-  return { code: 'DeliveryFailed', message: cause instanceof Error ? cause.message : String(cause), retryable: true };
-}

@@ -11,7 +11,7 @@ import { executeBatch, executePlan, takeBatch } from './lane.js';
 import { legacyCommandLoop } from './legacy-loop.js';
 import { commandLoop } from './loop.js';
 import { learnWorkerManifest } from './manifest.js';
-import { batchedDelivery, loopOfSteps, toolCallsByCapability, workerOwnedHooks } from './patches.js';
+import { batchedDelivery, loopOfSteps, toolCallsByCapability, voiceRoom, workerOwnedHooks } from './patches.js';
 import { flushFramework, guarded, started } from './serve.js';
 import { RoomState } from './state.js';
 import { remember, within } from './trace-context.js';
@@ -21,7 +21,9 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   const steps = loopOfSteps();
   const workerHooks = workerOwnedHooks();
   const toolCalls = toolCallsByCapability();
+  const voice = voiceRoom();
   const rs = new RoomState(input);
+  rs.voice.enabled = voice;
   rs.workerHooks = workerHooks;
   rs.toolCallsByCapability = toolCalls;
   // The sender's manifest never decides which hooks run; only a carried worker manifest is kept.

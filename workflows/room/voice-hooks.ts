@@ -1,0 +1,35 @@
+/**
+ * The fail-closed voice chains (RoomKit §7.2): ON_TRANSCRIPTION and BEFORE_TTS. A sync hook may
+ * block or rewrite the text; a hook that fails, times out or returns something that is not text
+ * blocks (the worker's runner fails these triggers closed), and so does a hook activity that
+ * cannot run at all. ASYNC-registered hooks of the trigger then observe the final text.
+ */
+import { matchingHooks } from '../../src/core/hooks.js';
+import { textOf } from '../../src/core/voice.js';
+import type { RoomEvent } from '../../src/models/index.js';
+import { hookOps } from './effects.js';
+import { fireObservers, safely } from './side-effects.js';
+import type { RoomState } from './state.js';
+
+export type VoiceVerdict = { allowed: true; text: string } | { allowed: false; reason: string; blockedBy: string };
+
+export async function voiceChain(rs: RoomState, trigger: 'on_transcription' | 'before_tts', payload: RoomEvent): Promise<VoiceVerdict> {
+  let event = payload;
+  const hooks = matchingHooks(rs.hookSpecs(), trigger, payload, 'sync');
+  if (hooks.length) {
+    const budget = hooks.reduce((sum, h) => sum + h.timeoutMs, 0);
+    const outcome = await safely(rs, `hooks:${trigger}`, () =>
+      hookOps(budget, rs.workerHooks).runSyncHooks({
+        roomId: rs.room.id, trigger, hookNames: hooks.map((h) => h.name), event: payload,
+        ...(rs.workerHooks && { select: { execution: 'sync' as const } }),
+      }),
+    );
+    if (!outcome) return { allowed: false, reason: `${trigger} hooks could not run`, blockedBy: 'hooks_unavailable' };
+    if (!outcome.allowed) return { allowed: false, reason: outcome.reason ?? 'blocked', blockedBy: outcome.blockedBy ?? 'hook' };
+    event = outcome.event;
+  }
+  const text = textOf(event);
+  if (text === undefined) return { allowed: false, reason: `${trigger} hooks returned an unusable payload`, blockedBy: 'hook' };
+  await fireObservers(rs, trigger, { ...payload, content: event.content }, { execution: 'async' });
+  return { allowed: true, text };
+}
