@@ -15,22 +15,22 @@ import type { z } from 'zod';
 import { Channel } from '../channels/channel.js';
 import { RoomClient, type CommandOptions } from '../client/room-client.js';
 import {
-  ChannelAlreadyRegisteredError, ChannelNotFoundError, ChannelNotRegisteredError, KitNotStartedError, RoomClosedError, RoomKitError,
+  ChannelAlreadyRegisteredError, ChannelNotRegisteredError, KitNotStartedError, RoomClosedError, RoomKitError,
 } from '../errors.js';
 import { HookRegistry, type HookFn } from '../hooks/registry.js';
 import { ToolRegistry, type ToolDefinition } from '../tools/registry.js';
 import { McpServerOptionsSchema, McpToolServer, type McpServerOptions } from '../tools/mcp/index.js';
 import {
-  AccessSchema, BindingOptions, CreateRoomOptions, DeliveryStatus, EventContent, InboundMessage, JsonRecord, RoomId, RoomTimers, SendEventOptions,
-  type Access, type ChannelBinding, type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
-  type CommandOf, type CommandResults, type RoomCommandKind as CommandKind, type KitManifest, type Observation, type Room, type RoomEvent, type Task, type TaskStatus,
+  DeliveryStatus, EventContent, InboundMessage, RoomId, SendEventOptions,
+  type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
+  type CommandOf, type CommandResults, type RoomCommandKind as CommandKind, type KitManifest, type Observation, type RoomEvent, type Task, type TaskStatus,
 } from '../models/index.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { RoomKitMetrics } from '../telemetry/metrics.js';
 import { clientTracingInterceptors, type Tracing } from '../telemetry/tracing.js';
 import { InMemoryStore } from '../store/in-memory.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
-import { VoiceVerbs } from './voice-verbs.js';
+import { RoomVerbs } from './room-verbs.js';
 import { VoiceChannel } from '../channels/voice.js';
 import { SourceClient } from '../client/source-client.js';
 import { identityManifest, identityOptions } from './identity-options.js';
@@ -38,8 +38,6 @@ import type { IdentityOptions } from '../identity/resolver.js';
 import { WebSocketChannel } from '../channels/websocket.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { ensureTemporalServer, parseTemporalConfig, type TemporalConfig, type TemporalServerHandle } from '../temporal/index.js';
-import type { RoomSnapshot } from '../models/index.js';
-import { bindingFor, newRoom, newRoomId } from './builders.js';
 import { FrameworkEventBus, type FrameworkEventHandler } from '../hooks/framework-events.js';
 import { DefaultInboundRoomRouter, roomForDeliveryStatus, type InboundRoomRouter } from './router.js';
 import { inboundCommand } from './inbound-command.js';
@@ -53,8 +51,8 @@ import {
 
 export type { ProcessInboundOptions, RoomKitOptions, StartOptions } from './options.js';
 
-/** Realtime verbs (publishTyping, markRead, …), participant, source and voice verbs come from {@link VoiceVerbs} and its bases. */
-export class RoomKit extends VoiceVerbs {
+/** Room and binding verbs come from {@link RoomVerbs}; realtime, participant, source and voice verbs from its bases. */
+export class RoomKit extends RoomVerbs {
   readonly store: ConversationStore;
   readonly hooks = new HookRegistry();
   readonly tools = new ToolRegistry();
@@ -293,7 +291,7 @@ export class RoomKit extends VoiceVerbs {
     return this.client(what).command(roomId, command, options);
   }
 
-  private client(what: string): RoomClient {
+  protected client(what: string): RoomClient {
     if (!this.rooms) throw new KitNotStartedError(what);
     return this.rooms;
   }
@@ -302,115 +300,14 @@ export class RoomKit extends VoiceVerbs {
     return this.client(what).command(this.id(roomId), command);
   }
 
-  private id(roomId: string): string {
+  protected id(roomId: string): string {
     return parseInput(RoomId, roomId, 'roomId', 'roomId');
   }
 
-  private channel(channelId: string): Channel {
+  protected channel(channelId: string): Channel {
     const c = this.channels.get(channelId);
     if (!c) throw new ChannelNotRegisteredError(channelId);
     return c;
-  }
-
-  // ── rooms ─────────────────────────────────────────────────────────────────
-  async createRoom(options: CreateRoomOptions = {}): Promise<Room> {
-    const parsed = parseInput(CreateRoomOptions, options, 'room options');
-    const snapshot = await this.client('createRoom').create(newRoom(parsed.roomId ?? newRoomId(), parsed));
-    return snapshot.room;
-  }
-
-  async getRoom(roomId: string): Promise<Room> {
-    return (await this.roomState(roomId)).room;
-  }
-
-  /** Room, bindings, participants, counters and recent events, from the room workflow. */
-  async roomState(roomId: string): Promise<RoomSnapshot> {
-    return this.client('roomState').state(parseInput(RoomId, roomId, 'roomId', 'roomId'));
-  }
-
-  /** Close a room (idempotent: closing a closed room returns it). Its workflow then completes. */
-  async closeRoom(roomId: string): Promise<Room> {
-    try {
-      return await this.client('closeRoom').command(this.id(roomId), { kind: 'close' });
-    } catch (err) {
-      if (!(err instanceof RoomClosedError)) throw err;
-      return (await this.roomState(roomId)).room;
-    }
-  }
-
-  /**
-   * Archive a room (RoomKit `archive_room`): ARCHIVED is terminal. An active or paused room is
-   * archived directly, without closing first (no `room_closed`, no ON_ROOM_CLOSED); `closedAt` is
-   * kept, or set now. Emits `room_archived`, runs no hook, stores no timeline record; archiving an
-   * archived room returns it unchanged. Afterwards writes are refused as in a closed room, the
-   * room's workflow completes, and its state and stored events stay readable.
-   *
-   * @example
-   * await kit.closeRoom('room-1');
-   * const room = await kit.archiveRoom('room-1'); // room.status === 'archived'
-   */
-  async archiveRoom(roomId: string): Promise<Room> {
-    const id = this.id(roomId);
-    const rooms = this.client('archiveRoom');
-    try {
-      return await rooms.command(id, { kind: 'archive' });
-    } catch (err) {
-      if (!(err instanceof RoomClosedError)) throw err;
-    }
-    // Its workflow has completed (a closed room): archived already, or archived by a run of its own.
-    const snapshot = await this.roomState(id);
-    if (snapshot.room.status === 'archived') return snapshot.room;
-    return await rooms.archiveCompleted(snapshot);
-  }
-
-  async updateRoomMetadata(roomId: string, metadata: Record<string, unknown>): Promise<Room> {
-    const parsed = parseInput(JsonRecord, metadata, 'metadata', 'metadata');
-    return await this.client('updateRoomMetadata').command(this.id(roomId), { kind: 'updateMetadata', metadata: parsed });
-  }
-
-  async setRoomTimers(roomId: string, timers: { inactiveAfterSeconds?: number; closedAfterSeconds?: number }): Promise<Room> {
-    const parsed = parseInput(RoomTimers.omit({ lastActivityAt: true }).strict(), timers, 'timers', 'timers');
-    return await this.client('setRoomTimers').command(this.id(roomId), { kind: 'setTimers', timers: parsed });
-  }
-
-  // ── bindings ──────────────────────────────────────────────────────────────
-  async attachChannel(roomId: string, channelId: string, options: BindingOptions = {}): Promise<ChannelBinding> {
-    const parsed = parseInput(BindingOptions, options, 'binding options');
-    const binding = bindingFor(this.channel(channelId), roomId, parsed);
-    return await this.client('attachChannel').command(this.id(roomId), { kind: 'attach', binding });
-  }
-
-  /** False when the channel was not attached. */
-  async detachChannel(roomId: string, channelId: string): Promise<boolean> {
-    return await this.client('detachChannel').command(this.id(roomId), { kind: 'detach', channelId });
-  }
-
-  async mute(roomId: string, channelId: string): Promise<ChannelBinding> {
-    return await this.client('mute').command(this.id(roomId), { kind: 'mute', channelId });
-  }
-
-  async unmute(roomId: string, channelId: string): Promise<ChannelBinding> {
-    return await this.client('unmute').command(this.id(roomId), { kind: 'unmute', channelId });
-  }
-
-  async setVisibility(roomId: string, channelId: string, visibility: string): Promise<ChannelBinding> {
-    const v = parseInput(BindingOptions.shape.visibility.unwrap(), visibility, 'visibility', 'visibility');
-    return await this.client('setVisibility').command(this.id(roomId), { kind: 'setVisibility', channelId, visibility: v });
-  }
-
-  async setAccess(roomId: string, channelId: string, access: Access): Promise<ChannelBinding> {
-    const a = parseInput(AccessSchema, access, 'access', 'access');
-    return await this.client('setAccess').command(this.id(roomId), { kind: 'setAccess', channelId, access: a });
-  }
-
-  async listBindings(roomId: string): Promise<ChannelBinding[]> {
-    return (await this.roomState(roomId)).bindings;
-  }
-
-  async getBinding(roomId: string, channelId: string): Promise<ChannelBinding> {
-    const b = (await this.listBindings(roomId)).find((x) => x.channelId === channelId);
-    if (!b) throw new ChannelNotFoundError(roomId, channelId);
-    return b;
   }
 
   // ── messages ──────────────────────────────────────────────────────────────
