@@ -3,12 +3,12 @@
  * bookkeeping of waiting callers. Only the workflow loop mutates it.
  */
 import { newWindow, remember } from '../../src/core/idempotency.js';
-import { jsonBytes } from '../../src/models/json.js';
+import { jsonBytes } from '../../src/models/json-checks.js';
 import type {
   CarriedState, ChannelBinding, CommandResult, FrameworkEvent, HookSpec, IdempotencyWindow, KitManifest, Participant,
   QueuedCommand, Room, RoomEvent, RoomWorkflowInput, TokenBucket,
 } from '../../src/models/index.js';
-import { EMPTY_MANIFEST } from '../../src/models/index.js';
+import { EMPTY_MANIFEST } from '../../src/models/empty-manifest.js';
 import type { PersistInput } from '../../activities/index.js';
 import type { RoomSnapshot } from './definitions.js';
 import type { Cascade } from './cascade.js';

@@ -5,7 +5,9 @@
  * channel never holds the next commit. An idle room continues as new when the history grows large.
  */
 import { condition, isCancellation, log, setHandler } from '@temporalio/workflow';
-import { CommandEnvelope, EMPTY_MANIFEST, type CommandResult, type RoomWorkflowInput } from '../../src/models/index.js';
+import { envelopeProblem } from '../../src/models/command-check.js';
+import { EMPTY_MANIFEST } from '../../src/models/empty-manifest.js';
+import type { CommandResult, RoomWorkflowInput } from '../../src/models/index.js';
 import { commandSignal, commandUpdate, CONTINUING_AS_NEW, readUpdate, stateQuery } from './definitions.js';
 import { executeBatch, executePlan, takeBatch } from './lane.js';
 import { legacyCommandLoop } from './legacy-loop.js';
@@ -39,18 +41,20 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
       return result;
     },
     {
-      // Synchronous zod check: a rejected update writes nothing to history and the room goes on.
+      // A rejected update writes nothing to history and the room goes on. The check is plain data,
+      // not zod: zod in the workflow costs every cached room its own copy (the client checks with zod).
       validator: (envelope) => {
         // While the room drains for continue-as-new, new callers are turned away (nothing is
         // written to history) and the client retries them on the next run.
         if (rs.draining) throw new Error(CONTINUING_AS_NEW);
-        CommandEnvelope.parse(envelope);
+        const problem = envelopeProblem(envelope);
+        if (problem) throw new Error(`invalid command envelope: ${problem}`);
       },
     },
   );
   setHandler(commandSignal, (envelope) => {
     // Signals cannot be refused; an invalid one is counted and dropped, never processed.
-    if (!CommandEnvelope.safeParse(envelope).success) {
+    if (envelopeProblem(envelope) !== undefined) {
       rs.rejectedSignals += 1;
       log.warn('room dropped an invalid command signal', { roomId: rs.room.id });
       return;
