@@ -49,6 +49,11 @@ export const PATCHES = {
   toolCallsByCapability: 'tool-calls-by-capability',
   /** Inbound messages pass the identity step (RoomKit §11) when the room's worker has a resolver. */
   identityResolution: 'identity-resolution',
+  /**
+   * Commands, AI answers and delivery batches run in one non-cancellable scope per run (`scopes.ts`),
+   * so that a cached room's heap does not grow with its timeline.
+   */
+  boundedScopes: 'bounded-scopes',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -67,3 +72,4 @@ export const loopOfSteps = (): boolean => patched(PATCHES.loopOfSteps);
 export const workerOwnedHooks = (): boolean => patched(PATCHES.workerOwnedHooks);
 export const toolCallsByCapability = (): boolean => patched(PATCHES.toolCallsByCapability);
 export const identityResolution = (): boolean => patched(PATCHES.identityResolution);
+export const boundedScopes = (): boolean => patched(PATCHES.boundedScopes);

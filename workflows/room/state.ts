@@ -2,6 +2,7 @@
  * The room's state: plain JSON (carried across continue-as-new) plus the run's transient
  * bookkeeping of waiting callers. Only the workflow loop mutates it.
  */
+import type { CancellationScope } from '@temporalio/workflow';
 import { newWindow, remember } from '../../src/core/idempotency.js';
 import { jsonBytes } from '../../src/models/json-checks.js';
 import type {
@@ -41,6 +42,8 @@ export class RoomState {
   manifestFingerprint = '';
   /** Tool-call events go only to targets that show them (set once per run, from its patch). */
   toolCallsByCapability = false;
+  /** The scope units of work run in (set once per run, from its patch; `scopes.ts`). */
+  workScope: CancellationScope | undefined;
   /**
    * The manifest sent with the command being served (rooms with worker-owned hooks). It can only
    * add: a hook or listener the sender knows (one registered since the room last heard from its

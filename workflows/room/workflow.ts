@@ -13,7 +13,8 @@ import { executeBatch, executePlan, takeBatch } from './lane.js';
 import { legacyCommandLoop } from './legacy-loop.js';
 import { commandLoop } from './loop.js';
 import { learnWorkerManifest } from './manifest.js';
-import { batchedDelivery, loopOfSteps, toolCallsByCapability, workerOwnedHooks } from './patches.js';
+import { batchedDelivery, boundedScopes, loopOfSteps, toolCallsByCapability, workerOwnedHooks } from './patches.js';
+import { inWorkScope, workScope } from './scopes.js';
 import { flushFramework, guarded, started } from './serve.js';
 import { RoomState } from './state.js';
 import { remember, within } from './trace-context.js';
@@ -23,9 +24,11 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   const steps = loopOfSteps();
   const workerHooks = workerOwnedHooks();
   const toolCalls = toolCallsByCapability();
+  const scoped = boundedScopes();
   const rs = new RoomState(input);
   rs.workerHooks = workerHooks;
   rs.toolCallsByCapability = toolCalls;
+  rs.workScope = workScope(scoped);
   // The sender's manifest never decides which hooks run; only a carried worker manifest is kept.
   if (workerHooks && !rs.manifestFingerprint) rs.manifest = EMPTY_MANIFEST;
   const waiting: Record<string, 'committed' | 'delivered'> = {};
@@ -33,11 +36,13 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   setHandler(
     commandUpdate,
     async (envelope) => {
-      waiting[envelope.id] = envelope.wait ?? 'delivered';
+      const { id } = envelope;
+      waiting[id] = envelope.wait ?? 'delivered';
       rs.queue.push(remember({ envelope, awaited: true }));
-      await condition(() => rs.outcomes[envelope.id] !== undefined);
-      const { result } = rs.outcomes[envelope.id];
-      delete rs.outcomes[envelope.id];
+      // The condition's callback outlives the update (see `scopes.ts`): it closes over the id only.
+      await inWorkScope(rs, () => condition(() => rs.outcomes[id] !== undefined));
+      const { result } = rs.outcomes[id];
+      delete rs.outcomes[id];
       return result;
     },
     {
@@ -82,13 +87,17 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
 }
 
 async function deliveryLane(rs: RoomState): Promise<void> {
+  // Made once, outside the loop: in the root scope a condition's callback outlives it (`scopes.ts`),
+  // and one made in the loop's body would keep that iteration's plans (events, cascades) alive.
+  const planned = (): boolean => rs.lane.length > 0;
   for (;;) {
-    await condition(() => rs.lane.length > 0);
+    // The lane ends with the run: the command loop's waits, in the root scope, see a cancel request.
+    await inWorkScope(rs, () => condition(planned));
     const batching = batchedDelivery();
     const plans = takeBatch(rs, batching);
     rs.laneBusy = true;
     // A batch is traced with its first plan's message.
-    await within(plans[0], () => guarded(rs, 'delivery', () => (plans.length > 1 ? executeBatch(rs, plans) : executePlan(rs, plans[0]))));
+    await inWorkScope(rs, () => within(plans[0], () => guarded(rs, 'delivery', () => (plans.length > 1 ? executeBatch(rs, plans) : executePlan(rs, plans[0])))));
     rs.laneBusy = false;
     await flushFramework(rs);
   }
