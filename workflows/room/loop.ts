@@ -9,7 +9,7 @@ import { release } from './cascade.js';
 import { callersWaiting, continueAsNewInput, drainDue, hasWork } from './loop-rules.js';
 import { commitPass } from './pipeline.js';
 import { applyTimers, flushFramework, guarded, processCommand, type SettleFn } from './serve.js';
-import { inWorkScope } from './scopes.js';
+import { inWorkScope, waitForWork } from './scopes.js';
 import type { RoomState } from './state.js';
 import { within } from './trace-context.js';
 
@@ -82,7 +82,7 @@ async function continueIfIdle(rs: RoomState): Promise<Outcome> {
 /** Wait for work, or until the next inactivity deadline (a durable timer), then apply it. */
 async function sleepUntilNextTimer(rs: RoomState): Promise<Outcome> {
   const wait = msUntilNextTimer(rs.room, Date.now());
-  if (wait === undefined) await condition(() => hasWork(rs) || workflowInfo().continueAsNewSuggested);
+  if (wait === undefined) await waitForWork(rs, () => hasWork(rs) || workflowInfo().continueAsNewSuggested);
   else if (!(await condition(() => hasWork(rs), wait))) await applyTimers(rs);
   return 'again';
 }

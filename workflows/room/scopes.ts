@@ -13,14 +13,35 @@
  * scope adds awaits, which can move a command within its workflow task, so runs recorded before the
  * `bounded-scopes` patch keep the bare path.
  */
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, condition } from '@temporalio/workflow';
 
-/** The run's scope for units of work, or undefined on runs recorded before the patch. */
-export function workScope(bounded: boolean): CancellationScope | undefined {
-  return bounded ? new CancellationScope({ cancellable: false }) : undefined;
+/** The run's scope for units of work, and the root scope whose cancel request its waits watch. */
+export interface RoomScopes {
+  work: CancellationScope;
+  root: CancellationScope;
+}
+
+/** Made once per run, at its start (undefined on runs recorded before the patch). */
+export function roomScopes(bounded: boolean): RoomScopes | undefined {
+  return bounded ? { work: new CancellationScope({ cancellable: false }), root: CancellationScope.current() } : undefined;
 }
 
 /** Run one unit of the room's work (a command, an AI answer, a delivery batch) in the run's work scope. */
-export function inWorkScope<T>(rs: { workScope: CancellationScope | undefined }, work: () => Promise<T>): Promise<T> {
-  return rs.workScope ? rs.workScope.run(work) : work();
+export function inWorkScope<T>(rs: { scopes: RoomScopes | undefined }, work: () => Promise<T>): Promise<T> {
+  return rs.scopes ? rs.scopes.work.run(work) : work();
+}
+
+/**
+ * The command loop's wait for work. In the root scope each wait would leave its callback behind, one
+ * per message; in the work scope it leaves nothing, and it ends on a cancel request as a wait of the
+ * root scope does (the request's `CancelledFailure` is rethrown). Not `async`: on runs recorded
+ * before the patch it is the bare `condition`, awaited in the same steps as before.
+ */
+export function waitForWork(rs: { scopes: RoomScopes | undefined }, until: () => boolean): Promise<void> {
+  const { scopes } = rs;
+  if (!scopes) return condition(until);
+  return scopes.work.run(async () => {
+    await condition(() => until() || scopes.root.consideredCancelled);
+    if (scopes.root.consideredCancelled) await scopes.root.cancelRequested;
+  });
 }

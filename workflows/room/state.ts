@@ -2,7 +2,6 @@
  * The room's state: plain JSON (carried across continue-as-new) plus the run's transient
  * bookkeeping of waiting callers. Only the workflow loop mutates it.
  */
-import type { CancellationScope } from '@temporalio/workflow';
 import { newWindow, remember } from '../../src/core/idempotency.js';
 import { jsonBytes } from '../../src/models/json-checks.js';
 import type {
@@ -14,6 +13,7 @@ import type { PersistInput } from '../../activities/index.js';
 import type { RoomSnapshot } from './definitions.js';
 import type { Cascade } from './cascade.js';
 import type { Plan } from './plan.js';
+import type { RoomScopes } from './scopes.js';
 
 const RECENT_LIMIT = 50;
 /** The recent window is carried across continue-as-new, whose input must stay well under 2 MB. */
@@ -43,7 +43,7 @@ export class RoomState {
   /** Tool-call events go only to targets that show them (set once per run, from its patch). */
   toolCallsByCapability = false;
   /** The scope units of work run in (set once per run, from its patch; `scopes.ts`). */
-  workScope: CancellationScope | undefined;
+  scopes: RoomScopes | undefined;
   /**
    * The manifest sent with the command being served (rooms with worker-owned hooks). It can only
    * add: a hook or listener the sender knows (one registered since the room last heard from its

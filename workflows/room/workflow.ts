@@ -14,7 +14,7 @@ import { legacyCommandLoop } from './legacy-loop.js';
 import { commandLoop } from './loop.js';
 import { learnWorkerManifest } from './manifest.js';
 import { batchedDelivery, boundedScopes, loopOfSteps, toolCallsByCapability, workerOwnedHooks } from './patches.js';
-import { inWorkScope, workScope } from './scopes.js';
+import { inWorkScope, roomScopes } from './scopes.js';
 import { flushFramework, guarded, started } from './serve.js';
 import { RoomState } from './state.js';
 import { remember, within } from './trace-context.js';
@@ -28,7 +28,7 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   const rs = new RoomState(input);
   rs.workerHooks = workerHooks;
   rs.toolCallsByCapability = toolCalls;
-  rs.workScope = workScope(scoped);
+  rs.scopes = roomScopes(scoped);
   // The sender's manifest never decides which hooks run; only a carried worker manifest is kept.
   if (workerHooks && !rs.manifestFingerprint) rs.manifest = EMPTY_MANIFEST;
   const waiting: Record<string, 'committed' | 'delivered'> = {};
