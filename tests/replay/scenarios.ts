@@ -253,6 +253,21 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'bounded-scopes',
+    // Recorded with the room's work in one non-cancellable scope per run (patch 'bounded-scopes'):
+    // concurrent messages whose commits, AI answers and deliveries interleave, a signal, then close,
+    // which completes the workflow.
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'ai-bot');
+      await Promise.all(Array.from({ length: 2 }, (_, i) => say(kit, roomId, `burst ${i}`)));
+      await kit.signalInbound({ channelId: 'ws-user', senderId: 'user-1', content: { type: 'text', body: 'by signal' } }, { roomId });
+      await kit.closeRoom(roomId);
+      await new Promise((r) => setTimeout(r, 1000));
+    },
+  },
+  {
     name: 'encrypted-message',
     // Recorded with payloads encrypted (AesGcmPayloadCodec, GOLDEN_ENCRYPTION_KEYS): replayed with the codec.
     encrypted: true,
