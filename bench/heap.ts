@@ -2,10 +2,11 @@
  * `npm run bench:heap`: worker heap per cached room (issue «outside checks» item 7), at 1 and at 200
  * messages per room (`npm run bench` measures 2). A `debugMode` worker
  * runs workflows in the main isolate so `process.memoryUsage().heapUsed` sees them; the store keeps
- * rooms only, so the delta is the workflow cache. Prints JSON; `bench/README.md` records the figures.
+ * rooms only and the provider forgets what it sent, so the delta is the workflow cache. Prints JSON; `bench/README.md` records the figures.
  */
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { ChannelBinding, Participant, RoomEvent } from '../src/models/index.js';
+import type { DeliveryRecord } from '../src/store/conversation-store.js';
 import {
   InMemoryStore, MockSMSProvider, RoomKit, SMSChannel, WORKFLOWS_PATH, ensureTemporalServer,
 } from '../src/index.js';
@@ -17,11 +18,21 @@ const SENDER = '+15550000001';
 const RECIPIENT = '+15550000002';
 const log = (m: string): void => console.error(`[bench:heap] ${m}`);
 
-/** Keeps rooms (deliveries read them) and drops everything else. */
+/** Keeps rooms (deliveries read them) and drops everything else, delivery records included. */
 class RoomsOnlyStore extends InMemoryStore {
   override async putEvents(_events: RoomEvent[]): Promise<void> {}
   override async putBinding(_binding: ChannelBinding): Promise<void> {}
   override async putParticipant(_participant: Participant): Promise<void> {}
+  override async recordDelivery(_delivery: DeliveryRecord): Promise<void> {}
+}
+
+/** The mock provider without its record of every call (a copy of each event sent). */
+class ForgetfulSMSProvider extends MockSMSProvider {
+  override async send(...args: Parameters<MockSMSProvider['send']>): ReturnType<MockSMSProvider['send']> {
+    const result = await super.send(...args);
+    this.calls.length = 0;
+    return result;
+  }
 }
 
 const server = await ensureTemporalServer(parseTemporalConfig({}), { log });
@@ -37,7 +48,7 @@ try {
         log,
       });
       kit.registerChannel(new SMSChannel('sms-in'));
-      kit.registerChannel(new SMSChannel('sms-out', { provider: new MockSMSProvider(), fromNumber: SENDER }));
+      kit.registerChannel(new SMSChannel('sms-out', { provider: new ForgetfulSMSProvider(), fromNumber: SENDER }));
       await kit.start({ workflowBundle: { code }, workerOptions: { debugMode: true, maxCachedWorkflows: ROOMS + 20 } });
       const use = async (roomId: string): Promise<void> => {
         await kit.createRoom({ roomId });

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { newWindow } from '../core/idempotency.js';
+import { CommandEnvelope as CommandEnvelopeSchema } from '../models/commands.js';
 import type {
   CommandEnvelope, CommandOf, CommandResult, CommandResults, KitManifest, Room, RoomCommand, RoomCommandKind, RoomStatus,
   RoomWorkflowInput, WaitStage,
@@ -15,7 +16,9 @@ import type {
 import {
   commandSignal, commandUpdate, CONTINUING_AS_NEW, readUpdate, roomWorkflowId, stateQuery, type RoomSnapshot,
 } from '../../workflows/room/definitions.js';
-import { errorFromInfo, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomNotFoundError } from '../errors.js';
+import {
+  errorFromInfo, RoomAlreadyExistsError, RoomClosedError, RoomKitError, RoomKitValidationError, RoomNotFoundError,
+} from '../errors.js';
 
 /** The workflow type name registered by `workflows/index.ts`. */
 export const ROOM_WORKFLOW_TYPE = 'roomWorkflow';
@@ -189,8 +192,16 @@ export class RoomClient {
     return this.client.workflow.getHandle(roomWorkflowId(roomId));
   }
 
+  /**
+   * The full zod check of a command happens here, before it is sent: the room workflow checks only
+   * the shape it serves (`src/models/command-check.ts`), so that no cached room builds zod. What is
+   * sent is the envelope as built, not zod's output, as before.
+   */
   private envelope(command: RoomCommand, options: CommandOptions = {}): CommandEnvelope {
-    return { id: options.commandId ?? randomUUID(), manifest: this.manifest(), command, ...(options.wait && { wait: options.wait }) };
+    const envelope = { id: options.commandId ?? randomUUID(), manifest: this.manifest(), command, ...(options.wait && { wait: options.wait }) };
+    const parsed = CommandEnvelopeSchema.safeParse(envelope);
+    if (!parsed.success) throw new RoomKitValidationError('room command', parsed.error.issues);
+    return envelope;
   }
 
   private startOperation(room: Room, policy: 'FAIL' | 'USE_EXISTING', autoCreated: boolean) {

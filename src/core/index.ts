@@ -1,6 +1,7 @@
 export * from './visibility.js';
 export * from './transcode.js';
 export * from './hooks.js';
+export * from './hook-results.js';
 export * from './addressing.js';
 export * from './events.js';
 export * from './timers.js';

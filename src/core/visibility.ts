@@ -1,5 +1,6 @@
 /** Visibility and broadcast targeting (RoomKit §5.1, §6.1). Pure. */
-import { canRead, canWrite, type ChannelBinding } from '../models/channel.js';
+import { canRead, canWrite } from '../models/access.js';
+import type { ChannelBinding } from '../models/channel.js';
 import type { RoomEvent } from '../models/event.js';
 
 /** Does `visibility` let `target` read an event? Keywords, else a channel id or a comma-separated list. */

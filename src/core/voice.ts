@@ -4,7 +4,7 @@
  * applies them; STT and TTS run in activities.
  */
 import type { AudioFormat } from '../models/voice.js';
-import { PHONE_AUDIO_FORMAT } from '../models/voice.js';
+import { PHONE_AUDIO_FORMAT } from '../models/phone-audio.js';
 import type { ChannelBinding } from '../models/channel.js';
 import type { ChannelDirection } from '../models/enums.js';
 import type { RoomEvent } from '../models/event.js';

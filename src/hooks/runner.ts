@@ -2,7 +2,8 @@
  * Runs hook functions with their timeouts. Sync chains fold results with the pure reducer from
  * `src/core/hooks.ts`; every failure (throw, timeout, garbage) fails open and is reported.
  */
-import { applyHookResult, emptyOutcome, type SyncHookOutcome } from '../core/hooks.js';
+import { applyHookResult } from '../core/hook-results.js';
+import { emptyOutcome, type SyncHookOutcome } from '../core/hooks.js';
 import type { RoomEvent } from '../models/index.js';
 import type { RoomContext } from '../channels/room-context.js';
 import type { HookRegistry, RegisteredHook } from './registry.js';

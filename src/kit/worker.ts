@@ -54,12 +54,13 @@ export function installQuietRuntime(level: LogLevel = 'WARN'): void {
 }
 
 /**
- * Rooms a worker keeps in its sticky cache. `npm run bench` measured ~1.6 MB of heap per cached room
- * (each workflow evaluates its own copy of the models' zod schemas), so the SDK's default (2,310 on
- * this machine, derived from total memory) could take ~3.8 GB. 500 rooms ≈ 0.8 GB; a room evicted
- * from the cache is rebuilt by replay on its next message. Override with `workerOptions`.
+ * Rooms a worker keeps in its sticky cache. `npm run bench:heap` measures ~260 KB of heap per cached
+ * room at 1 message and ~380 KB at 200 (bench/README.md «Heap at 1 and at 200 messages»; it was
+ * ~1.7–3.5 MB while each room evaluated its own zod and kept every operation's closure), so 2,500
+ * rooms take ≈ 0.65–0.95 GB, the budget the former default of 500 had. A room evicted from the cache
+ * is rebuilt by replay on its next message. Override with `workerOptions`.
  */
-export const DEFAULT_MAX_CACHED_ROOMS = 500;
+export const DEFAULT_MAX_CACHED_ROOMS = 2_500;
 
 export async function startWorker(settings: WorkerSettings, deps: ActivityDeps): Promise<RunningWorker> {
   installQuietRuntime();

@@ -35,8 +35,7 @@ export const KitManifest = z.object({
 });
 export type KitManifest = z.infer<typeof KitManifest>;
 
-/** What a room knows before its worker has described itself: no hooks, no listeners. */
-export const EMPTY_MANIFEST: KitManifest = { hooks: [], listens: [], maxChainDepth: 5 };
+export { EMPTY_MANIFEST } from './empty-manifest.js';
 
 /**
  * A worker's manifest as a room learns it: from `describeWorker` when the room starts, then from any

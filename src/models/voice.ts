@@ -27,8 +27,7 @@ export const AudioRef = z.object({
 /** A stored clip: its id, how to read its bytes (`format.sampleRate` is the rate), length and size. */
 export type AudioRef = z.infer<typeof AudioRef>;
 
-/** What a phone call plays when a voice binding names no `audioFormat`: G.711 μ-law at 8 kHz. */
-export const PHONE_AUDIO_FORMAT: AudioFormat = { encoding: 'mulaw', sampleRate: 8000 };
+export { PHONE_AUDIO_FORMAT } from './phone-audio.js';
 
 /** A time as the media plane knows it: an ISO 8601 string or epoch milliseconds (stored as ISO). */
 const Instant = z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]);

@@ -279,10 +279,10 @@ export const scenarios: Scenario[] = [
         await sms('+15551234567', 'Alice here');
       } finally {
         await withIdentity.close();
-        }
-      },
+      }
     },
-    {
+  },
+  {
     name: 'voice',
     // A call (RoomKit §19.1, room side) on a worker with the voice option (mock STT/TTS): an utterance
     // transcribed into the room and answered by the AI, the answer spoken to the voice binding and
@@ -312,6 +312,21 @@ export const scenarios: Scenario[] = [
       } finally {
         await withVoice.close();
       }
+    },
+  },
+  {
+    name: 'bounded-scopes',
+    // Recorded with the room's work in one non-cancellable scope per run (patch 'bounded-scopes'):
+    // concurrent messages whose commits, AI answers and deliveries interleave, a signal, then close,
+    // which completes the workflow.
+    async run(kit, roomId) {
+      await kit.createRoom({ roomId });
+      await kit.attachChannel(roomId, 'ws-user');
+      await kit.attachChannel(roomId, 'ai-bot');
+      await Promise.all(Array.from({ length: 2 }, (_, i) => say(kit, roomId, `burst ${i}`)));
+      await kit.signalInbound({ channelId: 'ws-user', senderId: 'user-1', content: { type: 'text', body: 'by signal' } }, { roomId });
+      await kit.closeRoom(roomId);
+      await new Promise((r) => setTimeout(r, 1000));
     },
   },
   {

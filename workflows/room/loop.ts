@@ -9,6 +9,7 @@ import { release } from './cascade.js';
 import { callersWaiting, continueAsNewInput, drainDue, hasWork } from './loop-rules.js';
 import { commitPass } from './pipeline.js';
 import { applyTimers, flushFramework, guarded, processCommand, type SettleFn } from './serve.js';
+import { inWorkScope, waitForWork } from './scopes.js';
 import type { RoomState } from './state.js';
 import { within } from './trace-context.js';
 
@@ -45,7 +46,7 @@ async function drainForContinueAsNew(rs: RoomState): Promise<Outcome> {
 async function serveReentry(rs: RoomState): Promise<Outcome> {
   const answer = rs.reentry.shift();
   if (!answer) return 'skip';
-  await within(answer, () => guarded(rs, 'reentry', () => commitPass(rs, answer.event, answer.cascade, false)));
+  await inWorkScope(rs, () => within(answer, () => guarded(rs, 'reentry', () => commitPass(rs, answer.event, answer.cascade, false))));
   release(answer.cascade);
   await flushFramework(rs);
   return 'again';
@@ -54,7 +55,7 @@ async function serveReentry(rs: RoomState): Promise<Outcome> {
 async function serveQueue(rs: RoomState, settle: SettleFn): Promise<Outcome> {
   const next = rs.queue.shift();
   if (!next) return 'skip';
-  await within(next, () => processCommand(rs, next, settle));
+  await inWorkScope(rs, () => within(next, () => processCommand(rs, next, settle)));
   return 'again';
 }
 
@@ -81,7 +82,7 @@ async function continueIfIdle(rs: RoomState): Promise<Outcome> {
 /** Wait for work, or until the next inactivity deadline (a durable timer), then apply it. */
 async function sleepUntilNextTimer(rs: RoomState): Promise<Outcome> {
   const wait = msUntilNextTimer(rs.room, Date.now());
-  if (wait === undefined) await condition(() => hasWork(rs) || workflowInfo().continueAsNewSuggested);
+  if (wait === undefined) await waitForWork(rs, () => hasWork(rs) || workflowInfo().continueAsNewSuggested);
   else if (!(await condition(() => hasWork(rs), wait))) await applyTimers(rs);
   return 'again';
 }

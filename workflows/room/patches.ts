@@ -56,6 +56,11 @@ export const PATCHES = {
    * clip) and never batched. Older runs delivered them as plain text, like any transport.
    */
   voice: 'voice',
+  /**
+   * Commands, AI answers and delivery batches run in one non-cancellable scope per run (`scopes.ts`),
+   * so that a cached room's heap does not grow with its timeline.
+   */
+  boundedScopes: 'bounded-scopes',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -76,3 +81,4 @@ export const toolCallsByCapability = (): boolean => patched(PATCHES.toolCallsByC
 export const identityResolution = (): boolean => patched(PATCHES.identityResolution);
 export const identityChallenges = (): boolean => patched(PATCHES.identityChallenges);
 export const voiceRoom = (): boolean => patched(PATCHES.voice);
+export const boundedScopes = (): boolean => patched(PATCHES.boundedScopes);

@@ -8,7 +8,8 @@ import { emptyOutcome, matchingHooks, type SyncHookOutcome } from '../../src/cor
 import { injectedEvent } from '../../src/core/events.js';
 import { applyMutation } from '../../src/core/mutations.js';
 import { planTargets, showsEvent } from '../../src/core/visibility.js';
-import { canWrite, type ChannelBinding, type RoomEvent } from '../../src/models/index.js';
+import { canWrite } from '../../src/models/access.js';
+import type { ChannelBinding, RoomEvent } from '../../src/models/index.js';
 import { hold, rootCommitted, type Cascade } from './cascade.js';
 import { hookOps } from './effects.js';
 import { commit, commitBehind, safely } from './side-effects.js';

@@ -3,17 +3,18 @@
  * bookkeeping of waiting callers. Only the workflow loop mutates it.
  */
 import { newWindow, remember } from '../../src/core/idempotency.js';
-import { jsonBytes } from '../../src/models/json.js';
+import { jsonBytes } from '../../src/models/json-checks.js';
 import type {
   CarriedState, ChannelBinding, CommandResult, FrameworkEvent, HookSpec, IdempotencyWindow, KitManifest, Participant,
   QueuedCommand, Room, RoomEvent, RoomWorkflowInput, TokenBucket,
 } from '../../src/models/index.js';
-import { EMPTY_MANIFEST } from '../../src/models/index.js';
+import { EMPTY_MANIFEST } from '../../src/models/empty-manifest.js';
 import type { PersistInput } from '../../activities/index.js';
 import type { RoomSnapshot } from './definitions.js';
 import type { Cascade } from './cascade.js';
 import type { Plan } from './plan.js';
 import { newVoiceBook, type VoiceBook } from './voice-book.js';
+import type { RoomScopes } from './scopes.js';
 
 const RECENT_LIMIT = 50;
 /** The recent window is carried across continue-as-new, whose input must stay well under 2 MB. */
@@ -42,6 +43,8 @@ export class RoomState {
   manifestFingerprint = '';
   /** Tool-call events go only to targets that show them (set once per run, from its patch). */
   toolCallsByCapability = false;
+  /** The scope units of work run in (set once per run, from its patch; `scopes.ts`). */
+  scopes: RoomScopes | undefined;
   /**
    * The manifest sent with the command being served (rooms with worker-owned hooks). It can only
    * add: a hook or listener the sender knows (one registered since the room last heard from its

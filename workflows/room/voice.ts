@@ -8,7 +8,8 @@
  */
 import { systemEvent } from '../../src/core/events.js';
 import { playedPercentage, voiceHookEvent } from '../../src/core/voice.js';
-import { canWrite, type BargeInResult, type CommandOf, type CommandResult, type InboundResult, type ParsedInboundMessage } from '../../src/models/index.js';
+import { canWrite } from '../../src/models/access.js';
+import type { BargeInResult, CommandOf, CommandResult, InboundResult, ParsedInboundMessage } from '../../src/models/index.js';
 import { voiceOps } from './effects.js';
 import { type DEFERRED, handleInbound, replayDuplicate, type Settlers } from './inbound.js';
 import { stamp } from './pipeline.js';

@@ -5,13 +5,16 @@
  * channel never holds the next commit. An idle room continues as new when the history grows large.
  */
 import { condition, isCancellation, log, setHandler } from '@temporalio/workflow';
-import { CommandEnvelope, EMPTY_MANIFEST, type CommandResult, type RoomWorkflowInput } from '../../src/models/index.js';
+import { envelopeProblem } from '../../src/models/command-check.js';
+import { EMPTY_MANIFEST } from '../../src/models/empty-manifest.js';
+import type { CommandResult, RoomWorkflowInput } from '../../src/models/index.js';
 import { commandSignal, commandUpdate, CONTINUING_AS_NEW, readUpdate, stateQuery } from './definitions.js';
 import { executeBatch, executePlan, takeBatch } from './lane.js';
 import { legacyCommandLoop } from './legacy-loop.js';
 import { commandLoop } from './loop.js';
 import { learnWorkerManifest } from './manifest.js';
-import { batchedDelivery, loopOfSteps, toolCallsByCapability, voiceRoom, workerOwnedHooks } from './patches.js';
+import { batchedDelivery, boundedScopes, loopOfSteps, toolCallsByCapability, voiceRoom, workerOwnedHooks } from './patches.js';
+import { inWorkScope, roomScopes } from './scopes.js';
 import { flushFramework, guarded, started } from './serve.js';
 import { RoomState } from './state.js';
 import { remember, within } from './trace-context.js';
@@ -22,10 +25,12 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   const workerHooks = workerOwnedHooks();
   const toolCalls = toolCallsByCapability();
   const voice = voiceRoom();
+  const scoped = boundedScopes();
   const rs = new RoomState(input);
   rs.voice.enabled = voice;
   rs.workerHooks = workerHooks;
   rs.toolCallsByCapability = toolCalls;
+  rs.scopes = roomScopes(scoped);
   // The sender's manifest never decides which hooks run; only a carried worker manifest is kept.
   if (workerHooks && !rs.manifestFingerprint) rs.manifest = EMPTY_MANIFEST;
   const waiting: Record<string, 'committed' | 'delivered'> = {};
@@ -33,26 +38,30 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   setHandler(
     commandUpdate,
     async (envelope) => {
-      waiting[envelope.id] = envelope.wait ?? 'delivered';
+      const { id } = envelope;
+      waiting[id] = envelope.wait ?? 'delivered';
       rs.queue.push(remember({ envelope, awaited: true }));
-      await condition(() => rs.outcomes[envelope.id] !== undefined);
-      const { result } = rs.outcomes[envelope.id];
-      delete rs.outcomes[envelope.id];
+      // The condition's callback outlives the update (see `scopes.ts`): it closes over the id only.
+      await inWorkScope(rs, () => condition(() => rs.outcomes[id] !== undefined));
+      const { result } = rs.outcomes[id];
+      delete rs.outcomes[id];
       return result;
     },
     {
-      // Synchronous zod check: a rejected update writes nothing to history and the room goes on.
+      // A rejected update writes nothing to history and the room goes on. The check is plain data,
+      // not zod: zod in the workflow costs every cached room its own copy (the client checks with zod).
       validator: (envelope) => {
         // While the room drains for continue-as-new, new callers are turned away (nothing is
         // written to history) and the client retries them on the next run.
         if (rs.draining) throw new Error(CONTINUING_AS_NEW);
-        CommandEnvelope.parse(envelope);
+        const problem = envelopeProblem(envelope);
+        if (problem) throw new Error(`invalid command envelope: ${problem}`);
       },
     },
   );
   setHandler(commandSignal, (envelope) => {
     // Signals cannot be refused; an invalid one is counted and dropped, never processed.
-    if (!CommandEnvelope.safeParse(envelope).success) {
+    if (envelopeProblem(envelope) !== undefined) {
       rs.rejectedSignals += 1;
       log.warn('room dropped an invalid command signal', { roomId: rs.room.id });
       return;
@@ -80,13 +89,17 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
 }
 
 async function deliveryLane(rs: RoomState): Promise<void> {
+  // Made once, outside the loop: in the root scope a condition's callback outlives it (`scopes.ts`),
+  // and one made in the loop's body would keep that iteration's plans (events, cascades) alive.
+  const planned = (): boolean => rs.lane.length > 0;
   for (;;) {
-    await condition(() => rs.lane.length > 0);
+    // The lane ends with the run: the command loop's waits, in the root scope, see a cancel request.
+    await inWorkScope(rs, () => condition(planned));
     const batching = batchedDelivery();
     const plans = takeBatch(rs, batching);
     rs.laneBusy = true;
     // A batch is traced with its first plan's message.
-    await within(plans[0], () => guarded(rs, 'delivery', () => (plans.length > 1 ? executeBatch(rs, plans) : executePlan(rs, plans[0]))));
+    await inWorkScope(rs, () => within(plans[0], () => guarded(rs, 'delivery', () => (plans.length > 1 ? executeBatch(rs, plans) : executePlan(rs, plans[0])))));
     rs.laneBusy = false;
     await flushFramework(rs);
   }

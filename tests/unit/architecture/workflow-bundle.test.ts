@@ -17,6 +17,12 @@ describe('workflow bundle', () => {
     for (const forbidden of ['class InMemoryStore', 'class RoomKit', 'createActivities', 'class WebSocketChannel', 'loadRoomContext']) {
       expect(code).not.toContain(forbidden);
     }
+    // Every module of the bundle is evaluated again for each workflow (the SDK's reusable context
+    // keeps a module cache per workflow): zod and its schemas would be built once per cached room
+    // (bench/README.md «Heap per cached room»). Workflow code imports zod-free modules and types only.
+    const modules = [...code.matchAll(/^\/\*\*\*\/ "([^"]+)"/gm)].map((m) => m[1]);
+    expect(modules).toContain('./workflows/room/workflow.ts');
+    expect(modules.filter((m) => /node_modules\/zod\//.test(m))).toEqual([]);
   }, 120_000);
 
   it('the same bundler refuses workflow code that imports a Node built-in (the check has teeth)', async () => {

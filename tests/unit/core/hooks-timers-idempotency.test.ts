@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyHookResult, emptyOutcome, matchingHooks } from '../../../src/core/hooks.js';
+import { applyHookResult } from '../../../src/core/hook-results.js';
+import { emptyOutcome, matchingHooks } from '../../../src/core/hooks.js';
 import { dueTransition, msUntilNextTimer } from '../../../src/core/timers.js';
 import { lookup, newWindow, remember } from '../../../src/core/idempotency.js';
 import { HookResult, type HookSpec, type Room, type RoomEvent } from '../../../src/models/index.js';
