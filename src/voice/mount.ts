@@ -1,0 +1,132 @@
+/**
+ * Puts the media plane on an HTTP server: WebSocket streams at
+ * `<basePath>/twilio/:channelId/stream` (Twilio Media Streams) and
+ * `<basePath>/browser/:channelId/stream` (PCM16 from a browser), one `VoiceSession` per socket, and
+ * Twilio's incoming-call webhook at `<basePath>/twilio/:channelId/incoming`.
+ *
+ * The upgrade listener handles its own paths only and leaves every other upgrade to the server's
+ * other listeners.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Express } from 'express';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AudioStore } from './audio-store.js';
+import type { VoiceBackend } from './backend.js';
+import { BrowserVoiceBackend } from './backends/browser.js';
+import { TwilioMediaStreamBackend } from './backends/twilio-media-streams.js';
+import { createTwilioCallRouter } from './backends/twilio-twiml.js';
+import type { VoiceError } from './errors.js';
+import type { VoicePort } from './port.js';
+import { type VoiceSessionOptions, VoiceSession } from './session.js';
+
+export type VoiceTransport = 'twilio' | 'browser';
+
+export interface VoiceStreamsOptions extends Pick<VoiceSessionOptions, 'vad' | 'turn' | 'bargeIn' | 'markGraceMs' | 'onDtmf' | 'onStateChange'> {
+  port: VoicePort;
+  audioStore: AudioStore;
+  /** The voice channel(s) served; a stream for another id is refused (404). */
+  channelId: string | readonly string[];
+  /** Default `/voice`. */
+  basePath?: string;
+  /** Transports served (default both). */
+  transports?: readonly VoiceTransport[];
+  /**
+   * Protocol and port errors. Default: one JSON line on stderr naming the session; the call goes on
+   * unless the error is fatal.
+   */
+  onError?: (error: VoiceError, session: VoiceSession) => void;
+  /** Every new session, as its socket opens. */
+  onSession?: (session: VoiceSession, transport: VoiceTransport) => void;
+}
+
+export interface VoiceStreams {
+  /** Sessions not yet ended. */
+  readonly sessions: ReadonlySet<VoiceSession>;
+  /** Ends every session and stops accepting streams. */
+  close(): Promise<void>;
+}
+
+const BACKENDS: Record<VoiceTransport, (socket: WebSocket) => VoiceBackend> = {
+  twilio: (socket) => new TwilioMediaStreamBackend(socket),
+  browser: (socket) => new BrowserVoiceBackend(socket),
+};
+
+/**
+ * @example
+ * const server = app.listen(3000);
+ * const voice = attachVoiceStreams(server, { port, audioStore, channelId: 'voice' });
+ */
+export function attachVoiceStreams(server: Server, options: VoiceStreamsOptions): VoiceStreams {
+  const channelIds = ([] as string[]).concat(options.channelId);
+  const transports = options.transports ?? ['twilio', 'browser'];
+  const base = (options.basePath ?? '/voice').replace(/\/+$/, '');
+  const route = new RegExp(`^${escapeRegExp(base)}/(twilio|browser)/([^/?#]+)/stream$`);
+  const sessions = new Set<VoiceSession>();
+  // Twilio sends 50 small frames a second; a browser's PCM frames are a few KB.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  const onError = options.onError ?? logError;
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    const match = route.exec(pathname);
+    if (!match) return; // someone else's upgrade
+    const transport = match[1] as VoiceTransport;
+    const channelId = decodeURIComponent(match[2]);
+    if (!transports.includes(transport) || !channelIds.includes(channelId)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const session = new VoiceSession({
+        ...options,
+        channelId,
+        backend: BACKENDS[transport](ws),
+        onError,
+      });
+      sessions.add(session);
+      void session.ended.then(() => sessions.delete(session));
+      options.onSession?.(session, transport);
+    });
+  };
+  server.on('upgrade', onUpgrade);
+
+  return {
+    sessions,
+    async close() {
+      server.off('upgrade', onUpgrade);
+      await Promise.all([...sessions].map((s) => s.close('server shutting down')));
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+export interface MountVoiceOptions extends VoiceStreamsOptions {
+  /** Twilio's incoming-call webhook: signature check and public origin (see `createTwilioCallRouter`). */
+  twilio?: { authToken?: string; publicUrl?: string };
+}
+
+/**
+ * The streams on `server` and the incoming-call route on `app` (mount before `createApp`'s error
+ * handler matters not: the route answers its own errors).
+ *
+ * @example
+ * const app = createApp(kit);
+ * const server = app.listen(3000);
+ * const voice = mountVoice(app, server, { port: voicePortOf(kit), audioStore, channelId: 'voice', twilio: { authToken } });
+ */
+export function mountVoice(app: Express, server: Server, options: MountVoiceOptions): VoiceStreams {
+  const basePath = (options.basePath ?? '/voice').replace(/\/+$/, '');
+  if ((options.transports ?? ['twilio']).includes('twilio')) {
+    app.use(basePath, createTwilioCallRouter({ channelIds: ([] as string[]).concat(options.channelId), basePath, ...options.twilio }));
+  }
+  return attachVoiceStreams(server, options);
+}
+
+function logError(error: VoiceError, session: VoiceSession): void {
+  console.error(JSON.stringify({ level: 'warn', msg: error.message, error: error.name, sessionId: session.sessionId, roomId: session.roomId }));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
