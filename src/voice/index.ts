@@ -16,7 +16,7 @@ export {
 export type { PlayRequest, VoicePort } from './port.js';
 export type { VoiceBackend, VoiceBackendHandlers, VoiceCallInfo } from './backend.js';
 export { type CutterEvent, TurnOptions, UtteranceCutter } from './utterance-cutter.js';
-export { BargeInOptions, VoiceSession, type VoiceSessionOptions, VoiceSessionState } from './session.js';
+export { BargeInOptions, nextSessionState, VoiceSession, type VoiceSessionOptions, VoiceSessionState } from './session.js';
 export { MAX_BAD_MESSAGES } from './backends/socket-backend.js';
 export {
   TWILIO_FRAME_BYTES, TWILIO_SAMPLE_RATE, TwilioMediaStreamBackend, TwilioStreamMessage,

@@ -27,6 +27,12 @@ const NEXT: Record<VoiceSessionState, readonly VoiceSessionState[]> = {
   ended: [],
 };
 
+/** The state after `from → to`; `InvalidSessionTransitionError` where the machine does not go. */
+export function nextSessionState(sessionId: string, from: VoiceSessionState, to: VoiceSessionState): VoiceSessionState {
+  if (!NEXT[from].includes(to)) throw new InvalidSessionTransitionError(sessionId, from, to);
+  return to;
+}
+
 export const BargeInOptions = z.object({
   enabled: z.boolean().default(true),
   /** Caller speech during playback at least this long interrupts it. */
@@ -138,8 +144,7 @@ export class VoiceSession {
   }
 
   private transition(to: VoiceSessionState): void {
-    if (!NEXT[this.stateValue].includes(to)) throw new InvalidSessionTransitionError(this.sessionId ?? '(unknown)', this.stateValue, to);
-    this.stateValue = to;
+    this.stateValue = nextSessionState(this.sessionId ?? '(unknown)', this.stateValue, to);
     this.options.onStateChange?.(to, this);
   }
 
@@ -186,8 +191,9 @@ export class VoiceSession {
     const clock = this.cutter.clockMs;
     const end = playback.startMs + playback.durationMs;
     const speechStart = this.cutter.speechStartMs;
-    if (this.bargeIn.enabled && speechStart !== undefined && clock < end
-      && clock - Math.max(speechStart, playback.startMs) >= this.bargeIn.thresholdMs) {
+    // Speech heard during playback, up to its last voiced frame (the VAD's hangover is silence).
+    const spokenMs = speechStart === undefined ? 0 : Math.min(clock, this.cutter.lastVoicedMs) - Math.max(speechStart, playback.startMs);
+    if (this.bargeIn.enabled && clock < end && spokenMs >= this.bargeIn.thresholdMs) {
       return void this.interrupt(playback, clock - playback.startMs);
     }
     if (clock >= end + (this.options.markGraceMs ?? 2000)) this.finish(playback);

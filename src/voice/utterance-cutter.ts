@@ -58,6 +58,11 @@ export class UtteranceCutter {
     return this.segmentStart;
   }
 
+  /** End (ms) of the last voiced frame: how long the current speech has lasted, hangover excluded. */
+  get lastVoicedMs(): number {
+    return this.vad.lastVoicedMs;
+  }
+
   push(samples: Int16Array): CutterEvent[] {
     this.chunks.push({ start: this.samplesSeen, samples });
     this.samplesSeen += samples.length;
