@@ -10,6 +10,17 @@
 import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 
+/** A JSON message from the server, as either protocol shapes it. */
+export interface ServerMessage {
+  event?: string;
+  type?: string;
+  streamSid?: string;
+  media?: { payload: string };
+  mark?: { name: string };
+  name?: string;
+  [key: string]: unknown;
+}
+
 type Queued = { kind: 'audio'; bytes: Uint8Array } | { kind: 'mark'; name: string };
 
 /** What the far end has been sent and has done, in order (`echo:` = a mark it sent back). */
@@ -93,7 +104,7 @@ export class FakeTwilioCall extends FakeCall {
   readonly callSid = `CA${randomBytes(16).toString('hex')}`;
   readonly accountSid = `AC${randomBytes(16).toString('hex')}`;
   /** JSON messages from the server, in order. */
-  readonly received: Array<Record<string, any>> = [];
+  readonly received: ServerMessage[] = [];
   /** The μ-law bytes of every outbound `media` frame, in order. */
   readonly mediaFrames: Uint8Array[] = [];
   private sequence = 0;
@@ -106,14 +117,14 @@ export class FakeTwilioCall extends FakeCall {
   constructor(ws: WebSocket) {
     super(ws);
     ws.on('message', (data) => {
-      const message = JSON.parse(data.toString());
+      const message = JSON.parse(data.toString()) as ServerMessage;
       this.received.push(message);
-      if (message.event === 'media') {
+      if (message.event === 'media' && message.media) {
         const bytes = new Uint8Array(Buffer.from(message.media.payload, 'base64'));
         this.mediaFrames.push(bytes);
         this.log.push('media');
         this.playback.audio(bytes);
-      } else if (message.event === 'mark') {
+      } else if (message.event === 'mark' && message.mark) {
         this.log.push(`mark:${message.mark.name}`);
         this.playback.mark(message.mark.name);
       } else if (message.event === 'clear') {
@@ -188,7 +199,7 @@ export class FakeTwilioCall extends FakeCall {
 
 export class FakeBrowserCall extends FakeCall {
   /** JSON control messages from the server, in order. */
-  readonly received: Array<Record<string, any>> = [];
+  readonly received: ServerMessage[] = [];
   /** PCM16 bytes of every binary frame from the server, in order. */
   readonly audioFrames: Uint8Array[] = [];
 
@@ -206,9 +217,9 @@ export class FakeBrowserCall extends FakeCall {
         this.playback.audio(bytes);
         return;
       }
-      const message = JSON.parse(data.toString());
+      const message = JSON.parse(data.toString()) as ServerMessage;
       this.received.push(message);
-      if (message.type === 'mark') {
+      if (message.type === 'mark' && message.name) {
         this.log.push(`mark:${message.name}`);
         this.playback.mark(message.name);
       } else if (message.type === 'clear') {
