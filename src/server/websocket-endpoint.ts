@@ -16,7 +16,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WebSocketChannel, type WebSocketFrame } from '../channels/websocket.js';
@@ -25,6 +24,7 @@ import type { RoomIngress } from './ingress.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { authenticatedJoin } from './auth/websocket.js';
 import { BEARER_SUBPROTOCOL } from './auth/credentials.js';
+import { addUpgradeRoute } from './upgrade-routes.js';
 
 /** What a client may send. */
 export const ClientFrame = z.discriminatedUnion('type', [
@@ -94,7 +94,7 @@ export function attachWebSocketEndpoint(server: Server, kit: RoomIngress, option
   if (!(channel instanceof WebSocketChannel)) throw new Error(`${options.channelId} is not a registered WebSocketChannel`);
   const baseRule = options.joinRule ?? boundRoomsOnly(kit, options.channelId);
   const joinRule = options.auth ? authenticatedJoin(options.auth, baseRule) : baseRule;
-  // noServer + our own upgrade listener for our path only: with `server`, ws answers 400 to every
+  // noServer + a route of the server's upgrade dispatcher: with `server`, ws answers 400 to every
   // other path, which breaks any other WebSocket route on the same server (the voice streams).
   const wss = new WebSocketServer({
     noServer: true, path: options.path, maxPayload: 1024 * 1024,
@@ -102,11 +102,11 @@ export function attachWebSocketEndpoint(server: Server, kit: RoomIngress, option
     // (never echo the token); otherwise the first offered, as `ws` does by default.
     handleProtocols: (protocols) => (protocols.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : protocols.values().next().value ?? false),
   });
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (wss.shouldHandle(req)) wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  };
-  server.on('upgrade', onUpgrade);
-  wss.on('close', () => server.off('upgrade', onUpgrade));
+  const removeRoute = addUpgradeRoute(server, {
+    matches: (pathname) => pathname === options.path,
+    handle: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+  });
+  wss.on('close', removeRoute);
   const alive = new WeakMap<WebSocket, boolean>();
   wss.on('connection', (socket, req) => {
     alive.set(socket, true);

@@ -4,13 +4,13 @@
  * `<basePath>/browser/:channelId/stream` (PCM16 from a browser), one `VoiceSession` per socket, and
  * Twilio's incoming-call webhook at `<basePath>/twilio/:channelId/incoming`.
  *
- * The upgrade listener handles its own paths only and leaves every other upgrade to the server's
- * other listeners.
+ * The streams are routes of the server's upgrade dispatcher (`src/server/upgrade-routes.ts`),
+ * beside the chat WebSocket endpoint.
  */
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { addUpgradeRoute, refuseUpgrade } from '../server/upgrade-routes.js';
 import type { AudioStore } from './audio-store.js';
 import type { VoiceBackend } from './backend.js';
 import { BrowserVoiceBackend } from './backends/browser.js';
@@ -67,34 +67,26 @@ export function attachVoiceStreams(server: Server, options: VoiceStreamsOptions)
   const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   const onError = options.onError ?? logError;
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-    const match = route.exec(pathname);
-    if (!match) return; // someone else's upgrade
-    const transport = match[1] as VoiceTransport;
-    const channelId = decodeURIComponent(match[2]);
-    if (!transports.includes(transport) || !channelIds.includes(channelId)) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new VoiceSession({
-        ...options,
-        channelId,
-        backend: BACKENDS[transport](ws),
-        onError,
+  const removeRoute = addUpgradeRoute(server, {
+    matches: (pathname) => route.test(pathname),
+    handle: (req, socket, head) => {
+      const match = route.exec(new URL(req.url ?? '/', 'http://localhost').pathname)!;
+      const transport = match[1] as VoiceTransport;
+      const channelId = decodeURIComponent(match[2]);
+      if (!transports.includes(transport) || !channelIds.includes(channelId)) return refuseUpgrade(socket, 404, 'Not Found');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const session = new VoiceSession({ ...options, channelId, backend: BACKENDS[transport](ws), onError });
+        sessions.add(session);
+        void session.ended.then(() => sessions.delete(session));
+        options.onSession?.(session, transport);
       });
-      sessions.add(session);
-      void session.ended.then(() => sessions.delete(session));
-      options.onSession?.(session, transport);
-    });
-  };
-  server.on('upgrade', onUpgrade);
+    },
+  });
 
   return {
     sessions,
     async close() {
-      server.off('upgrade', onUpgrade);
+      removeRoute();
       await Promise.all([...sessions].map((s) => s.close('server shutting down')));
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -43,11 +43,8 @@ describe.skipIf(!CHROMIUM)('chat page call button', () => {
     app.use(chatPageRouter({ wsPath: '/ws', roomId: 'room-web', voicePath: '/voice/browser/voice/stream' }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // The page also opens the chat socket (/ws), not served here: refuse it at once, or chromium
-    // queues the voice socket behind its pending handshake (one CONNECTING socket per host).
-    server.on('upgrade', (req, socket) => {
-      if (!req.url?.startsWith('/voice/')) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    });
+    // The page also opens the chat socket (/ws), not served here: the upgrade dispatcher refuses it
+    // at once (chromium queues other sockets to a host behind a pending handshake).
     voice = mountVoice(app, server, { port, audioStore, channelId: 'voice', transports: ['browser'], onSession: (s) => sessions.push(s) });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -48,6 +48,8 @@ describe('mountVoice beside the chat endpoint', () => {
     // The chat endpoint got its socket (its join rule refused it, as it was told to).
     const chat = await FakeBrowserCall.connect(`${origin}/ws?room=room-1&participant=ann`);
     expect(await chat.closed).toEqual({ code: 1008, reason: 'no rooms in this test' });
+    // A path nobody serves is refused at once, never left hanging.
+    await expect(FakeBrowserCall.connect(`${origin}/nope`)).rejects.toThrow(/404/);
   });
 
   it('puts a call button on the chat page only when given a voice path', () => {
