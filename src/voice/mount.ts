@@ -7,9 +7,10 @@
  * The streams are routes of the server's upgrade dispatcher (`src/server/upgrade-routes.ts`),
  * beside the chat WebSocket endpoint.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Express } from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { verifyTwilioRequest } from '../providers/twilio/signature.js';
 import { addUpgradeRoute, refuseUpgrade } from '../server/upgrade-routes.js';
 import type { AudioStore } from './audio-store.js';
 import type { VoiceBackend } from './backend.js';
@@ -38,6 +39,12 @@ export interface VoiceStreamsOptions extends Pick<VoiceSessionOptions, 'vad' | '
   onError?: (error: VoiceError, session: VoiceSession) => void;
   /** Every new session, as its socket opens. */
   onSession?: (session: VoiceSession, transport: VoiceTransport) => void;
+  /**
+   * Twilio: with `authToken`, the stream handshake's `X-Twilio-Signature` is checked (401 missing,
+   * 403 wrong) and so is the incoming-call webhook's. `publicUrl` is the origin Twilio calls
+   * (`https://voice.example.com`), default the request's host.
+   */
+  twilio?: { authToken?: string; publicUrl?: string };
 }
 
 export interface VoiceStreams {
@@ -74,6 +81,11 @@ export function attachVoiceStreams(server: Server, options: VoiceStreamsOptions)
       const transport = match[1] as VoiceTransport;
       const channelId = decodeURIComponent(match[2]);
       if (!transports.includes(transport) || !channelIds.includes(channelId)) return refuseUpgrade(socket, 404, 'Not Found');
+      const authToken = transport === 'twilio' ? options.twilio?.authToken : undefined;
+      if (authToken) {
+        const refusal = twilioHandshakeRefusal(req, authToken, options.twilio?.publicUrl);
+        if (refusal) return refuseUpgrade(socket, refusal.status, refusal.text);
+      }
       wss.handleUpgrade(req, socket, head, (ws) => {
         const session = new VoiceSession({ ...options, channelId, backend: BACKENDS[transport](ws), onError });
         sessions.add(session);
@@ -93,9 +105,21 @@ export function attachVoiceStreams(server: Server, options: VoiceStreamsOptions)
   };
 }
 
-export interface MountVoiceOptions extends VoiceStreamsOptions {
-  /** Twilio's incoming-call webhook: signature check and public origin (see `createTwilioCallRouter`). */
-  twilio?: { authToken?: string; publicUrl?: string };
+export type MountVoiceOptions = VoiceStreamsOptions;
+
+/**
+ * Twilio signs the stream's handshake like a webhook with no params. The docs do not say in which
+ * scheme the URL is signed, so the `wss://` and the `https://` forms are both accepted.
+ */
+function twilioHandshakeRefusal(req: IncomingMessage, authToken: string, publicUrl?: string): { status: number; text: string } | undefined {
+  const header = req.headers['x-twilio-signature'];
+  const signature = Array.isArray(header) ? header[0] : header;
+  if (!signature) return { status: 401, text: 'Unauthorized' };
+  const origin = (publicUrl ?? `http://${req.headers.host ?? 'localhost'}`).replace(/\/+$/, '');
+  const https = origin.replace(/^ws/, 'http');
+  const wss = https.replace(/^http/, 'ws');
+  const ok = [wss, https].some((base) => verifyTwilioRequest(authToken, signature, `${base}${req.url ?? '/'}`, {}));
+  return ok ? undefined : { status: 403, text: 'Forbidden' };
 }
 
 /**

@@ -78,8 +78,8 @@ abstract class FakeCall {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  protected static open(url: string): Promise<WebSocket> {
-    const ws = new WebSocket(url);
+  protected static open(url: string, headers?: Record<string, string>): Promise<WebSocket> {
+    const ws = new WebSocket(url, { headers });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(ws));
       ws.once('error', reject);
@@ -110,8 +110,9 @@ export class FakeTwilioCall extends FakeCall {
   private sequence = 0;
   private chunk = 0;
 
-  static async connect(url: string): Promise<FakeTwilioCall> {
-    return new FakeTwilioCall(await FakeCall.open(url));
+  /** `headers`: e.g. the `X-Twilio-Signature` Twilio sends with the handshake. */
+  static async connect(url: string, headers?: Record<string, string>): Promise<FakeTwilioCall> {
+    return new FakeTwilioCall(await FakeCall.open(url, headers));
   }
 
   constructor(ws: WebSocket) {

@@ -28,8 +28,14 @@ afterEach(async () => {
   await s.close();
 });
 
+/** Twilio signs the stream's handshake with the account's auth token. */
+function connectSigned(path: string): Promise<FakeTwilioCall> {
+  const url = `${s.wsOrigin}${path}`;
+  return FakeTwilioCall.connect(url, { 'x-twilio-signature': twilioSignature('test-auth-token', url, {}) });
+}
+
 async function call(customParameters: Record<string, string> = { callerId: '+15551230000' }): Promise<FakeTwilioCall> {
-  const c = await FakeTwilioCall.connect(`${s.wsOrigin}/voice/twilio/voice/stream`);
+  const c = await connectSigned('/voice/twilio/voice/stream');
   c.connected();
   c.start({ customParameters });
   await vi.waitFor(() => expect(s.port.subscribed('room-1', 'voice')).toBe(true));
@@ -138,7 +144,7 @@ describe('twilio media streams: playback', () => {
 
 describe('twilio media streams: protocol errors', () => {
   it('reports malformed, unknown and misaddressed messages clearly and goes on with the call', async () => {
-    const c = await FakeTwilioCall.connect(`${s.wsOrigin}/voice/twilio/voice/stream`);
+    const c = await connectSigned('/voice/twilio/voice/stream');
     c.connected();
     await c.stream(silence(20)); // media before start
     c.start({ customParameters: { callerId: '+15551230000' } });
@@ -167,7 +173,7 @@ describe('twilio media streams: protocol errors', () => {
   });
 
   it('closes a stream in a media format it cannot read, with the reason', async () => {
-    const c = await FakeTwilioCall.connect(`${s.wsOrigin}/voice/twilio/voice/stream`);
+    const c = await connectSigned('/voice/twilio/voice/stream');
     c.connected();
     c.start({ mediaFormat: { encoding: 'audio/x-l16', sampleRate: 16000, channels: 1 } });
     const { code, reason } = await c.closed;
@@ -177,6 +183,13 @@ describe('twilio media streams: protocol errors', () => {
     expect(s.sessions[0].state).toBe('ended');
     expect(s.errors[0]).toMatchObject({ name: 'VoiceProtocolError', fatal: true });
     expect(s.port.opened).toHaveLength(0);
+  });
+
+  it('refuses a stream handshake without (401) or with a wrong (403) Twilio signature', async () => {
+    const url = `${s.wsOrigin}/voice/twilio/voice/stream`;
+    await expect(FakeTwilioCall.connect(url)).rejects.toThrow(/401/);
+    await expect(FakeTwilioCall.connect(url, { 'x-twilio-signature': twilioSignature('another-token', url, {}) })).rejects.toThrow(/403/);
+    expect(s.sessions).toHaveLength(0);
   });
 
   it('refuses a stream for a channel it does not serve', async () => {
