@@ -39,3 +39,7 @@ export {
 } from '../models/voice.js';
 export type { KitVoiceDeps } from '../../activities/voice.js';
 export type { VoiceOptions } from '../kit/options.js';
+// The adapter joining the two halves: a `VoicePort` made of a RoomKit and its VoiceChannel.
+export {
+  BROWSER_CALL_FORMAT, callAudioFormat, kitVoicePort, type KitVoicePortOptions, TWILIO_CALL_FORMAT,
+} from '../kit/voice-port.js';
