@@ -11,7 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AIChannel, MockAIProvider, MockSMSProvider, SMSChannel, type RoomEvent, type RoomKit } from '../../src/index.js';
+import {
+  AIChannel, MockAIProvider, MockSMSProvider, SMSChannel, type FrameworkEvent, type RoomEvent, type RoomKit,
+} from '../../src/index.js';
 import { createEspeakProvider } from '../../src/providers/espeak/index.js';
 import { createPocketsphinxProvider } from '../../src/providers/pocketsphinx/index.js';
 import { decodeAudio, detectSpeech, FileAudioStore, kitVoicePort, VoiceChannel, type AudioStore } from '../../src/voice/index.js';
@@ -30,6 +32,7 @@ describe('a phone call to a room (offline engines, fake Twilio, real Temporal)',
   let question: Uint8Array;
   const sms = new MockSMSProvider();
   const hooks = roomHooks(() => kit);
+  const ended: FrameworkEvent[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'roomkit-call-'));
@@ -39,6 +42,7 @@ describe('a phone call to a room (offline engines, fake Twilio, real Temporal)',
       k.registerChannel(phone);
       k.registerChannel(new SMSChannel('sms', { provider: sms, fromNumber: '+15550000000' }));
       k.registerChannel(new AIChannel('agent', { provider: new MockAIProvider({ responses: [ANSWER] }) }));
+      k.on('voice_session_ended', (e) => void ended.push(e));
     }, { voice: { stt: createPocketsphinxProvider(), tts: createEspeakProvider(), audioStore, language: 'en-US' } });
     server = await startCallServer(kit, phone, audioStore);
     question = await phoneSpeech('where is my order A one zero zero one');
@@ -96,8 +100,11 @@ describe('a phone call to a room (offline engines, fake Twilio, real Temporal)',
     await call.stream(silence(receivedMs(call) + 500));
     expect(call.log).toContain(`echo:${mark.mark?.name}`);
     expect(call.received.filter((m) => m.event === 'mark')).toHaveLength(1);
+    // Hanging up ends the session; the kit tells its listeners.
     call.stop();
     await call.closed;
+    const end = await eventually(async () => ended.find((e) => e.roomId === id));
+    expect(end).toMatchObject({ channelId: 'phone', data: { session_id: call.streamSid } });
   });
 
   it('barge-in: speech over the answer gets a clear, and the room records the interruption and fires ON_BARGE_IN', async () => {
