@@ -386,6 +386,16 @@ export class RoomKit extends RoomVerbs {
     return result.event as RoomEvent;
   }
 
+  /**
+   * The room the kit's inbound router (RoomKit §23, or the `inboundRouter` option) picks for
+   * `participantId` on `channelId`, or undefined when a new room should be made. The media plane
+   * uses it to route a call by caller id (`kitVoicePort`).
+   */
+  async routeRoom(channelId: string, participantId?: string): Promise<string | undefined> {
+    const channel = this.channel(channelId);
+    return this.router.route({ channelId, channelType: channel.channelType, ...(participantId && { participantId }) });
+  }
+
   private async inboundCommand(message: InboundMessage, roomId?: string) {
     const msg = parseInput(InboundMessage, message, 'inbound message');
     return inboundCommand({ store: this.store, router: this.router }, this.channel(msg.channelId), msg, roomId);

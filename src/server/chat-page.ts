@@ -17,6 +17,11 @@ export interface ChatPageOptions {
   /** The endpoint's channel (default `ws-user`). */
   channelId?: string;
   /**
+   * Path of a browser voice stream (`mountVoice`: `/voice/browser/<channelId>/stream`): the page
+   * shows a Call button talking to the room through the microphone. Unset ⇒ no button.
+   */
+  voicePath?: string;
+  /**
    * With authentication on: a fresh short-lived token for each page load, which the page sends as
    * `Authorization: Bearer` to the REST API and as the `token` query parameter of its socket.
    * Unset ⇒ the page sends no credential (as without authentication).
@@ -26,7 +31,7 @@ export interface ChatPageOptions {
 
 /** The page's HTML with its configuration (JSON in a script element, `<` escaped). */
 export function chatPage(options: ChatPageOptions, token?: string): string {
-  const config = JSON.stringify({ wsPath: options.wsPath, roomId: options.roomId, channelId: options.channelId ?? 'ws-user', ...(token && { token }) }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({ wsPath: options.wsPath, roomId: options.roomId, channelId: options.channelId ?? 'ws-user', ...(options.voicePath && { voicePath: options.voicePath }), ...(token && { token }) }).replace(/</g, '\\u003c');
   return readFileSync(new URL('index.html', `file://${ASSETS}`), 'utf8').replace('{"placeholder": true}', config);
 }
 

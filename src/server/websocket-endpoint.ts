@@ -24,6 +24,7 @@ import type { RoomIngress } from './ingress.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { authenticatedJoin } from './auth/websocket.js';
 import { BEARER_SUBPROTOCOL } from './auth/credentials.js';
+import { addUpgradeRoute } from './upgrade-routes.js';
 
 /** What a client may send. */
 export const ClientFrame = z.discriminatedUnion('type', [
@@ -93,12 +94,19 @@ export function attachWebSocketEndpoint(server: Server, kit: RoomIngress, option
   if (!(channel instanceof WebSocketChannel)) throw new Error(`${options.channelId} is not a registered WebSocketChannel`);
   const baseRule = options.joinRule ?? boundRoomsOnly(kit, options.channelId);
   const joinRule = options.auth ? authenticatedJoin(options.auth, baseRule) : baseRule;
+  // noServer + a route of the server's upgrade dispatcher: with `server`, ws answers 400 to every
+  // other path, which breaks any other WebSocket route on the same server (the voice streams).
   const wss = new WebSocketServer({
-    server, path: options.path, maxPayload: 1024 * 1024,
+    noServer: true, path: options.path, maxPayload: 1024 * 1024,
     // A browser's token arrives as the subprotocols `roomkit.bearer, <token>`: answer `roomkit.bearer`
     // (never echo the token); otherwise the first offered, as `ws` does by default.
     handleProtocols: (protocols) => (protocols.has(BEARER_SUBPROTOCOL) ? BEARER_SUBPROTOCOL : protocols.values().next().value ?? false),
   });
+  const removeRoute = addUpgradeRoute(server, {
+    matches: (pathname) => pathname === options.path,
+    handle: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+  });
+  wss.on('close', removeRoute);
   const alive = new WeakMap<WebSocket, boolean>();
   wss.on('connection', (socket, req) => {
     alive.set(socket, true);

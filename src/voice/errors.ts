@@ -66,3 +66,22 @@ export class VoiceVendorError extends VoiceError {
     this.retryAfterMs = facts.retryAfterMs;
   }
 }
+
+/** A session asked to move where its state machine does not go (e.g. anything out of `ended`). */
+export class InvalidSessionTransitionError extends VoiceError {
+  constructor(readonly sessionId: string, readonly from: string, readonly to: string) {
+    super(`voice session ${sessionId}: cannot go from ${from} to ${to}`);
+    this.name = 'InvalidSessionTransitionError';
+  }
+}
+
+/**
+ * A transport message that breaks its protocol (not JSON, unknown event, unknown stream id, bad
+ * field). `fatal` ⇒ the call cannot go on and the socket is closed with this message as the reason.
+ */
+export class VoiceProtocolError extends VoiceError {
+  constructor(readonly backend: string, readonly detail: string, readonly fatal = false) {
+    super(`${backend}: ${detail}`);
+    this.name = 'VoiceProtocolError';
+  }
+}

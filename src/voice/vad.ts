@@ -53,6 +53,7 @@ export class EnergyVad {
   private voicedRun = 0;
   private silentRun = 0;
   private startFrame = 0;
+  private lastVoicedFrame = -1;
 
   constructor(options: EnergyVadOptions = {}) {
     const parsed = EnergyVadOptions.safeParse(options);
@@ -63,6 +64,11 @@ export class EnergyVad {
 
   get isSpeaking(): boolean {
     return this.speaking;
+  }
+
+  /** End (ms) of the last frame at or above `endDb`: speech duration without the hangover. */
+  get lastVoicedMs(): number {
+    return this.ms(this.lastVoicedFrame + 1);
   }
 
   push(samples: Int16Array): VadEvent[] {
@@ -90,6 +96,7 @@ export class EnergyVad {
     const index = this.framesSeen++;
     const db = frameDb(frame);
     const { minSpeechMs, hangoverMs, frameMs, startDb, endDb } = this.options;
+    if (db >= endDb) this.lastVoicedFrame = index;
     if (!this.speaking) {
       this.voicedRun = db >= startDb ? this.voicedRun + 1 : 0;
       if (this.voicedRun * frameMs >= Math.max(minSpeechMs, frameMs)) {

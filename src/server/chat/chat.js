@@ -414,3 +414,11 @@ document.addEventListener('visibilitychange', () => {
 await loadNewest().catch((err) => setStatus('reconnecting', `history unavailable: ${err.message}`));
 connect();
 ui.input.focus();
+
+// ── voice ──────────────────────────────────────────────────────────────────
+// A call button when the server has the browser voice stream mounted (`chatPage.voicePath`).
+if (config.voicePath) {
+  import('./voice-call.js').then(({ setupCall }) => {
+    setupCall({ button: $('call'), status: $('call-status'), voicePath: config.voicePath, roomId, callerId: me });
+  });
+}
