@@ -37,6 +37,8 @@ export interface VoiceStreamsOptions extends Pick<VoiceSessionOptions, 'vad' | '
    * unless the error is fatal.
    */
   onError?: (error: VoiceError, session: VoiceSession) => void;
+  /** Ping interval; a socket that misses a pong is terminated (its session ends). Default 30 000 ms. */
+  heartbeatMs?: number;
   /** Every new session, as its socket opens. */
   onSession?: (session: VoiceSession, transport: VoiceTransport) => void;
   /**
@@ -87,6 +89,8 @@ export function attachVoiceStreams(server: Server, options: VoiceStreamsOptions)
         if (refusal) return refuseUpgrade(socket, refusal.status, refusal.text);
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
+        alive.set(ws, true);
+        ws.on('pong', () => alive.set(ws, true));
         const session = new VoiceSession({ ...options, channelId, backend: BACKENDS[transport](ws), onError });
         sessions.add(session);
         void session.ended.then(() => sessions.delete(session));
@@ -95,10 +99,24 @@ export function attachVoiceStreams(server: Server, options: VoiceStreamsOptions)
     },
   });
 
+  // A socket that died without a close (a dropped network) would hold its session forever.
+  const alive = new WeakMap<WebSocket, boolean>();
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) ws.terminate();
+      else {
+        alive.set(ws, false);
+        ws.ping();
+      }
+    }
+  }, options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
   return {
     sessions,
     async close() {
       removeRoute();
+      clearInterval(heartbeat);
       await Promise.all([...sessions].map((s) => s.close('server shutting down')));
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

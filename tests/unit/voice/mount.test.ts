@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { WebSocketChannel } from '../../../src/channels/websocket.js';
 import { chatPage } from '../../../src/server/chat-page.js';
 import type { RoomIngress } from '../../../src/server/ingress.js';
@@ -50,6 +51,25 @@ describe('mountVoice beside the chat endpoint', () => {
     expect(await chat.closed).toEqual({ code: 1008, reason: 'no rooms in this test' });
     // A path nobody serves is refused at once, never left hanging.
     await expect(FakeBrowserCall.connect(`${origin}/nope`)).rejects.toThrow(/404/);
+  });
+
+  it('ends the session of a socket that stops answering pings', async () => {
+    const app = express();
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = new TestVoicePort();
+    const voice = mountVoice(app, server, { port, audioStore: new InMemoryAudioStore(), channelId: 'voice', heartbeatMs: 300 });
+    closers.push(async () => {
+      await voice.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/voice/browser/voice/stream`, { autoPong: false });
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ type: 'start', roomId: 'room-b' }));
+    await vi.waitFor(() => expect(port.closed).toHaveLength(1), { timeout: 5000 });
+    expect(port.closed[0].reason).toBe('socket closed (1006)');
+    expect(voice.sessions.size).toBe(0);
   });
 
   it('puts a call button on the chat page only when given a voice path', () => {
