@@ -54,10 +54,10 @@ export function installQuietRuntime(level: LogLevel = 'WARN'): void {
 }
 
 /**
- * Rooms a worker keeps in its sticky cache. `npm run bench:heap` measures ~260 KB of heap per cached
- * room at 1 message and ~380 KB at 200 (bench/README.md «Heap at 1 and at 200 messages»; it was
- * ~1.7–3.5 MB while each room evaluated its own zod and kept every operation's closure), so 2,500
- * rooms take ≈ 0.65–0.95 GB, the budget the former default of 500 had. A room evicted from the cache
+ * Rooms a worker keeps in its sticky cache. `npm run bench:heap` measures ~240 KB of heap per cached
+ * room at 1 message and ~310 KB at 200 (bench/README.md «Heap at 1 and at 200 messages»; it was
+ * ~1.7–3.6 MB while each room evaluated its own zod and kept every operation's closure), so 2,500
+ * rooms take ≈ 0.6–0.8 GB, the budget the former default of 500 had. A room evicted from the cache
  * is rebuilt by replay on its next message. Override with `workerOptions`.
  */
 export const DEFAULT_MAX_CACHED_ROOMS = 2_500;
