@@ -19,7 +19,7 @@ import { createPocketsphinxProvider } from '../../src/providers/pocketsphinx/ind
 import { MockSTTProvider } from '../../src/providers/stt/mock.js';
 import { MockTTSProvider } from '../../src/providers/tts/mock.js';
 import {
-  FileAudioStore, InMemoryAudioStore, VoiceChannel, writeWav, type AudioRef, type AudioStore, type VoicePlayRequest,
+  FileAudioStore, InMemoryAudioStore, VoiceChannel, VoiceVendorError, writeWav, type AudioRef, type AudioStore, type VoicePlayRequest,
 } from '../../src/voice/index.js';
 import { eventually, rejection, roomHooks, roomId, startTestKit } from '../support/kit.js';
 
@@ -219,6 +219,26 @@ describe('voice room (mock STT/TTS)', () => {
     expect(result).toMatchObject({ blocked: true, reason: 'empty_transcript' });
     expect((await kit.store.listEvents(id)).filter((e) => e.type === 'message')).toEqual([]);
     await eventually(async () => framework.find((e) => e.type === 'transcription_empty' && e.roomId === id));
+  });
+
+  it('a vendor 4xx from STT is not retried: the utterance is dropped, ON_ERROR observes it, the room goes on', async () => {
+    const id = await callRoom(kit, 'stt401');
+    const errors: RoomEvent[] = [];
+    hooks.add(id, 'on_error', { execution: 'async' }, (e) => void errors.push(e));
+    const before = stt.calls.length;
+    stt.transcript = () => {
+      throw new VoiceVendorError('deepgram: 401 Invalid credentials', { vendor: 'deepgram', kind: 'http', status: 401, permanent: true });
+    };
+    const result = await kit.sendUtterance(id, utterance(await clip()));
+    expect(result).toMatchObject({ blocked: true, reason: 'stt_failed' });
+    expect(stt.calls.length - before).toBe(1);
+    await eventually(async () => errors.length === 1);
+    expect(errors[0].metadata).toMatchObject({
+      error: 'deepgram: 401 Invalid credentials', error_type: 'VoiceVendorError', error_category: 'stt',
+    });
+    stt.transcript = { text: 'where is my order', confidence: 0.9 };
+    const next = await kit.sendUtterance(id, utterance(await clip()));
+    expect(next.blocked).toBe(false);
   });
 
   it('BEFORE_TTS block is silence: the SMS still gets the answer, the call gets nothing to play', async () => {

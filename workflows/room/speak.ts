@@ -14,7 +14,7 @@ import { stamp } from './pipeline.js';
 import { fireObservers } from './side-effects.js';
 import type { RoomState } from './state.js';
 import { rememberSpoken, wasSpoken } from './voice-book.js';
-import { voiceChain } from './voice-hooks.js';
+import { speechError, voiceChain } from './voice-hooks.js';
 
 /** `deliver`: the lane's bare delivery (`targets.ts`), passed in so the two modules do not import each other. */
 export async function speak(
@@ -44,6 +44,7 @@ export async function speak(
     if (isCancellation(err)) throw err;
     const error = describeFailure(err);
     rs.framework('tts_error', { error: error.message, code: error.code }, { eventId: event.id, channelId: target.channelId });
+    await speechError(rs, 'tts', error, voiceHookEvent(stamp(rs), from, text, { event_id: event.id }));
     return { kind: 'failed', binding: target, result: failed(target, error) };
   } finally {
     if (rs.voice.speaking[target.channelId]?.eventId === event.id) delete rs.voice.speaking[target.channelId];

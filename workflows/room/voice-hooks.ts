@@ -33,3 +33,17 @@ export async function voiceChain(rs: RoomState, trigger: 'on_transcription' | 'b
   await fireObservers(rs, trigger, { ...payload, content: event.content }, { execution: 'async' });
   return { allowed: true, text };
 }
+
+/**
+ * ON_ERROR observers for a speech step that failed (after its retries; a vendor's 4xx is not retried):
+ * the payload is the voice event with the error, shaped like the AI's (`error`, `error_type`,
+ * `error_category` = `stt` | `tts`).
+ */
+export async function speechError(
+  rs: RoomState, category: 'stt' | 'tts', error: { code: string; message: string }, payload: RoomEvent,
+): Promise<void> {
+  await fireObservers(rs, 'on_error', {
+    ...payload, content: { type: 'text', body: error.message },
+    metadata: { ...payload.metadata, error: error.message, error_type: error.code, error_category: category },
+  });
+}

@@ -6,16 +6,18 @@
  * interruption is stored as an internal event (RoomKit keep_partial_transcript).
  * Audio never enters history: only `AudioRef`s do.
  */
+import { isCancellation } from '@temporalio/workflow';
 import { systemEvent } from '../../src/core/events.js';
 import { playedPercentage, voiceHookEvent } from '../../src/core/voice.js';
 import { canWrite } from '../../src/models/access.js';
 import type { BargeInResult, CommandOf, CommandResult, InboundResult, ParsedInboundMessage } from '../../src/models/index.js';
 import { voiceOps } from './effects.js';
+import { describeFailure } from './outcomes.js';
 import { type DEFERRED, handleInbound, replayDuplicate, type Settlers } from './inbound.js';
 import { stamp } from './pipeline.js';
-import { commit, fireObservers, safely } from './side-effects.js';
+import { commit, fireObservers } from './side-effects.js';
 import type { RoomState } from './state.js';
-import { voiceChain } from './voice-hooks.js';
+import { speechError, voiceChain } from './voice-hooks.js';
 import { wasSpoken } from './voice-book.js';
 
 const ok = (value: unknown): CommandResult => ({ ok: true, value });
@@ -49,10 +51,14 @@ export async function handleUtterance(
   await fireObservers(rs, 'on_speech_start', voiceHookEvent(stamp(rs), from, '', voice));
   await fireObservers(rs, 'on_speech_end', voiceHookEvent(stamp(rs), from, '', voice));
 
-  const transcript = await safely(rs, 'transcribe', () =>
-    voiceOps.transcribe({ audio: cmd.audio, ...(cmd.language && { language: cmd.language }) }));
-  if (!transcript) {
-    rs.framework('stt_error', { error: 'transcription failed', session_id: cmd.sessionId, audio_id: cmd.audio.id }, { channelId: cmd.channelId });
+  let transcript: Awaited<ReturnType<typeof voiceOps.transcribe>>;
+  try {
+    transcript = await voiceOps.transcribe({ audio: cmd.audio, ...(cmd.language && { language: cmd.language }) });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const error = describeFailure(err);
+    rs.framework('stt_error', { error: error.message, code: error.code, session_id: cmd.sessionId, audio_id: cmd.audio.id }, { channelId: cmd.channelId });
+    await speechError(rs, 'stt', error, voiceHookEvent(stamp(rs), from, '', voice));
     return dropped('stt_failed');
   }
   const text = transcript.text.trim();
