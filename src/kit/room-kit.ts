@@ -23,7 +23,7 @@ import { McpServerOptionsSchema, McpToolServer, type McpServerOptions } from '..
 import {
   DeliveryStatus, EventContent, InboundMessage, RoomId, SendEventOptions,
   type HookOptions, type HookSpec, type HookTrigger, type InboundResult,
-  type CommandOf, type CommandResults, type RoomCommandKind as CommandKind, type KitManifest, type Observation, type RoomEvent, type Task, type TaskStatus,
+  type CommandOf, type CommandResults, type RoomCommandKind as CommandKind, type KitManifest, type RoomEvent,
 } from '../models/index.js';
 import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { RoomKitMetrics } from '../telemetry/metrics.js';
@@ -400,13 +400,5 @@ export class RoomKit extends RoomVerbs {
     const msg = parseInput(InboundMessage, message, 'inbound message');
     return inboundCommand({ store: this.store, router: this.router }, this.channel(msg.channelId), msg, roomId);
   }
-
-  // ── read model ────────────────────────────────────────────────────────────
-  async listTasks(roomId: string, status?: TaskStatus): Promise<Task[]> {
-    return this.store.listTasks(roomId, status);
-  }
-
-  async listObservations(roomId: string): Promise<Observation[]> {
-    return this.store.listObservations(roomId);
-  }
 }
+

@@ -1,6 +1,6 @@
 /**
  * RoomKit's room and binding verbs: create, read, close and archive a room, set its metadata and
- * timers, attach channels and change their bindings. Each is a command to the room's workflow (or a
+ * timers, attach channels and change their bindings; and the read model's tasks and observations. Each is a command to the room's workflow (or a
  * read of its state); `RoomKit` extends this class and supplies the client and its channels.
  */
 import type { Channel } from '../channels/channel.js';
@@ -8,7 +8,7 @@ import type { RoomClient } from '../client/room-client.js';
 import { ChannelNotFoundError, RoomClosedError } from '../errors.js';
 import {
   AccessSchema, BindingOptions, CreateRoomOptions, JsonRecord, RoomId, RoomTimers,
-  type Access, type ChannelBinding, type Room, type RoomSnapshot,
+  type Access, type ChannelBinding, type Observation, type Room, type RoomSnapshot, type Task, type TaskStatus,
 } from '../models/index.js';
 import { bindingFor, newRoom, newRoomId } from './builders.js';
 import { parseInput } from './validate.js';
@@ -121,5 +121,14 @@ export abstract class RoomVerbs extends VoiceVerbs {
     const b = (await this.listBindings(roomId)).find((x) => x.channelId === channelId);
     if (!b) throw new ChannelNotFoundError(roomId, channelId);
     return b;
+  }
+
+  // ── read model ────────────────────────────────────────────────────────────
+  async listTasks(roomId: string, status?: TaskStatus): Promise<Task[]> {
+    return this.store.listTasks(roomId, status);
+  }
+
+  async listObservations(roomId: string): Promise<Observation[]> {
+    return this.store.listObservations(roomId);
   }
 }

@@ -11,6 +11,7 @@ import { isPlainObject, partsOf } from '../ai/parts.js';
 import {
   parseOpenAIConfig, parseVLLMConfig, type OpenAIConfig, type OpenAIConfigInput, type VLLMConfigInput,
 } from './config.js';
+import { loadOpenAIClient } from './sdk.js';
 
 type Message = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 type UserPart = OpenAI.Chat.Completions.ChatCompletionContentPart;
@@ -78,16 +79,8 @@ export class OpenAIAIProvider implements AIProvider {
     yield { type: 'done', response: fromChatCompletion(final, this.name) };
   }
 
-  /** Loaded on first use so importing RoomKit does not pay for the SDK. */
   private sdk(): Promise<OpenAI> {
-    this.client ??= import('openai').then(({ default: Sdk }) => new Sdk({
-      apiKey: this.config.apiKey,
-      baseURL: this.config.baseURL,
-      organization: this.config.organization ?? null,
-      project: this.config.project ?? null,
-      maxRetries: 0,
-      timeout: this.config.timeoutMs,
-    }));
+    this.client ??= loadOpenAIClient(this.config);
     return this.client;
   }
 }

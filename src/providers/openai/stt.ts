@@ -22,6 +22,7 @@ import { resolveTranscribeOptions, type AudioInput, type STTProvider, type Trans
 import { malformedVendorResponse, primaryLanguage, vendorCall } from '../voice-vendor.js';
 import { parseOpenAITranscriptionConfig, type OpenAITranscriptionConfig, type OpenAITranscriptionConfigInput } from './audio-config.js';
 import { openAIAudioFacts } from './audio-errors.js';
+import { loadOpenAIClient } from './sdk.js';
 
 export class OpenAISTTProvider implements STTProvider {
   readonly name = 'openai';
@@ -59,16 +60,8 @@ export class OpenAISTTProvider implements STTProvider {
     return fromOpenAITranscription(raw);
   }
 
-  /** Loaded on first use so importing RoomKit does not pay for the SDK. */
   private sdk(): Promise<OpenAI> {
-    this.client ??= import('openai').then(({ default: Sdk }) => new Sdk({
-      apiKey: this.config.apiKey,
-      baseURL: this.config.baseURL,
-      organization: this.config.organization ?? null,
-      project: this.config.project ?? null,
-      maxRetries: 0,
-      timeout: this.config.timeoutMs,
-    }));
+    this.client ??= loadOpenAIClient(this.config);
     return this.client;
   }
 }

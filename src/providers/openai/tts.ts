@@ -19,6 +19,7 @@ import { checkTextToSpeak, resolveSynthesizeOptions, type SynthesizedAudio, type
 import { readAudioBody, speedFactor, vendorCall } from '../voice-vendor.js';
 import { parseOpenAISpeechConfig, type OpenAISpeechConfig, type OpenAISpeechConfigInput } from './audio-config.js';
 import { openAIAudioFacts } from './audio-errors.js';
+import { loadOpenAIClient } from './sdk.js';
 
 /** OpenAI's `pcm`: 24 kHz, 16-bit signed little-endian, mono, no header. */
 export const OPENAI_PCM_FORMAT: AudioFormat = { encoding: 'pcm16', sampleRate: 24000 };
@@ -60,16 +61,8 @@ export class OpenAITTSProvider implements TTSProvider {
     return { bytes, format: this.config.responseFormat === 'wav' ? wavFormat(bytes) : OPENAI_PCM_FORMAT };
   }
 
-  /** Loaded on first use so importing RoomKit does not pay for the SDK. */
   private sdk(): Promise<OpenAI> {
-    this.client ??= import('openai').then(({ default: Sdk }) => new Sdk({
-      apiKey: this.config.apiKey,
-      baseURL: this.config.baseURL,
-      organization: this.config.organization ?? null,
-      project: this.config.project ?? null,
-      maxRetries: 0,
-      timeout: this.config.timeoutMs,
-    }));
+    this.client ??= loadOpenAIClient(this.config);
     return this.client;
   }
 }
