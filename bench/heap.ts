@@ -1,6 +1,6 @@
 /**
  * `npm run bench:heap`: worker heap per cached room (issue «outside checks» item 7), at 1 and at 200
- * messages per room (`npm run bench` measures 2). A `debugMode` worker
+ * messages per room by default (`BENCH_HEAP_MESSAGES`; `BENCH_HEAP_SAVE=1` writes `heapGrowth` to results.json) (`npm run bench` measures 2). A `debugMode` worker
  * runs workflows in the main isolate so `process.memoryUsage().heapUsed` sees them; the store keeps
  * rooms only and the provider forgets what it sent, so the delta is the workflow cache. Prints JSON; `bench/README.md` records the figures.
  */
@@ -11,9 +11,14 @@ import {
   InMemoryStore, MockSMSProvider, RoomKit, SMSChannel, WORKFLOWS_PATH, ensureTemporalServer,
 } from '../src/index.js';
 import { parseTemporalConfig } from '../src/temporal/index.js';
+import { fileURLToPath } from 'node:url';
 import { gcFunction, pool, round, settledMemory, sleep } from './lib.js';
+import { saveSection } from './results-file.js';
 
 const ROOMS = Number(process.env.BENCH_HEAP_ROOMS ?? 60);
+/** Messages per room of each measurement (`BENCH_HEAP_MESSAGES=1,50,200,400`): flat means bounded. */
+const MESSAGES = (process.env.BENCH_HEAP_MESSAGES ?? '1,200').split(',').map(Number);
+if (MESSAGES.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`BENCH_HEAP_MESSAGES must list positive integers, got ${process.env.BENCH_HEAP_MESSAGES}`);
 const SENDER = '+15550000001';
 const RECIPIENT = '+15550000002';
 const log = (m: string): void => console.error(`[bench:heap] ${m}`);
@@ -41,7 +46,7 @@ const results: Record<string, unknown> = { rooms: ROOMS, gc: source };
 try {
   {
     const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-    for (const messages of [1, 200]) {
+    for (const messages of MESSAGES) {
       const kit = new RoomKit({
         store: new RoomsOnlyStore(),
         temporal: { address: server.address, namespace: server.namespace, taskQueue: `bench-heap-${messages}-${Date.now()}` },
@@ -76,3 +81,8 @@ try {
   await server.stop();
 }
 console.log(JSON.stringify(results, null, 2));
+if (process.env.BENCH_HEAP_SAVE === '1') {
+  const file = fileURLToPath(new URL('./results.json', import.meta.url));
+  await saveSection(file, 'heapGrowth', { date: new Date().toISOString(), messages: MESSAGES, ...results }, log);
+  log(`written to ${file} (heapGrowth)`);
+}

@@ -15,7 +15,9 @@ const MESSAGES = 20;
 const RESULTS = new URL('./results.json', import.meta.url);
 const log = (m: string) => console.error(`[history-cost] ${m}`);
 
-type Variant = 'noHooks' | 'syncAndAsyncHooks' | 'hooksForAnotherChannel';
+type Variant = 'noHooks' | 'syncAndAsyncHooks' | 'hooksForAnotherChannel' | 'hotRoom';
+/** The hot room: this many senders at once (the bench's hot-room shape), MESSAGES each. */
+const HOT_SENDERS = 10;
 
 function defineKit(kit: RoomKit, variant: Variant): void {
   kit.registerChannel(new WebSocketChannel('ws'));
@@ -40,17 +42,27 @@ async function measure(address: string, client: Client, variant: Variant) {
     await kit.attachChannel(roomId, 'ws');
     await kit.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
     const before = (await client.workflow.getHandle(roomWorkflowId(roomId)).fetchHistory()).events?.length ?? 0;
-    for (let i = 0; i < MESSAGES; i++) {
-      await kit.processInbound({ channelId: 'ws', senderId: 'u', content: { type: 'text', body: `message ${i}` } }, { roomId });
-    }
+    const send = (i: number) =>
+      kit.processInbound({ channelId: 'ws', senderId: 'u', content: { type: 'text', body: `message ${i}` } }, { roomId });
+    const senders = variant === 'hotRoom' ? HOT_SENDERS : 1;
+    await Promise.all(Array.from({ length: senders }, async (_, s) => {
+      for (let i = 0; i < MESSAGES; i++) await send(s * MESSAGES + i);
+    }));
+    const messages = senders * MESSAGES;
     const events = (await client.workflow.getHandle(roomWorkflowId(roomId)).fetchHistory()).events ?? [];
     const activities: Record<string, number> = {};
+    let workflowTasks = 0;
     for (const e of events.slice(before)) {
       const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
       if (type) activities[type] = (activities[type] ?? 0) + 1;
+      if (e.workflowTaskCompletedEventAttributes) workflowTasks += 1;
     }
-    const perMessage = Object.fromEntries(Object.entries(activities).sort().map(([k, v]) => [k, v / MESSAGES]));
-    return { historyEventsPerMessage: (events.length - before) / MESSAGES, activitiesPerMessage: perMessage };
+    const per = (n: number) => Math.round((n / messages) * 100) / 100;
+    const perMessage = Object.fromEntries(Object.entries(activities).sort().map(([k, v]) => [k, per(v)]));
+    return {
+      senders, messages, historyEventsPerMessage: per(events.length - before),
+      workflowTasksPerMessage: per(workflowTasks), activitiesPerMessage: perMessage,
+    };
   } finally {
     await kit.close();
   }
@@ -61,7 +73,7 @@ const connection = await Connection.connect({ address: server.address });
 try {
   const client = new Client({ connection });
   const result: Record<string, unknown> = { messages: MESSAGES, date: new Date().toISOString() };
-  for (const variant of ['noHooks', 'syncAndAsyncHooks', 'hooksForAnotherChannel'] as const) {
+  for (const variant of ['noHooks', 'syncAndAsyncHooks', 'hooksForAnotherChannel', 'hotRoom'] as const) {
     result[variant] = await measure(server.address, client, variant);
     log(`${variant}: ${JSON.stringify(result[variant])}`);
   }

@@ -6,8 +6,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 type Json = Record<string, unknown>;
 
-/** Top-level keys written by the other benches (`bench/history-cost.ts`, `bench/realtime.ts`, `bench/voice.ts`): a timing run keeps them. */
-export const SECTIONS = ['historyCost', 'realtime', 'voice'] as const;
+/** Top-level keys written by the other benches (`bench/history-cost.ts`, `bench/realtime.ts`, `bench/voice.ts`, `bench/heap.ts`): a timing run keeps them. */
+export const SECTIONS = ['historyCost', 'realtime', 'voice', 'heapGrowth'] as const;
 
 /**
  * Merges `run` into `file` under `key` (`memory`: the top level); returns where it was written

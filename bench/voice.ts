@@ -25,7 +25,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { AIChannel, MockAIProvider, RoomKit, temporalConfigFromEnv } from '../src/index.js';
+import { Connection } from '@temporalio/client';
+import { AIChannel, MockAIProvider, RoomKit, roomWorkflowId, temporalConfigFromEnv } from '../src/index.js';
 import { createEspeakProvider } from '../src/providers/espeak/index.js';
 import { createPocketsphinxProvider } from '../src/providers/pocketsphinx/index.js';
 import type { STTProvider } from '../src/providers/stt/index.js';
@@ -133,11 +134,40 @@ async function runSetup(name: string, stt: STTProvider, tts: TTSProvider, turns:
     console.error(`[${name}] turn ${turn}: ${round(firstFrameAt - endOfSpeech)} ms from end of speech, ${round(firstFrameAt - cuts[cutsBefore])} ms from the cut`);
   }
   call.stop();
+  if (args.has('timeline')) await printTimeline(kit, roomId, cuts.at(-1)!);
   await voice.close();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await kit.close();
   return results;
+}
+
+/**
+ * `--timeline`: the room's history from the last turn's cut, one line per event with its server time
+ * relative to the first event of that turn: where a turn's time goes, round trip by round trip.
+ */
+async function printTimeline(kit: RoomKit, roomId: string, cutAt: number): Promise<void> {
+  const connection = await Connection.connect({ address: kit.temporalAddress! });
+  try {
+    const { WorkflowClient } = await import('@temporalio/client');
+    const client = new WorkflowClient({ connection });
+    const events = (await client.getHandle(roomWorkflowId(roomId)).fetchHistory()).events ?? [];
+    const cutWall = Date.now() - (performance.now() - cutAt);
+    const ms = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
+    const names = new Map<string, string>();
+    for (const e of events) {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (a) names.set(String(e.eventId), a.activityType?.name ?? '?');
+    }
+    for (const e of events.filter((x) => ms(x) >= cutWall - 5)) {
+      const type = String(e.eventType).replace('EVENT_TYPE_', '');
+      const scheduled = e.activityTaskStartedEventAttributes?.scheduledEventId ?? e.activityTaskCompletedEventAttributes?.scheduledEventId;
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? (scheduled ? names.get(String(scheduled)) : '') ?? '';
+      console.error(`  +${String(ms(e) - cutWall).padStart(4)} ms  ${type} ${name}`);
+    }
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Sends μ-law in 20 ms frames on a real-time schedule (`clock.next`: when the next frame is due). */
@@ -160,7 +190,8 @@ function figures(turns: Turn[]) {
 }
 
 const loadAtStart = os.loadavg().map((n) => round(n, 2));
-const offline = figures(await runSetup('offline', createPocketsphinxProvider(), createEspeakProvider(), TURNS.offline));
+// `--offline-turns=0` skips the offline engines (a quick look at the overhead alone; not for results.json).
+const offline = TURNS.offline > 0 ? figures(await runSetup('offline', createPocketsphinxProvider(), createEspeakProvider(), TURNS.offline)) : undefined;
 const instant = figures(await runSetup('instant', new MockSTTProvider({ transcript: { text: QUESTION, confidence: 0.9 } }), new MockTTSProvider({ msPerChar: 60 }), TURNS.instant));
 const result = {
   machine: { cpus: os.cpus().length, node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: os.loadavg().map((n) => round(n, 2)) },
@@ -175,5 +206,9 @@ const result = {
   checks: { instantOverheadP50: instant.utteranceToFirstFrameMs.p50 <= TARGET.instantUtteranceToFirstFrameP50Ms ? 'met' : 'missed' },
 };
 console.log(JSON.stringify(result.results, null, 2));
-const written = await saveSection(OUT, 'voice', result, (m) => console.error(m));
-console.error(`written to ${written}`);
+if (offline || args.has('out')) {
+  const written = await saveSection(OUT, 'voice', result, (m) => console.error(m));
+  console.error(`written to ${written}`);
+} else {
+  console.error('offline setup skipped: results not saved (pass --out=FILE to save them)');
+}
