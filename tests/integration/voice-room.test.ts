@@ -9,9 +9,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  AIChannel, HookResult, MockAIProvider, MockSMSProvider, RoomKitValidationError, SMSChannel,
+  AIChannel, HookResult, MockAIProvider, MockSMSProvider, RoomKitValidationError, SMSChannel, roomWorkflowId,
   type FrameworkEvent, type RoomEvent, type RoomKit,
 } from '../../src/index.js';
 import { createEspeakProvider } from '../../src/providers/espeak/index.js';
@@ -270,6 +271,37 @@ describe('voice room (mock STT/TTS)', () => {
     expect(afterTts[0]?.metadata.voice).toMatchObject({ audio: { id: play.audio.id } });
     expect(plays).toHaveLength(1);
     await stop();
+  });
+
+  it('speaks an answer while its commit is written, and plays it once the commit is durable', async () => {
+    const id = await callRoom(kit, 'early');
+    const stored: boolean[] = [];
+    const plays: VoicePlayRequest[] = [];
+    const stop = await phone.onPlay(id, async (p) => {
+      stored.push((await kit.store.listEvents(id)).some((e) => e.id === p.eventId));
+      plays.push(p);
+    });
+    await kit.sendUtterance(id, utterance(await clip()));
+    const play = await eventually(async () => plays[0]);
+    expect(plays).toHaveLength(1);
+    expect(stored).toEqual([true]);
+
+    // In the room's history: the answer's synthesis was scheduled before the persist that wrote the
+    // answer completed (before early speech it waited for it: one round trip more for the caller).
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      const events = (await new Client({ connection }).workflow.getHandle(roomWorkflowId(id)).fetchHistory()).events ?? [];
+      const scheduled = (name: string) => events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
+      const input = (e: (typeof events)[number]) => new TextDecoder().decode(e.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data ?? new Uint8Array());
+      const writesAnswer = scheduled('persist').concat(scheduled('persistBatch')).find((e) => input(e).includes(play.eventId));
+      const synthesis = scheduled('synthesize').find((e) => input(e).includes(ANSWER));
+      const written = events.find((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(writesAnswer?.eventId));
+      expect(writesAnswer && synthesis && written).toBeTruthy();
+      expect(Number(synthesis?.eventId)).toBeLessThan(Number(written?.eventId));
+    } finally {
+      await connection.close();
+      await stop();
+    }
   });
 
   it('bargeIn cancels the synthesis in flight, fires ON_BARGE_IN and ON_TTS_CANCELLED, and stores an internal event', async () => {

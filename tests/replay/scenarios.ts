@@ -286,33 +286,15 @@ export const scenarios: Scenario[] = [
     name: 'voice',
     // A call (RoomKit §19.1, room side) on a worker with the voice option (mock STT/TTS): an utterance
     // transcribed into the room and answered by the AI, the answer spoken to the voice binding and
-    // texted to SMS, then a barge-in over it.
-    async run(kit, roomId) {
-      const audioStore = new InMemoryAudioStore();
-      const withVoice = new RoomKit({
-        voice: { stt: new MockSTTProvider({ transcript: { text: 'where is my order', confidence: 0.9 } }), tts: new MockTTSProvider(), audioStore },
-        temporal: { address: kit.temporalAddress, taskQueue: `record-voice-${Date.now()}` }, log: () => {},
-      });
-      defineKit(withVoice);
-      withVoice.registerChannel(new VoiceChannel('phone'));
-      await withVoice.start();
-      try {
-        await withVoice.createRoom({ roomId });
-        await withVoice.attachChannel(roomId, 'phone');
-        await withVoice.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
-        await withVoice.attachChannel(roomId, 'ai-bot');
-        const audio = await audioStore.put(writeWav(new Int16Array(8000), 16000), { encoding: 'wav', sampleRate: 16000 });
-        const ended = Date.now();
-        await withVoice.sendUtterance(roomId, {
-          channelId: 'phone', sessionId: 'golden-call', senderId: '+15557654321', audio, speechStartedAt: ended - 500, speechEndedAt: ended,
-        });
-        const answer = (await withVoice.store.listEvents(roomId)).find((e) => e.source.channelId === 'ai-bot');
-        if (!answer) throw new Error('voice: the AI did not answer');
-        await withVoice.bargeIn(roomId, { channelId: 'phone', sessionId: 'golden-call', eventId: answer.id, playedMs: 300 });
-      } finally {
-        await withVoice.close();
-      }
-    },
+    // texted to SMS, then a barge-in over it. Recorded before early speech: the synthesis follows the
+    // answer's persist.
+    run: voiceCall,
+  },
+  {
+    name: 'early-speech',
+    // The same call, recorded with the `early-speech` patch: the answer's synthesis is scheduled
+    // beside the persist that writes it.
+    run: voiceCall,
   },
   {
     name: 'bounded-scopes',
@@ -342,3 +324,31 @@ export const scenarios: Scenario[] = [
     },
   },
 ];
+
+/** The `voice` and `early-speech` scenarios. */
+async function voiceCall(kit: RoomKit, roomId: string): Promise<void> {
+  const audioStore = new InMemoryAudioStore();
+  const withVoice = new RoomKit({
+    voice: { stt: new MockSTTProvider({ transcript: { text: 'where is my order', confidence: 0.9 } }), tts: new MockTTSProvider(), audioStore },
+    temporal: { address: kit.temporalAddress, taskQueue: `record-voice-${Date.now()}` }, log: () => {},
+  });
+  defineKit(withVoice);
+  withVoice.registerChannel(new VoiceChannel('phone'));
+  await withVoice.start();
+  try {
+    await withVoice.createRoom({ roomId });
+    await withVoice.attachChannel(roomId, 'phone');
+    await withVoice.attachChannel(roomId, 'sms', { metadata: { phoneNumber: '+15551234567' } });
+    await withVoice.attachChannel(roomId, 'ai-bot');
+    const audio = await audioStore.put(writeWav(new Int16Array(8000), 16000), { encoding: 'wav', sampleRate: 16000 });
+    const ended = Date.now();
+    await withVoice.sendUtterance(roomId, {
+      channelId: 'phone', sessionId: 'golden-call', senderId: '+15557654321', audio, speechStartedAt: ended - 500, speechEndedAt: ended,
+    });
+    const answer = (await withVoice.store.listEvents(roomId)).find((e) => e.source.channelId === 'ai-bot');
+    if (!answer) throw new Error('voice: the AI did not answer');
+    await withVoice.bargeIn(roomId, { channelId: 'phone', sessionId: 'golden-call', eventId: answer.id, playedMs: 300 });
+  } finally {
+    await withVoice.close();
+  }
+}

@@ -3,7 +3,7 @@ import { systemEvent } from '../../src/core/events.js';
 import type {
   ChannelBinding, CommandOf, CommandResults, ErrorInfo, HookTrigger, RoomCommand, RoomCommandKind, RoomEvent,
 } from '../../src/models/index.js';
-import { stamp } from './pipeline.js';
+import { stamp } from './stamp.js';
 import { commit, fireObservers } from './side-effects.js';
 import type { RoomState } from './state.js';
 

@@ -14,7 +14,7 @@ import { hold, newCascade } from './cascade.js';
 import { hookOps, identityOps } from './effects.js';
 import { identityChallenges } from './patches.js';
 import { apply } from './participants.js';
-import { stamp } from './pipeline.js';
+import { stamp } from './stamp.js';
 import { commit, fireObservers, safely } from './side-effects.js';
 import type { RoomState } from './state.js';
 import { remember } from './trace-context.js';

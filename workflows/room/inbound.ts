@@ -10,7 +10,8 @@ import { mutationTargetId, refuseMutation, threadRoot } from '../../src/core/mut
 import { hold, newCascade, release } from './cascade.js';
 import { identify } from './identity.js';
 import { identityResolution } from './patches.js';
-import { commitPass, stamp } from './pipeline.js';
+import { commitPass } from './pipeline.js';
+import { stamp } from './stamp.js';
 import { safely } from './side-effects.js';
 import type { RoomState } from './state.js';
 

@@ -17,6 +17,7 @@ import type { Plan } from './plan.js';
 import { deliverBare, deliverBatchTo, runTarget } from './targets.js';
 import type { RoomState } from './state.js';
 import { remember } from './trace-context.js';
+import { dropPrepared } from './voice-book.js';
 
 
 export async function executePlan(rs: RoomState, plan: Plan): Promise<void> {
@@ -31,6 +32,7 @@ export async function executePlan(rs: RoomState, plan: Plan): Promise<void> {
     if (plan.root && cascade.result) cascade.result.deliveryResults = results;
     await queueResponses(rs, event, outcomes, cascade);
   } finally {
+    dropPrepared(rs.voice, event.id);
     release(cascade);
   }
 }

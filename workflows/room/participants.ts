@@ -8,7 +8,7 @@ import {
 } from '../../src/core/participants.js';
 import { systemEvent } from '../../src/core/events.js';
 import type { ChannelBinding, CommandOf, ErrorInfo, Participant } from '../../src/models/index.js';
-import { stamp } from './pipeline.js';
+import { stamp } from './stamp.js';
 import { commit, fireObservers } from './side-effects.js';
 import type { RoomState } from './state.js';
 

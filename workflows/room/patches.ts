@@ -61,6 +61,11 @@ export const PATCHES = {
    * so that a cached room's heap does not grow with its timeline.
    */
   boundedScopes: 'bounded-scopes',
+  /**
+   * An answer's speech (BEFORE_TTS, synthesis, AFTER_TTS) starts while its commit is written, not
+   * after; the clip is still played only once the commit is durable, in the lane's order.
+   */
+  earlySpeech: 'early-speech',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -82,3 +87,4 @@ export const identityResolution = (): boolean => patched(PATCHES.identityResolut
 export const identityChallenges = (): boolean => patched(PATCHES.identityChallenges);
 export const voiceRoom = (): boolean => patched(PATCHES.voice);
 export const boundedScopes = (): boolean => patched(PATCHES.boundedScopes);
+export const earlySpeech = (): boolean => patched(PATCHES.earlySpeech);

@@ -3,7 +3,6 @@
  * commit (blocked events too) → broadcast plan, handed to the room's delivery lane. The command loop
  * runs this stage one event at a time (the room lock); delivery happens off-lock, in index order.
  */
-import { uuid4 } from '@temporalio/workflow';
 import { emptyOutcome, matchingHooks, type SyncHookOutcome } from '../../src/core/hooks.js';
 import { injectedEvent } from '../../src/core/events.js';
 import { applyMutation } from '../../src/core/mutations.js';
@@ -15,6 +14,8 @@ import { hookOps } from './effects.js';
 import { commit, commitBehind, safely } from './side-effects.js';
 import { writeBehindCommits } from './patches.js';
 import type { RoomState } from './state.js';
+import { speakEarly } from './speak.js';
+import { stamp } from './stamp.js';
 import { remember } from './trace-context.js';
 
 /** Commit an event and queue its plan. `mutationTarget`: the event an allowed edit/delete rewrites. */
@@ -55,6 +56,8 @@ export async function commitPass(
     // The plan holds the cascade from now on: the caller's own hold may end before the commit lands.
     hold(cascade);
     commitBehind(rs, parts, afterCommit);
+    // The answer's speech starts now, beside the persist; the plan plays it once the commit is durable.
+    if (rs.voice.early && !gate && source) speakEarly(rs, ev, targetsOf(rs, ev, source), source);
     return;
   }
   // The recorded path, step for step as it ran before write-behind (older histories replay it).
@@ -98,8 +101,4 @@ async function afterChainObservers(rs: RoomState, event: RoomEvent): Promise<voi
       ...(rs.workerHooks && { select: { execution: 'async' as const } }),
     }),
   );
-}
-
-export function stamp(rs: RoomState): { id: string; roomId: string; now: string } {
-  return { id: uuid4(), roomId: rs.room.id, now: new Date().toISOString() };
 }

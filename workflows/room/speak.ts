@@ -4,16 +4,23 @@
  * deliver activity to the VoiceChannel with the clip's ref in `metadata.voice`; the channel asks the
  * process holding the call to play it. System and internal events are never spoken, and an event is
  * spoken once per binding.
+ *
+ * Early speech (patch `early-speech`): an answer's speech is prepared (BEFORE_TTS, synthesis,
+ * AFTER_TTS) as soon as its commit is staged, while the persist activity writes it, and the lane's
+ * delivery takes the prepared clip. What the caller hears still waits for the commit to be durable
+ * and for the lane's order; the round trip saved is the synthesis that used to follow the persist.
  */
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { isSolicited } from '../../src/core/addressing.js';
+import { contentForTarget } from '../../src/core/transcode.js';
 import { bindingAudioFormat, bindingVoice, speakableText, voiceHookEvent } from '../../src/core/voice.js';
 import type { AudioRef, ChannelBinding, RoomEvent, SpokenClip } from '../../src/models/index.js';
 import { voiceOps } from './effects.js';
 import { describeFailure, failed, type TargetOutcome } from './outcomes.js';
-import { stamp } from './pipeline.js';
 import { fireObservers } from './side-effects.js';
+import { stamp } from './stamp.js';
 import type { RoomState } from './state.js';
-import { rememberSpoken, wasSpoken } from './voice-book.js';
+import { type PreparedSpeech, prepared, rememberSpoken, startSpeaking, stopSpeaking, takePrepared, wasSpoken } from './voice-book.js';
 import { speechError, voiceChain } from './voice-hooks.js';
 
 /** `deliver`: the lane's bare delivery (`targets.ts`), passed in so the two modules do not import each other. */
@@ -21,39 +28,65 @@ export async function speak(
   rs: RoomState, event: RoomEvent, target: ChannelBinding,
   deliver: (rs: RoomState, event: RoomEvent, target: ChannelBinding) => Promise<TargetOutcome>,
 ): Promise<TargetOutcome> {
+  const early = takePrepared(rs.voice, target.channelId, event.id);
+  const speech = await (early ?? prepareSpeech(rs, event, target));
+  if (speech.kind === 'outcome') return speech.outcome;
+  return deliver(rs, { ...event, metadata: { ...event.metadata, voice: { ...speech.clip } } }, target);
+}
+
+/**
+ * Start preparing the speech of an event whose commit was just staged, for each voice binding its
+ * plan will speak to (the same checks `runTarget` makes). A binding that changes before the plan runs
+ * only wastes the clip: the plan takes a prepared clip only for a binding it speaks to.
+ */
+export function speakEarly(rs: RoomState, event: RoomEvent, targets: ChannelBinding[], source: ChannelBinding | undefined): void {
+  for (const target of targets) {
+    if (target.category !== 'transport' || target.channelType !== 'voice') continue;
+    if (!isSolicited(event, target, source, rs.room.agentResponsePolicy)) continue;
+    const content = contentForTarget(event.content, target.capabilities);
+    if (content === null) continue;
+    prepared(rs.voice, target.channelId, event.id, prepareSpeech(rs, { ...event, content }, target));
+  }
+}
+
+/** BEFORE_TTS → synthesize → AFTER_TTS: the clip to play, or the outcome when nothing is played. */
+async function prepareSpeech(rs: RoomState, event: RoomEvent, target: ChannelBinding): Promise<PreparedSpeech> {
   const original = speakableText(event);
-  if (original === undefined || wasSpoken(rs.voice, target.channelId, event.id)) return { kind: 'skipped', binding: target };
+  if (original === undefined || wasSpoken(rs.voice, target.channelId, event.id)) return done({ kind: 'skipped', binding: target });
   if (!rs.manifest.voice?.tts) {
-    return { kind: 'failed', binding: target, result: failed(target, { code: 'voice_not_configured', message: 'no TTS on the room\'s worker', retryable: false }) };
+    return done({ kind: 'failed', binding: target, result: failed(target, { code: 'voice_not_configured', message: 'no TTS on the room\'s worker', retryable: false }) });
   }
   rememberSpoken(rs.voice, { channelId: target.channelId, eventId: event.id, text: original });
   const from = { channelId: target.channelId, direction: 'outbound' as const };
   const decision = await voiceChain(rs, 'before_tts', voiceHookEvent(stamp(rs), from, original, { event_id: event.id }));
-  if (!decision.allowed) return silent(target, { reason: decision.reason, blocked_by: decision.blockedBy });
+  if (!decision.allowed) return done(silent(target, { reason: decision.reason, blocked_by: decision.blockedBy }));
   const text = decision.text;
 
   const scope = new CancellationScope();
-  rs.voice.speaking[target.channelId] = { eventId: event.id, text, cancel: () => scope.cancel() };
+  const speaking = { eventId: event.id, text, cancel: () => scope.cancel() };
+  startSpeaking(rs.voice, target.channelId, speaking);
   let audio: AudioRef;
   try {
     const voice = bindingVoice(target);
     audio = await scope.run(() => voiceOps.synthesize({ text, format: bindingAudioFormat(target), ...(voice && { voice }) }));
   } catch (err) {
     // A barge-in cancelled it: silence, and the bargeIn command tells the hooks.
-    if (scope.consideredCancelled && isCancellation(err)) return silent(target, { reason: 'barge_in', cancelled: true });
+    if (scope.consideredCancelled && isCancellation(err)) return done(silent(target, { reason: 'barge_in', cancelled: true }));
     if (isCancellation(err)) throw err;
     const error = describeFailure(err);
     rs.framework('tts_error', { error: error.message, code: error.code }, { eventId: event.id, channelId: target.channelId });
     await speechError(rs, 'tts', error, voiceHookEvent(stamp(rs), from, text, { event_id: event.id }));
-    return { kind: 'failed', binding: target, result: failed(target, error) };
+    return done({ kind: 'failed', binding: target, result: failed(target, error) });
   } finally {
-    if (rs.voice.speaking[target.channelId]?.eventId === event.id) delete rs.voice.speaking[target.channelId];
+    stopSpeaking(rs.voice, target.channelId, speaking);
   }
   rememberSpoken(rs.voice, { channelId: target.channelId, eventId: event.id, text, durationMs: audio.durationMs });
   await fireObservers(rs, 'after_tts', voiceHookEvent(stamp(rs), from, text, { event_id: event.id, audio }));
   const clip: SpokenClip = { audio, text, eventId: event.id };
-  return deliver(rs, { ...event, metadata: { ...event.metadata, voice: { ...clip } } }, target);
+  return { kind: 'clip', clip };
 }
+
+const done = (outcome: TargetOutcome): PreparedSpeech => ({ kind: 'outcome', outcome });
 
 /** Nothing was played, on purpose; the delivery result says why. */
 function silent(target: ChannelBinding, why: Record<string, string | boolean>): TargetOutcome {

@@ -1,10 +1,13 @@
 /**
- * What a room's run remembers of its voice path: which synthesis is in flight per voice binding (a
- * barge-in cancels it) and which answers it spoke (no event is spoken twice on a binding; a barge-in
- * learns how long the interrupted clip was). Per run, never carried: after continue-as-new nothing
- * is in flight, and a barge-in may give the clip's length itself.
+ * What a room's run remembers of its voice path: which syntheses are in flight per voice binding (a
+ * barge-in cancels them), the speech prepared early for answers whose commit is still being written,
+ * and which answers it spoke (no event is spoken twice on a binding; a barge-in learns how long the
+ * interrupted clip was). Per run, never carried: after continue-as-new nothing is in flight, and a
+ * barge-in may give the clip's length itself.
  */
 import { SPOKEN_MEMORY } from '../../src/core/voice.js';
+import type { SpokenClip } from '../../src/models/index.js';
+import type { TargetOutcome } from './outcomes.js';
 
 export interface Speaking {
   eventId: string;
@@ -19,16 +22,53 @@ export interface Spoken {
   durationMs?: number;
 }
 
+/** A clip ready to play, or the outcome when nothing is played (silence, a failure, already spoken). */
+export type PreparedSpeech = { kind: 'clip'; clip: SpokenClip } | { kind: 'outcome'; outcome: TargetOutcome };
+
 export interface VoiceBook {
   /** Set once per run from the `voice` patch: answers to voice bindings are spoken. */
   enabled: boolean;
-  /** By voice channel id. */
-  speaking: Record<string, Speaking>;
+  /** Set once per run from the `early-speech` patch: speech is prepared while its commit is written. */
+  early: boolean;
+  /** Syntheses in flight, by voice channel id (more than one only with early speech). */
+  speaking: Record<string, Speaking[]>;
+  /** Early speech by channel id and event id, until the event's plan takes it. */
+  prepared: Map<string, Promise<PreparedSpeech>>;
   spoken: Spoken[];
 }
 
 export function newVoiceBook(): VoiceBook {
-  return { enabled: false, speaking: {}, spoken: [] };
+  return { enabled: false, early: false, speaking: {}, prepared: new Map(), spoken: [] };
+}
+
+export function startSpeaking(book: VoiceBook, channelId: string, entry: Speaking): void {
+  (book.speaking[channelId] ??= []).push(entry);
+}
+
+export function stopSpeaking(book: VoiceBook, channelId: string, entry: Speaking): void {
+  const left = (book.speaking[channelId] ?? []).filter((s) => s !== entry);
+  if (left.length) book.speaking[channelId] = left;
+  else delete book.speaking[channelId];
+}
+
+const preparedKey = (channelId: string, eventId: string): string => `${channelId}\n${eventId}`;
+
+export function prepared(book: VoiceBook, channelId: string, eventId: string, speech: Promise<PreparedSpeech>): void {
+  // Nobody may ever take it (the binding went away before the plan ran): its failure is not unhandled.
+  speech.catch(() => undefined);
+  book.prepared.set(preparedKey(channelId, eventId), speech);
+}
+
+export function takePrepared(book: VoiceBook, channelId: string, eventId: string): Promise<PreparedSpeech> | undefined {
+  const key = preparedKey(channelId, eventId);
+  const speech = book.prepared.get(key);
+  book.prepared.delete(key);
+  return speech;
+}
+
+/** The event's plan ran: early speech it did not take is dropped. */
+export function dropPrepared(book: VoiceBook, eventId: string): void {
+  for (const key of book.prepared.keys()) if (key.endsWith(`\n${eventId}`)) book.prepared.delete(key);
 }
 
 export function wasSpoken(book: VoiceBook, channelId: string, eventId: string): Spoken | undefined {

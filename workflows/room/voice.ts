@@ -14,7 +14,7 @@ import type { BargeInResult, CommandOf, CommandResult, InboundResult, ParsedInbo
 import { voiceOps } from './effects.js';
 import { describeFailure } from './outcomes.js';
 import { type DEFERRED, handleInbound, replayDuplicate, type Settlers } from './inbound.js';
-import { stamp } from './pipeline.js';
+import { stamp } from './stamp.js';
 import { commit, fireObservers } from './side-effects.js';
 import type { RoomState } from './state.js';
 import { speechError, voiceChain } from './voice-hooks.js';
@@ -86,11 +86,11 @@ export async function handleUtterance(
 }
 
 export async function handleBargeIn(rs: RoomState, cmd: CommandOf<'bargeIn'>): Promise<CommandResult> {
-  const speaking = rs.voice.speaking[cmd.channelId];
+  const speaking = rs.voice.speaking[cmd.channelId] ?? [];
   // Whatever this binding is still synthesising is stale once the caller speaks over it.
-  speaking?.cancel();
+  for (const s of speaking) s.cancel();
   const spoken = wasSpoken(rs.voice, cmd.channelId, cmd.eventId);
-  const interruptedText = spoken?.text ?? (speaking?.eventId === cmd.eventId ? speaking.text : '');
+  const interruptedText = spoken?.text ?? speaking.find((s) => s.eventId === cmd.eventId)?.text ?? '';
   const percentage = playedPercentage(cmd.playedMs, cmd.durationMs ?? spoken?.durationMs);
   const from = { channelId: cmd.channelId, direction: 'outbound' as const };
   const voice = {
@@ -108,5 +108,5 @@ export async function handleBargeIn(rs: RoomState, cmd: CommandOf<'bargeIn'>): P
     },
   });
   await commit(rs, { events: [event] });
-  return ok({ event, cancelled: speaking !== undefined } satisfies BargeInResult);
+  return ok({ event, cancelled: speaking.length > 0 } satisfies BargeInResult);
 }

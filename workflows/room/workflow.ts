@@ -13,7 +13,9 @@ import { executeBatch, executePlan, takeBatch } from './lane.js';
 import { legacyCommandLoop } from './legacy-loop.js';
 import { commandLoop } from './loop.js';
 import { learnWorkerManifest } from './manifest.js';
-import { batchedDelivery, boundedScopes, loopOfSteps, toolCallsByCapability, voiceRoom, workerOwnedHooks } from './patches.js';
+import {
+  batchedDelivery, boundedScopes, earlySpeech, loopOfSteps, toolCallsByCapability, voiceRoom, workerOwnedHooks,
+} from './patches.js';
 import { inWorkScope, roomScopes } from './scopes.js';
 import { flushFramework, guarded, started } from './serve.js';
 import { RoomState } from './state.js';
@@ -26,8 +28,10 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   const toolCalls = toolCallsByCapability();
   const voice = voiceRoom();
   const scoped = boundedScopes();
+  const early = earlySpeech();
   const rs = new RoomState(input);
   rs.voice.enabled = voice;
+  rs.voice.early = voice && early;
   rs.workerHooks = workerHooks;
   rs.toolCallsByCapability = toolCalls;
   rs.scopes = roomScopes(scoped);
