@@ -29,7 +29,9 @@ export async function speak(
   deliver: (rs: RoomState, event: RoomEvent, target: ChannelBinding) => Promise<TargetOutcome>,
 ): Promise<TargetOutcome> {
   const early = takePrepared(rs.voice, target.channelId, event.id);
-  const speech = await (early ?? prepareSpeech(rs, event, target));
+  // Early speech made for this binding as it is now; a binding changed since (another voice, say) speaks again.
+  const fits = early !== undefined && early.binding === JSON.stringify(target);
+  const speech = await (fits ? early.speech : prepareSpeech(rs, event, target, early !== undefined));
   if (speech.kind === 'outcome') return speech.outcome;
   return deliver(rs, { ...event, metadata: { ...event.metadata, voice: { ...speech.clip } } }, target);
 }
@@ -45,14 +47,17 @@ export function speakEarly(rs: RoomState, event: RoomEvent, targets: ChannelBind
     if (!isSolicited(event, target, source, rs.room.agentResponsePolicy)) continue;
     const content = contentForTarget(event.content, target.capabilities);
     if (content === null) continue;
-    prepared(rs.voice, target.channelId, event.id, prepareSpeech(rs, { ...event, content }, target));
+    prepared(rs.voice, target.channelId, event.id, prepareSpeech(rs, { ...event, content }, target), JSON.stringify(target));
   }
 }
 
-/** BEFORE_TTS → synthesize → AFTER_TTS: the clip to play, or the outcome when nothing is played. */
-async function prepareSpeech(rs: RoomState, event: RoomEvent, target: ChannelBinding): Promise<PreparedSpeech> {
+/**
+ * BEFORE_TTS → synthesize → AFTER_TTS: the clip to play, or the outcome when nothing is played.
+ * `again`: early speech for this event was made for an older binding, so it counts as not spoken.
+ */
+async function prepareSpeech(rs: RoomState, event: RoomEvent, target: ChannelBinding, again = false): Promise<PreparedSpeech> {
   const original = speakableText(event);
-  if (original === undefined || wasSpoken(rs.voice, target.channelId, event.id)) return done({ kind: 'skipped', binding: target });
+  if (original === undefined || (!again && wasSpoken(rs.voice, target.channelId, event.id))) return done({ kind: 'skipped', binding: target });
   if (!rs.manifest.voice?.tts) {
     return done({ kind: 'failed', binding: target, result: failed(target, { code: 'voice_not_configured', message: 'no TTS on the room\'s worker', retryable: false }) });
   }

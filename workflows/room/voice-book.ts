@@ -32,8 +32,8 @@ export interface VoiceBook {
   early: boolean;
   /** Syntheses in flight, by voice channel id (more than one only with early speech). */
   speaking: Record<string, Speaking[]>;
-  /** Early speech by channel id and event id, until the event's plan takes it. */
-  prepared: Map<string, Promise<PreparedSpeech>>;
+  /** Early speech by channel id and event id (with the binding it was made for), until the event's plan takes it. */
+  prepared: Map<string, { speech: Promise<PreparedSpeech>; binding: string }>;
   spoken: Spoken[];
 }
 
@@ -53,17 +53,18 @@ export function stopSpeaking(book: VoiceBook, channelId: string, entry: Speaking
 
 const preparedKey = (channelId: string, eventId: string): string => `${channelId}\n${eventId}`;
 
-export function prepared(book: VoiceBook, channelId: string, eventId: string, speech: Promise<PreparedSpeech>): void {
+/** `binding`: the binding's JSON when the speech was made (its voice and format decide the clip). */
+export function prepared(book: VoiceBook, channelId: string, eventId: string, speech: Promise<PreparedSpeech>, binding: string): void {
   // Nobody may ever take it (the binding went away before the plan ran): its failure is not unhandled.
   speech.catch(() => undefined);
-  book.prepared.set(preparedKey(channelId, eventId), speech);
+  book.prepared.set(preparedKey(channelId, eventId), { speech, binding });
 }
 
-export function takePrepared(book: VoiceBook, channelId: string, eventId: string): Promise<PreparedSpeech> | undefined {
+export function takePrepared(book: VoiceBook, channelId: string, eventId: string): { speech: Promise<PreparedSpeech>; binding: string } | undefined {
   const key = preparedKey(channelId, eventId);
-  const speech = book.prepared.get(key);
+  const entry = book.prepared.get(key);
   book.prepared.delete(key);
-  return speech;
+  return entry;
 }
 
 /** The event's plan ran: early speech it did not take is dropped. */
