@@ -8,7 +8,7 @@
  * (`connect()`) reading the same SQLite store.
  */
 import type { ChildProcess } from 'node:child_process';
-import { spawnTsx } from '../support/processes.js';
+import { WorkerChildren } from '../support/processes.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,10 +18,8 @@ import { RoomKit, SQLiteStore, type InboundResult, type RoomEvent } from '../../
 import { defineCrashRoomKit } from '../support/crash-room-worker.js';
 import { eventually } from '../support/kit.js';
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
+const workers = new WorkerChildren('tests/support/crash-room-worker.ts');
+afterAll(() => workers.stopAll());
 
 interface Scenario {
   dir: string;
@@ -50,28 +48,15 @@ async function scenario(): Promise<Scenario> {
   return {
     dir,
     client,
-    async startWorker() {
-      // Run node itself (not npx), so SIGKILL hits the worker and nothing else.
-      const child = spawnTsx('tests/support/crash-room-worker.ts', env);
-      children.push(child);
-      let out = '';
-      child.stdout?.on('data', (d) => (out += d));
-      child.stderr?.on('data', (d) => (out += d));
-      await eventually(async () => out.includes('worker ready'), 30_000);
-      return child;
-    },
-    async kill(child) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    },
+    startWorker: () => workers.start(env),
+    kill: (child) => workers.kill(child),
     async lines(file) {
       const text = await readFile(path.join(dir, file), 'utf8').catch(() => '');
       return text.trim().split('\n').filter(Boolean).map((l) => l.split(' '));
     },
     release: () => writeFile(path.join(dir, 'release'), ''),
     async close() {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+      workers.stopAll('SIGTERM');
       await client.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -2,8 +2,7 @@
  * A worker dies (SIGKILL) while a tool is running. A new worker takes over: the turn completes, the
  * tool ran once per attempt that history recorded, and the AI's answer is stored once.
  */
-import type { ChildProcess } from 'node:child_process';
-import { spawnTsx } from '../support/processes.js';
+import { WorkerChildren } from '../support/processes.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,10 +13,8 @@ import { RoomKit, SQLiteStore, roomWorkflowId } from '../../src/index.js';
 import { defineCrashKit } from '../support/crash-worker.js';
 import { eventually } from '../support/kit.js';
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
+const workers = new WorkerChildren('tests/support/crash-worker.ts');
+afterAll(() => workers.stopAll());
 
 describe('durability: a worker killed in the middle of a tool call', () => {
   it('resumes the turn on a new worker; one tool execution per recorded attempt, one AI answer', async () => {
@@ -30,16 +27,7 @@ describe('durability: a worker killed in the middle of a tool call', () => {
       MARKER_DIR: dir,
       WORKFLOW_BUNDLE: inject('workflowBundlePath'),
     };
-    const startWorker = async (): Promise<ChildProcess> => {
-      // Run node itself (not npx), so SIGKILL hits the worker and nothing else.
-      const child = spawnTsx('tests/support/crash-worker.ts', env);
-      children.push(child);
-      let out = '';
-      child.stdout?.on('data', (d) => (out += d));
-      child.stderr?.on('data', (d) => (out += d));
-      await eventually(async () => out.includes('worker ready'), 30_000);
-      return child;
-    };
+    const startWorker = () => workers.start(env);
     const runs = async () => (await readFile(path.join(dir, 'runs'), 'utf8').catch(() => '')).trim().split('\n').filter(Boolean);
 
     const client = new RoomKit({ store: new SQLiteStore(env.ROOMKIT_DB), temporal: { address: env.TEMPORAL_ADDRESS, taskQueue: env.TEMPORAL_TASK_QUEUE }, log: () => {} });
@@ -54,8 +42,7 @@ describe('durability: a worker killed in the middle of a tool call', () => {
       const answered = client.processInbound({ channelId: 'ws', senderId: 'u1', content: { type: 'text', body: 'run the job' } }, { roomId: room });
 
       await eventually(async () => (await runs()).length === 1, 30_000);
-      first.kill('SIGKILL');
-      await new Promise((r) => first.once('exit', r));
+      await workers.kill(first);
 
       const second = await startWorker();
       // The dead worker's attempt times out on its missed heartbeats; the retry runs on the new one.

@@ -3,7 +3,6 @@
  * run misses its heartbeat timeout, and Temporal retries it on another worker of the queue, which
  * reconnects and keeps feeding the room.
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -13,14 +12,14 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { HTTPChannel, RoomKit, SQLiteStore } from '../../src/index.js';
 import { WebSocketSource } from '../../src/sources/index.js';
-import { spawnTsx } from '../support/processes.js';
+import { WorkerChildren } from '../support/processes.js';
 import { eventually, startTestKit } from '../support/kit.js';
 import { defineSourceKit, FEED } from '../support/source-worker.js';
 
-const children: ChildProcess[] = [];
+const workers = new WorkerChildren('tests/support/source-worker.ts');
 let wss: WebSocketServer | undefined;
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  workers.stopAll();
   wss?.close();
 });
 
@@ -43,15 +42,7 @@ describe('event sources: a worker killed while it holds the connection', () => {
       SOURCE_URL: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`,
       WORKFLOW_BUNDLE: inject('workflowBundlePath'),
     };
-    const startWorker = async (): Promise<ChildProcess> => {
-      const child = spawnTsx('tests/support/source-worker.ts', env);
-      children.push(child);
-      let out = '';
-      child.stdout?.on('data', (d) => (out += d));
-      child.stderr?.on('data', (d) => (out += d));
-      await eventually(async () => out.includes('worker ready'), 30_000);
-      return child;
-    };
+    const startWorker = () => workers.start(env);
 
     // This process only attaches and reads: the runs happen on the child workers.
     const kit = new RoomKit({ store: new SQLiteStore(env.ROOMKIT_DB), temporal: { address: env.TEMPORAL_ADDRESS, taskQueue: env.TEMPORAL_TASK_QUEUE }, log: () => {} });
@@ -66,8 +57,7 @@ describe('event sources: a worker killed while it holds the connection', () => {
       const bodies = async () => (await kit.store.listEvents(room)).filter((e) => e.type === 'message').map((e) => (e.content as { body: string }).body);
       await eventually(async () => (await bodies()).includes('hello 1'), 30_000);
 
-      first.kill('SIGKILL');
-      await new Promise((r) => first.once('exit', r));
+      await workers.kill(first);
       await startWorker();
 
       await eventually(async () => (await bodies()).includes('hello 2'), 60_000);

@@ -5,7 +5,6 @@
  * shared directory), still gets the answer once: one set of frames, one mark.
  * The worker is tests/support/voice-crash-worker.ts.
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,14 +13,12 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { RoomKit } from '../../src/index.js';
 import { FileAudioStore } from '../../src/voice/index.js';
 import { eventually } from '../support/kit.js';
-import { spawnTsx } from '../support/processes.js';
+import { WorkerChildren } from '../support/processes.js';
 import { CRASH_ANSWER, defineVoiceCrashKit, voiceCrashOptions } from '../support/voice-crash-worker.js';
 import { dial, phoneSpeech, receivedMs, silence, startCallServer, textOf } from '../support/voice-call.js';
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
+const workers = new WorkerChildren('tests/support/voice-crash-worker.ts');
+afterAll(() => workers.stopAll());
 
 describe('durability: a worker killed while it synthesises a call\'s answer', () => {
   it('a second worker takes over and the caller hears the answer once', async () => {
@@ -40,15 +37,7 @@ describe('durability: a worker killed while it synthesises a call\'s answer', ()
     const phone = defineVoiceCrashKit(client);
     await client.connect();
     const server = await startCallServer(client, phone, new FileAudioStore(env.AUDIO_DIR));
-    const startWorker = async (): Promise<ChildProcess> => {
-      const child = spawnTsx('tests/support/voice-crash-worker.ts', env);
-      children.push(child);
-      let out = '';
-      child.stdout?.on('data', (d) => (out += d));
-      child.stderr?.on('data', (d) => (out += d));
-      await eventually(async () => out.includes('worker ready'), 30_000);
-      return child;
-    };
+    const startWorker = () => workers.start(env);
     const ttsLines = async () => (await readFile(path.join(dir, 'tts'), 'utf8').catch(() => '')).trim().split('\n').filter(Boolean);
     try {
       const first = await startWorker();
@@ -60,9 +49,7 @@ describe('durability: a worker killed while it synthesises a call\'s answer', ()
 
       // The first worker transcribed, the agent answered, and the synthesis of the answer started.
       await eventually(async () => (await ttsLines()).includes(`start ${first.pid}`), 90_000);
-      const exited = new Promise((r) => first.once('exit', r));
-      first.kill('SIGKILL');
-      await exited;
+      await workers.kill(first);
       await writeFile(path.join(dir, 'release'), '');
       const second = await startWorker();
 
@@ -85,7 +72,7 @@ describe('durability: a worker killed while it synthesises a call\'s answer', ()
       call.stop();
       await call.closed;
     } finally {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+      workers.stopAll('SIGTERM');
       await server.close();
       await client.close();
       await rm(dir, { recursive: true, force: true });

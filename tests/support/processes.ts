@@ -23,6 +23,55 @@ export function spawnTsx(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   return spawnChild(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env } });
 }
 
+/**
+ * The worker processes of one crash test (the worker it kills and the one that takes over): each is
+ * `spawnTsx(entry)`, awaited until it prints `worker ready`, and whatever still runs is ended by
+ * `stopAll` (the file's `afterAll`, or its `finally` with SIGTERM for a clean exit).
+ */
+export class WorkerChildren {
+  private readonly started: ChildProcess[] = [];
+
+  constructor(private readonly entry: string, private readonly readyTimeoutMs = 30_000) {}
+
+  /** Start a worker and resolve once it is ready; fails with its output if it exits or takes too long. */
+  async start(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+    // node itself (not npx), so a SIGKILL hits the worker and nothing else.
+    const child = spawnTsx(this.entry, env);
+    this.started.push(child);
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.entry} not ready after ${this.readyTimeoutMs} ms:\n${out}`)), this.readyTimeoutMs);
+      const onData = (d: Buffer): void => {
+        out += d;
+        if (out.includes('worker ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${this.entry} exited (${signal ?? code}) before it was ready:\n${out}`));
+      });
+    });
+    return child;
+  }
+
+  /** SIGKILL one worker and wait until it is gone. */
+  async kill(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Signal every worker still running. */
+  stopAll(signal: NodeJS.Signals = 'SIGKILL'): void {
+    for (const c of this.started) if (c.exitCode === null && c.signalCode === null) c.kill(signal);
+  }
+}
+
 /** Signal the child's whole process group; a group that is gone already is fine. */
 export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (!child.pid) return;
