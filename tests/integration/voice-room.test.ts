@@ -140,6 +140,7 @@ describe('voice room (mock STT/TTS)', () => {
   afterEach(() => {
     hooks.clear();
     stt.transcript = { text: 'where is my order', confidence: 0.9 };
+    stt.delayMs = 0;
     tts.delayMs = 0;
   });
   afterAll(async () => {
@@ -171,6 +172,38 @@ describe('voice room (mock STT/TTS)', () => {
     expect(stt.calls.length).toBe(heard);
     const fromCaller = (await kit.store.listEvents(id)).filter((e) => e.source.channelId === 'phone');
     expect(fromCaller).toHaveLength(1);
+  });
+
+  it('transcribes off the room lock: a message from another channel is committed while the engine listens', async () => {
+    const id = await callRoom(kit, 'off-lock');
+    stt.delayMs = 4000;
+    const calls = stt.calls.length;
+    const spoken = kit.sendUtterance(id, utterance(await clip()));
+    await eventually(async () => stt.calls.length > calls, 20_000);
+    const texted = await kit.processInbound(
+      { channelId: 'sms', senderId: '+15551234567', content: { type: 'text', body: 'meanwhile on SMS' } }, { roomId: id, wait: 'committed' },
+    );
+    // The SMS is stored while the transcription still runs: no transcript in the room yet.
+    expect((await kit.store.listEvents(id)).filter((e) => e.source.channelId === 'phone')).toEqual([]);
+    const result = await spoken;
+    expect(result.blocked).toBe(false);
+    expect(result.event?.index).toBeGreaterThan(texted.event?.index ?? Number.POSITIVE_INFINITY);
+    expect(result.event?.content).toEqual({ type: 'text', body: 'where is my order' });
+  });
+
+  it('transcripts enter the room in the order the caller spoke, whichever transcription returns first', async () => {
+    const id = await callRoom(kit, 'spoken-order');
+    stt.delayMs = 3000;
+    const calls = stt.calls.length;
+    const [first, second] = [await clip(), await clip()];
+    const slow = kit.sendUtterance(id, utterance(first), { wait: 'committed' });
+    await eventually(async () => stt.calls.length > calls, 20_000);
+    stt.delayMs = 0;
+    const fast = kit.sendUtterance(id, utterance(second), { wait: 'committed' });
+    const [a, b] = await Promise.all([slow, fast]);
+    expect(a.event?.metadata.audio).toMatchObject({ id: first.id });
+    expect(b.event?.metadata.audio).toMatchObject({ id: second.id });
+    expect(a.event?.index).toBeLessThan(b.event?.index ?? Number.NEGATIVE_INFINITY);
   });
 
   it('a muted voice binding is not even transcribed (RoomKit binding gate)', async () => {

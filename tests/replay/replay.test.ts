@@ -21,7 +21,7 @@ const dataConverterOf = (file: string) => (encrypted.has(file) ? { dataConverter
 
 describe('golden histories', () => {
   it('covers the recorded scenarios', () => {
-    expect(names).toEqual(['ai-reply.json', 'archived-after-close.json', 'archived-room.json', 'blocked-message.json', 'bounded-scopes.json', 'closed-room.json', 'continue-as-new.json', 'early-speech.json', 'encrypted-message.json', 'identity-challenge.json', 'identity.json', 'local-commits.json', 'loop-of-steps.json', 'participants.json', 'plain-message.json', 'rate-limited.json', 'timer-pause.json', 'voice.json', 'worker-hooks.json', 'write-behind.json']);
+    expect(names).toEqual(['ai-reply.json', 'archived-after-close.json', 'archived-room.json', 'blocked-message.json', 'bounded-scopes.json', 'closed-room.json', 'continue-as-new.json', 'early-speech.json', 'encrypted-message.json', 'identity-challenge.json', 'identity.json', 'local-commits.json', 'loop-of-steps.json', 'participants.json', 'plain-message.json', 'rate-limited.json', 'stt-off-lock.json', 'timer-pause.json', 'voice.json', 'worker-hooks.json', 'write-behind.json']);
   });
 
   it.each(names)('%s replays on the current workflow code', async (file) => {

@@ -297,6 +297,12 @@ export const scenarios: Scenario[] = [
     run: voiceCall,
   },
   {
+    name: 'stt-off-lock',
+    // The same call, recorded with the `stt-off-lock` patch too: the utterance's transcription runs
+    // off the room lock and its transcript enters the room when it comes back.
+    run: voiceCall,
+  },
+  {
     name: 'bounded-scopes',
     // Recorded with the room's work in one non-cancellable scope per run (patch 'bounded-scopes'):
     // concurrent messages whose commits, AI answers and deliveries interleave, a signal, then close,
@@ -325,7 +331,7 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-/** The `voice` and `early-speech` scenarios. */
+/** The `voice`, `early-speech` and `stt-off-lock` scenarios. */
 async function voiceCall(kit: RoomKit, roomId: string): Promise<void> {
   const audioStore = new InMemoryAudioStore();
   const withVoice = new RoomKit({

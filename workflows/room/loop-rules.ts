@@ -8,11 +8,12 @@ import type { RoomState } from './state.js';
 /** History events a room may add after the server suggested continue-as-new before it drains. */
 export const DRAIN_AFTER_EVENTS = 500;
 
-/** Something for the loop to do: a queued command or an AI answer waiting for its commit. */
-export const hasWork = (rs: RoomState): boolean => rs.queue.length > 0 || rs.reentry.length > 0;
+/** Something for the loop to do: a queued command, an AI answer or a transcript waiting for its commit. */
+export const hasWork = (rs: RoomState): boolean => rs.queue.length > 0 || rs.reentry.length > 0 || rs.heard[0]?.run !== undefined;
 
-/** While draining, callers still waiting are served: update callers and AI answers. */
-export const callersWaiting = (rs: RoomState): boolean => rs.queue.some((q) => q.awaited) || rs.reentry.length > 0;
+/** While draining, callers still waiting are served: update callers, AI answers, transcripts. */
+export const callersWaiting = (rs: RoomState): boolean =>
+  rs.queue.some((q) => q.awaited) || rs.reentry.length > 0 || rs.heard.length > 0;
 
 /**
  * Whether a busy room must start draining: the server suggested continue-as-new `DRAIN_AFTER_EVENTS`

@@ -53,6 +53,15 @@ async function serveReentry(rs: RoomState): Promise<Outcome> {
 }
 
 async function serveQueue(rs: RoomState, settle: SettleFn): Promise<Outcome> {
+  // A transcript that came back (off the lock) enters before new commands. Checked here rather than
+  // in a step of its own: a step more would cost every pass a microtask turn, in older runs too.
+  const heard = rs.heard[0]?.run;
+  if (heard) {
+    rs.heard.shift();
+    await inWorkScope(rs, () => within(heard, heard));
+    await flushFramework(rs);
+    return 'again';
+  }
   const next = rs.queue.shift();
   if (!next) return 'skip';
   await inWorkScope(rs, () => within(next, () => processCommand(rs, next, settle)));

@@ -66,6 +66,11 @@ export const PATCHES = {
    * after; the clip is still played only once the commit is durable, in the lane's order.
    */
   earlySpeech: 'early-speech',
+  /**
+   * An utterance's transcription runs off the room lock: other commands are served meanwhile, and
+   * the transcript enters the room when it comes back (before newer commands).
+   */
+  sttOffLock: 'stt-off-lock',
 } as const;
 
 /** How a commit is written: by a regular activity, except while replaying a local-commit history. */
@@ -88,3 +93,4 @@ export const identityChallenges = (): boolean => patched(PATCHES.identityChallen
 export const voiceRoom = (): boolean => patched(PATCHES.voice);
 export const boundedScopes = (): boolean => patched(PATCHES.boundedScopes);
 export const earlySpeech = (): boolean => patched(PATCHES.earlySpeech);
+export const sttOffLock = (): boolean => patched(PATCHES.sttOffLock);

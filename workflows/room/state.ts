@@ -75,6 +75,12 @@ export class RoomState {
   readonly voice: VoiceBook = newVoiceBook();
   /** AI answers waiting for their commit pass; served before new commands. */
   reentry: { event: RoomEvent; cascade: Cascade }[] = [];
+  /**
+   * Utterances transcribed off the room lock (patch `stt-off-lock`), in the order they came: each
+   * gets `run` when its transcription is back and enters the room under the lock once every earlier
+   * one has (served after AI answers, before new commands).
+   */
+  heard: { run?: () => Promise<void> }[] = [];
 
   constructor(input: RoomWorkflowInput) {
     const carried = input.carried;
@@ -131,12 +137,12 @@ export class RoomState {
   /** Nobody waits on this run: no update queued, no answer pending, no delivery in flight. */
   readyToContinue(): boolean {
     return !this.queue.some((q) => q.awaited) && this.reentry.length === 0 && this.lane.length === 0 && !this.laneBusy
-      && this.commitsInFlight === 0 && !this.writing;
+      && this.commitsInFlight === 0 && !this.writing && this.heard.length === 0;
   }
 
   idle(): boolean {
     return this.queue.length === 0 && this.reentry.length === 0 && this.lane.length === 0 && !this.laneBusy
-      && this.commitsInFlight === 0 && !this.writing;
+      && this.commitsInFlight === 0 && !this.writing && this.heard.length === 0;
   }
 
   refusesWrites(): boolean {

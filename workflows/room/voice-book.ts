@@ -30,6 +30,8 @@ export interface VoiceBook {
   enabled: boolean;
   /** Set once per run from the `early-speech` patch: speech is prepared while its commit is written. */
   early: boolean;
+  /** Set once per run from the `stt-off-lock` patch: transcriptions run without holding the room. */
+  offLock: boolean;
   /** Syntheses in flight, by voice channel id (more than one only with early speech). */
   speaking: Record<string, Speaking[]>;
   /** Early speech by channel id and event id (with the binding it was made for), until the event's plan takes it. */
@@ -38,7 +40,7 @@ export interface VoiceBook {
 }
 
 export function newVoiceBook(): VoiceBook {
-  return { enabled: false, early: false, speaking: {}, prepared: new Map(), spoken: [] };
+  return { enabled: false, early: false, offLock: false, speaking: {}, prepared: new Map(), spoken: [] };
 }
 
 export function startSpeaking(book: VoiceBook, channelId: string, entry: Speaking): void {

@@ -6,14 +6,16 @@
  * interruption is stored as an internal event (RoomKit keep_partial_transcript).
  * Audio never enters history: only `AudioRef`s do.
  */
-import { isCancellation } from '@temporalio/workflow';
+import { isCancellation, log } from '@temporalio/workflow';
 import { systemEvent } from '../../src/core/events.js';
 import { playedPercentage, voiceHookEvent } from '../../src/core/voice.js';
 import { canWrite } from '../../src/models/access.js';
 import type { BargeInResult, CommandOf, CommandResult, InboundResult, ParsedInboundMessage } from '../../src/models/index.js';
 import { voiceOps } from './effects.js';
 import { describeFailure } from './outcomes.js';
-import { type DEFERRED, handleInbound, replayDuplicate, type Settlers } from './inbound.js';
+import { DEFERRED, handleInbound, replayDuplicate, type Settlers } from './inbound.js';
+import { inWorkScope } from './scopes.js';
+import { remember } from './trace-context.js';
 import { stamp } from './stamp.js';
 import { commit, fireObservers } from './side-effects.js';
 import type { RoomState } from './state.js';
@@ -24,36 +26,44 @@ const ok = (value: unknown): CommandResult => ({ ok: true, value });
 /** An utterance that never became a message: nothing stored. */
 const dropped = (reason: string): CommandResult => ok({ blocked: true, reason, deliveryResults: {} } satisfies InboundResult);
 
+/**
+ * `done`: the transcription's outcome when it ran off the room lock (patch `stt-off-lock`): the
+ * command comes back here, under the lock, to enter the room. Without it the transcription runs
+ * inline, holding the lock, step for step as runs recorded before the patch did.
+ */
 export async function handleUtterance(
-  rs: RoomState, cmd: CommandOf<'utterance'>, settle: Settlers,
+  rs: RoomState, cmd: CommandOf<'utterance'>, settle: Settlers, done?: Transcribed,
 ): Promise<CommandResult | typeof DEFERRED> {
-  if (rs.refusesWrites()) {
-    rs.framework('room_refused_event', { status: rs.room.status, event_type: 'message' });
-    return dropped('room_closed');
-  }
-  // RoomKit's binding gate: a session whose binding cannot write is not even transcribed.
-  const binding = rs.binding(cmd.channelId);
-  if (binding && !canWrite(binding)) return dropped(binding.muted ? 'source_muted' : 'source_read_only');
-  if (!rs.manifest.voice?.stt) {
-    rs.framework('stt_error', { error: 'no STT on the room\'s worker (RoomKit voice option)', session_id: cmd.sessionId }, { channelId: cmd.channelId });
-    return dropped('voice_not_configured');
-  }
-  // A retried sendUtterance (the clip id is unique per recording) answers with the stored original
-  // before transcribing again.
   const idempotencyKey = `utterance:${cmd.audio.id}`;
-  const replay = await replayDuplicate(rs, idempotencyKey);
-  if (replay) return ok(replay);
   const from = { channelId: cmd.channelId, direction: 'inbound' as const, participantId: cmd.senderId };
   const voice = {
     session_id: cmd.sessionId, audio: cmd.audio, speech_started_at: cmd.speechStartedAt, speech_ended_at: cmd.speechEndedAt,
   };
-  // Hook order (RoomKit, verified by its tests): SPEECH_START < SPEECH_END < TRANSCRIPTION < BEFORE_BROADCAST.
-  await fireObservers(rs, 'on_speech_start', voiceHookEvent(stamp(rs), from, '', voice));
-  await fireObservers(rs, 'on_speech_end', voiceHookEvent(stamp(rs), from, '', voice));
+  if (!done) {
+    if (rs.refusesWrites()) {
+      rs.framework('room_refused_event', { status: rs.room.status, event_type: 'message' });
+      return dropped('room_closed');
+    }
+    // RoomKit's binding gate: a session whose binding cannot write is not even transcribed.
+    const binding = rs.binding(cmd.channelId);
+    if (binding && !canWrite(binding)) return dropped(binding.muted ? 'source_muted' : 'source_read_only');
+    if (!rs.manifest.voice?.stt) {
+      rs.framework('stt_error', { error: 'no STT on the room\'s worker (RoomKit voice option)', session_id: cmd.sessionId }, { channelId: cmd.channelId });
+      return dropped('voice_not_configured');
+    }
+    // A retried sendUtterance (the clip id is unique per recording) answers with the stored original
+    // before transcribing again.
+    const replay = await replayDuplicate(rs, idempotencyKey);
+    if (replay) return ok(replay);
+    // Hook order (RoomKit, verified by its tests): SPEECH_START < SPEECH_END < TRANSCRIPTION < BEFORE_BROADCAST.
+    await fireObservers(rs, 'on_speech_start', voiceHookEvent(stamp(rs), from, '', voice));
+    await fireObservers(rs, 'on_speech_end', voiceHookEvent(stamp(rs), from, '', voice));
+    if (rs.voice.offLock) return transcribeOffLock(rs, cmd, settle);
+  }
 
   let transcript: Awaited<ReturnType<typeof voiceOps.transcribe>>;
   try {
-    transcript = await voiceOps.transcribe({ audio: cmd.audio, ...(cmd.language && { language: cmd.language }) });
+    transcript = done ? outcomeOf(done) : await voiceOps.transcribe(transcribeInput(cmd));
   } catch (err) {
     if (isCancellation(err)) throw err;
     const error = describeFailure(err);
@@ -83,6 +93,56 @@ export async function handleUtterance(
     },
   };
   return handleInbound(rs, { kind: 'inbound', message, defaultBinding: cmd.defaultBinding }, settle);
+}
+
+type Transcript = Awaited<ReturnType<typeof voiceOps.transcribe>>;
+/** How a transcription that ran off the lock ended. */
+type Transcribed = { transcript: Transcript } | { error: unknown };
+
+const transcribeInput = (cmd: CommandOf<'utterance'>) => ({ audio: cmd.audio, ...(cmd.language && { language: cmd.language }) });
+
+function outcomeOf(done: Transcribed): Transcript {
+  if ('error' in done) throw done.error;
+  return done.transcript;
+}
+
+/**
+ * Transcribe without holding the room: other channels' messages are committed while the engine
+ * listens (a second or more with a real one). The outcome waits in its slot (in the order the
+ * utterances came) for the loop, which serves it before new commands (`serveQueue`); the caller is
+ * answered from there. While one is out, the room is not idle: it neither continues as new nor completes.
+ */
+function transcribeOffLock(rs: RoomState, cmd: CommandOf<'utterance'>, settle: Settlers): typeof DEFERRED {
+  // The slot keeps the order the caller spoke in, whichever transcription returns first.
+  const slot: RoomState['heard'][number] = {};
+  rs.heard.push(slot);
+  void inWorkScope(rs, async () => {
+    let done: Transcribed;
+    try {
+      done = { transcript: await voiceOps.transcribe(transcribeInput(cmd)) };
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      done = { error: err };
+    }
+    // Served in the trace of the command it belongs to.
+    slot.run = remember(async () => {
+      let result: CommandResult | typeof DEFERRED;
+      try {
+        result = await handleUtterance(rs, cmd, settle, done);
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        // As `processCommand` does: a bug reaches the caller, never the room.
+        const message = err instanceof Error ? err.message : String(err);
+        log.error('room transcript failed unexpectedly', { roomId: rs.room.id, error: message });
+        result = { ok: false, error: { type: 'RoomInternalError', message } };
+      }
+      if (result === DEFERRED) return;
+      // As `processCommand` answers: once what the answer reports is durable.
+      if (rs.commitsInFlight > 0) await rs.afterCommits;
+      settle.delivered(result);
+    });
+  });
+  return DEFERRED;
 }
 
 export async function handleBargeIn(rs: RoomState, cmd: CommandOf<'bargeIn'>): Promise<CommandResult> {

@@ -14,7 +14,7 @@ import { legacyCommandLoop } from './legacy-loop.js';
 import { commandLoop } from './loop.js';
 import { learnWorkerManifest } from './manifest.js';
 import {
-  batchedDelivery, boundedScopes, earlySpeech, loopOfSteps, toolCallsByCapability, voiceRoom, workerOwnedHooks,
+  batchedDelivery, boundedScopes, earlySpeech, loopOfSteps, sttOffLock, toolCallsByCapability, voiceRoom, workerOwnedHooks,
 } from './patches.js';
 import { inWorkScope, roomScopes } from './scopes.js';
 import { flushFramework, guarded, started } from './serve.js';
@@ -29,9 +29,11 @@ export async function roomWorkflow(input: RoomWorkflowInput): Promise<void> {
   const voice = voiceRoom();
   const scoped = boundedScopes();
   const early = earlySpeech();
+  const offLock = sttOffLock();
   const rs = new RoomState(input);
   rs.voice.enabled = voice;
   rs.voice.early = voice && early;
+  rs.voice.offLock = voice && offLock;
   rs.workerHooks = workerHooks;
   rs.toolCallsByCapability = toolCalls;
   rs.scopes = roomScopes(scoped);
