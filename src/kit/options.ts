@@ -12,6 +12,7 @@ import type { WorkerSettings, WorkflowBundleOption } from './worker.js';
 import type { STTProvider } from '../providers/stt/base.js';
 import type { TTSProvider } from '../providers/tts/base.js';
 import type { AudioStore } from '../voice/audio-store.js';
+import { AudioRetention } from '../voice/audio-retention.js';
 import { RoomKitError } from '../errors.js';
 import { parseInput } from './validate.js';
 
@@ -86,25 +87,34 @@ export interface VoiceOptions {
   audioStore: AudioStore;
   language?: string;
   voiceName?: string;
+  /**
+   * Delete clips older than `maxAgeMs` (at least ten minutes), swept every `everyMs` by each process
+   * that runs this kit's worker (`retainAudio`). Without it clips are kept until you delete them.
+   */
+  retention?: AudioRetention;
 }
 
 /** Checked once at construction: an option without a store or an engine is a mistake, said early. */
 export function voiceOptions(options: VoiceOptions | undefined): VoiceOptions | undefined {
   if (!options) return undefined;
-  const { audioStore, stt, tts, language, voiceName } = options;
+  const { audioStore, stt, tts, language, voiceName, retention } = options;
   if (!audioStore || typeof audioStore.get !== 'function' || typeof audioStore.put !== 'function') {
     throw new RoomKitError('voice.audioStore must be an AudioStore (FileAudioStore, InMemoryAudioStore, …)');
   }
   if (!stt && !tts) throw new RoomKitError('voice needs an stt or a tts provider');
   if (stt && typeof stt.transcribe !== 'function') throw new RoomKitError('voice.stt must be an STTProvider');
   if (tts && typeof tts.synthesize !== 'function') throw new RoomKitError('voice.tts must be a TTSProvider');
-  parseInput(VoiceDefaults, { language, voiceName }, 'voice options', 'voice');
+  parseInput(VoiceDefaults, { language, voiceName, retention }, 'voice options', 'voice');
+  if (retention && typeof audioStore.prune !== 'function') {
+    throw new RoomKitError('voice.retention needs an AudioStore with prune() (FileAudioStore, InMemoryAudioStore)');
+  }
   return options;
 }
 
 const VoiceDefaults = z.object({
   language: z.string().min(2).max(35).optional(),
   voiceName: z.string().min(1).max(64).optional(),
+  retention: AudioRetention.optional(),
 });
 
 export interface StartOptions {

@@ -29,6 +29,7 @@ import { CircuitBreakerRegistry } from '../resilience/circuit-breaker.js';
 import { RoomKitMetrics } from '../telemetry/metrics.js';
 import { clientTracingInterceptors, type Tracing } from '../telemetry/tracing.js';
 import { InMemoryStore } from '../store/in-memory.js';
+import { sweepWhile } from '../voice/audio-retention.js';
 import { InMemoryRealtime } from '../realtime/in-memory.js';
 import { RoomVerbs } from './room-verbs.js';
 import { VoiceChannel } from '../channels/voice.js';
@@ -44,9 +45,9 @@ import { inboundCommand } from './inbound-command.js';
 import { parseInput } from './validate.js';
 import { startWorker, taskFailureWatch, type RunningWorker } from './worker.js';
 import { watchTaskFailures } from './task-failures.js';
-import type { KitVoiceDeps } from '../../activities/voice.js';
 import {
   CircuitBreakerOptions, ProcessInboundOptionsSchema, voiceOptions, type ProcessInboundOptions, type RoomKitOptions, type StartOptions,
+  type VoiceOptions,
 } from './options.js';
 
 export type { ProcessInboundOptions, RoomKitOptions, StartOptions } from './options.js';
@@ -70,7 +71,7 @@ export class RoomKit extends RoomVerbs {
   private readonly dataConverter?: DataConverter;
   private readonly tracing?: Tracing;
   private readonly identity?: IdentityOptions;
-  private readonly voice?: KitVoiceDeps;
+  private readonly voice?: VoiceOptions;
   private server?: TemporalServerHandle;
   private connection?: Connection;
   private rooms?: RoomClient;
@@ -279,6 +280,8 @@ export class RoomKit extends RoomVerbs {
       },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
+    // Clips are swept where the worker runs, for as long as it runs.
+    if (this.voice?.retention) sweepWhile(this.runningWorker.done, this.voice.audioStore, this.voice.retention, this.log);
     const unwatch = watchTaskFailures(taskFailureWatch(this.runningWorker.connection, this.temporal, this.events, this.log));
     // However the worker stops (signal, crash), its MCP connections and server processes end with it.
     this.runningWorker.done.finally(() => { unwatch(); return this.tools.close(); }).catch(() => undefined);

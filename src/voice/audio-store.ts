@@ -4,7 +4,7 @@
  * and hand the workflow an `AudioRef`, a few dozen bytes of JSON.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AudioFormat, AudioRef } from '../models/voice.js';
 import { decodeAudio } from './audio.js';
@@ -12,6 +12,8 @@ import { AudioNotFoundError, InvalidAudioRefError } from './errors.js';
 
 /** 32 lowercase hex digits, as `newAudioId` makes them; anything else is refused before touching disk. */
 export const AUDIO_ID = /^[0-9a-f]{32}$/;
+/** A `FileAudioStore` clip file: the only names its `prune` touches. */
+const CLIP_FILE = /^[0-9a-f]{32}\.audio$/;
 
 // The schema lives with the models (the room workflow reads its type); re-exported here.
 export { AudioRef };
@@ -23,6 +25,11 @@ export interface AudioStore {
   get(ref: Pick<AudioRef, 'id'>): Promise<Uint8Array>;
   /** Removes the clip; deleting one that is gone is fine. */
   delete(ref: Pick<AudioRef, 'id'>): Promise<void>;
+  /**
+   * Deletes the clips stored before `olderThan` and returns how many (`retainAudio` calls it on a
+   * timer). Optional: a store in object storage may rely on the bucket's lifecycle rules instead.
+   */
+  prune?(olderThan: Date): Promise<number>;
 }
 
 /** 128 random bits as hex: unguessable, and safe as a file name by construction. */
@@ -83,6 +90,28 @@ export class FileAudioStore implements AudioStore {
     await rm(this.fileOf(checkAudioId(ref.id)), { force: true });
   }
 
+  /** By each file's modification time (when it was written); only this store's own clip files. */
+  async prune(olderThan: Date): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    let deleted = 0;
+    for (const name of names) {
+      if (!CLIP_FILE.test(name)) continue;
+      const file = path.join(this.directory, name);
+      // A clip deleted meanwhile (another process sweeping the same directory) is fine.
+      const stats = await stat(file).catch(() => undefined);
+      if (!stats || stats.mtime >= olderThan) continue;
+      await rm(file, { force: true });
+      deleted += 1;
+    }
+    return deleted;
+  }
+
   private fileOf(id: string): string {
     return path.join(this.directory, `${id}.audio`);
   }
@@ -90,22 +119,32 @@ export class FileAudioStore implements AudioStore {
 
 /** Keeps clips in memory: tests and single-process demos. */
 export class InMemoryAudioStore implements AudioStore {
-  private readonly clips = new Map<string, Uint8Array>();
+  private readonly clips = new Map<string, { bytes: Uint8Array; storedAt: number }>();
 
   async put(bytes: Uint8Array, format: AudioFormat): Promise<AudioRef> {
     const ref = describeAudio(newAudioId(), bytes, format);
-    this.clips.set(ref.id, bytes.slice());
+    this.clips.set(ref.id, { bytes: bytes.slice(), storedAt: Date.now() });
     return ref;
   }
 
   async get(ref: Pick<AudioRef, 'id'>): Promise<Uint8Array> {
     const clip = this.clips.get(checkAudioId(ref.id));
     if (!clip) throw new AudioNotFoundError(ref.id);
-    return clip.slice();
+    return clip.bytes.slice();
   }
 
   async delete(ref: Pick<AudioRef, 'id'>): Promise<void> {
     this.clips.delete(checkAudioId(ref.id));
+  }
+
+  async prune(olderThan: Date): Promise<number> {
+    let deleted = 0;
+    for (const [id, clip] of this.clips) {
+      if (clip.storedAt >= olderThan.getTime()) continue;
+      this.clips.delete(id);
+      deleted += 1;
+    }
+    return deleted;
   }
 
   get size(): number {

@@ -10,6 +10,7 @@ export {
 export {
   AUDIO_ID, AudioRef, checkAudioId, describeAudio, FileAudioStore, InMemoryAudioStore, newAudioId, type AudioStore,
 } from './audio-store.js';
+export { AudioRetention, type AudioSweeper, MIN_AUDIO_RETENTION_MS, retainAudio } from './audio-retention.js';
 export {
   AudioFormatError, AudioNotFoundError, InvalidAudioRefError, InvalidSessionTransitionError, VoiceError, VoiceProtocolError,
   VoiceVendorError, type VoiceVendorFailureKind,

@@ -6,7 +6,7 @@
  * offered to the call (`VoiceChannel.onPlay`). Barge-in cancels a synthesis and is recorded.
  * The first suite uses the offline engines (espeak-ng, pocketsphinx); the rest use the mocks.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -372,5 +372,28 @@ describe('voice room (mock STT/TTS)', () => {
     const err = await rejection(kit.sendUtterance(id, utterance({ id: 'x', format: { encoding: 'ogg', sampleRate: 8000 }, durationMs: 1, bytes: 1 } as never)));
     expect(err).toBeInstanceOf(RoomKitValidationError);
     expect(await rejection(kit.bargeIn(id, { channelId: 'phone', sessionId: 's', eventId: 'e', playedMs: -1 }))).toBeInstanceOf(RoomKitValidationError);
+  });
+});
+
+describe('voice.retention: the worker sweeps old clips', () => {
+  let kit: RoomKit | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'roomkit-retention-'));
+  afterAll(async () => {
+    await kit?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('deletes clips older than maxAgeMs from the FileAudioStore while the worker runs, and keeps the rest', async () => {
+    const audioStore = new FileAudioStore(join(dir, 'clips'));
+    const pcm = new Uint8Array(320);
+    const [old, fresh] = [await audioStore.put(pcm, { encoding: 'pcm16', sampleRate: 16000 }), await audioStore.put(pcm, { encoding: 'pcm16', sampleRate: 16000 })];
+    const dayAgo = new Date(Date.now() - 24 * 60 * 60_000);
+    utimesSync(join(dir, 'clips', `${old.id}.audio`), dayAgo, dayAgo);
+    kit = await startTestKit((k) => { channels(k, new MockSMSProvider()); }, {
+      voice: { tts: new MockTTSProvider(), audioStore, retention: { maxAgeMs: 60 * 60_000, everyMs: 1_000 } },
+    });
+    await eventually(() => audioStore.get(old).then(() => false, () => true), 20_000);
+    await expect(audioStore.get(old)).rejects.toThrow(/not found/i);
+    expect(await audioStore.get(fresh)).toEqual(pcm);
   });
 });

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   AIChannel, ChannelAlreadyRegisteredError, HookAlreadyRegisteredError, HookResult, KitNotStartedError, MockAIProvider,
-  RoomKit, RoomKitError, WebSocketChannel,
+  RoomKit, RoomKitError, RoomKitValidationError, WebSocketChannel,
 } from '../../../src/index.js';
+import { MockTTSProvider } from '../../../src/providers/tts/mock.js';
+import { InMemoryAudioStore, type AudioStore } from '../../../src/voice/index.js';
 
 describe('RoomKit registries and lifecycle (no server needed)', () => {
   it('refuses a second channel with the same id', () => {
@@ -62,5 +64,30 @@ describe('RoomKit registries and lifecycle (no server needed)', () => {
     await kit.close();
     expect(closes).toBe(1);
     await expect(kit.start()).rejects.toThrow(/closed/);
+  });
+});
+
+describe('the voice option is checked when the kit is made', () => {
+  const tts = new MockTTSProvider();
+  const noPrune: AudioStore = {
+    put: async () => { throw new Error('unused'); }, get: async () => new Uint8Array(), delete: async () => {},
+  };
+
+  it('names what is missing or wrong', () => {
+    expect(() => new RoomKit({ voice: { tts, audioStore: undefined as unknown as AudioStore } })).toThrow(/voice.audioStore must be an AudioStore/);
+    expect(() => new RoomKit({ voice: { audioStore: new InMemoryAudioStore() } })).toThrow(/voice needs an stt or a tts provider/);
+  });
+
+  it('refuses a retention under ten minutes, naming the field, and one its store cannot prune', () => {
+    let error: unknown;
+    try {
+      new RoomKit({ voice: { tts, audioStore: new InMemoryAudioStore(), retention: { maxAgeMs: 1_000 } } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(RoomKitValidationError);
+    expect((error as RoomKitValidationError).field).toBe('voice.retention.maxAgeMs');
+    expect(() => new RoomKit({ voice: { tts, audioStore: noPrune, retention: { maxAgeMs: 3_600_000 } } })).toThrow(/prune/);
+    expect(() => new RoomKit({ voice: { tts, audioStore: new InMemoryAudioStore(), retention: { maxAgeMs: 3_600_000 } } })).not.toThrow();
   });
 });
