@@ -116,6 +116,8 @@ function transcribeOffLock(rs: RoomState, cmd: CommandOf<'utterance'>, settle: S
   // The slot keeps the order the caller spoke in, whichever transcription returns first.
   const slot: RoomState['heard'][number] = {};
   rs.heard.push(slot);
+  // The command's sender, whose hooks the room also runs (`hookSpecs`), as `processCommand` set it.
+  const sender = rs.sender;
   void inWorkScope(rs, async () => {
     let done: Transcribed;
     try {
@@ -126,6 +128,7 @@ function transcribeOffLock(rs: RoomState, cmd: CommandOf<'utterance'>, settle: S
     }
     // Served in the trace of the command it belongs to.
     slot.run = remember(async () => {
+      rs.sender = sender;
       let result: CommandResult | typeof DEFERRED;
       try {
         result = await handleUtterance(rs, cmd, settle, done);
