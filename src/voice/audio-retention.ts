@@ -16,8 +16,8 @@ export const MIN_AUDIO_RETENTION_MS = 10 * 60_000;
 export const AudioRetention = z.object({
   /** Clips older than this are deleted. At least ten minutes. */
   maxAgeMs: z.number().int().min(MIN_AUDIO_RETENTION_MS),
-  /** How often to sweep; default a tenth of `maxAgeMs`, at most hourly. */
-  everyMs: z.number().int().min(1_000).optional(),
+  /** How often to sweep; default a tenth of `maxAgeMs`, at most hourly. (A timer cannot wait longer than ~24.8 days.) */
+  everyMs: z.number().int().min(1_000).max(2_147_483_647).optional(),
 });
 export type AudioRetention = z.infer<typeof AudioRetention>;
 
@@ -39,7 +39,13 @@ export function retainAudio(
   const { maxAgeMs } = parsed.data;
   const everyMs = parsed.data.everyMs ?? Math.min(Math.round(maxAgeMs / 10), 60 * 60_000);
   const sweep = () => prune(new Date(Date.now() - maxAgeMs));
-  const timer = setInterval(() => void sweep().catch(onError), everyMs);
+  // A sweep slower than the period is not started twice.
+  let sweeping = false;
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep().catch(onError).finally(() => { sweeping = false; });
+  }, everyMs);
   timer.unref();
   return { sweep, stop: () => clearInterval(timer) };
 }

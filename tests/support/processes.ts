@@ -50,6 +50,10 @@ export class WorkerChildren {
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`${this.entry} exited (${signal ?? code}) before it was ready:\n${out}`));

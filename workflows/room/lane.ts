@@ -101,7 +101,10 @@ export async function executeBatch(rs: RoomState, plans: Plan[]): Promise<void> 
       if (plan.root && plan.cascade.result) plan.cascade.result.deliveryResults = results;
     }
   } finally {
-    for (const plan of plans) release(plan.cascade);
+    for (const plan of plans) {
+      dropPrepared(rs.voice, plan.event.id);
+      release(plan.cascade);
+    }
   }
 }
 

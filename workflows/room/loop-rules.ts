@@ -11,9 +11,12 @@ export const DRAIN_AFTER_EVENTS = 500;
 /** Something for the loop to do: a queued command, an AI answer or a transcript waiting for its commit. */
 export const hasWork = (rs: RoomState): boolean => rs.queue.length > 0 || rs.reentry.length > 0 || rs.heard[0]?.run !== undefined;
 
-/** While draining, callers still waiting are served: update callers, AI answers, transcripts. */
+/**
+ * While draining, callers still waiting are served: update callers, AI answers, transcripts back
+ * from off the lock (one still out is waited for: the room is not ready to continue meanwhile).
+ */
 export const callersWaiting = (rs: RoomState): boolean =>
-  rs.queue.some((q) => q.awaited) || rs.reentry.length > 0 || rs.heard.length > 0;
+  rs.queue.some((q) => q.awaited) || rs.reentry.length > 0 || rs.heard[0]?.run !== undefined;
 
 /**
  * Whether a busy room must start draining: the server suggested continue-as-new `DRAIN_AFTER_EVENTS`

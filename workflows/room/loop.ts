@@ -88,9 +88,12 @@ async function continueIfIdle(rs: RoomState): Promise<Outcome> {
   return 'again';
 }
 
-/** Wait for work, or until the next inactivity deadline (a durable timer), then apply it. */
+/**
+ * Wait for work, or until the next inactivity deadline (a durable timer), then apply it. A caller
+ * whose utterance is being transcribed (off the lock) is not inactive: no deadline while one is out.
+ */
 async function sleepUntilNextTimer(rs: RoomState): Promise<Outcome> {
-  const wait = msUntilNextTimer(rs.room, Date.now());
+  const wait = rs.heard.length > 0 ? undefined : msUntilNextTimer(rs.room, Date.now());
   if (wait === undefined) await waitForWork(rs, () => hasWork(rs) || workflowInfo().continueAsNewSuggested);
   else if (!(await condition(() => hasWork(rs), wait))) await applyTimers(rs);
   return 'again';

@@ -22,8 +22,18 @@ export interface Spoken {
   durationMs?: number;
 }
 
+/** Set when nobody will play an early speech any more (its plan ran without it). */
+export interface SpeechToken { stale: boolean }
+
 /** A clip ready to play, or the outcome when nothing is played (silence, a failure, already spoken). */
 export type PreparedSpeech = { kind: 'clip'; clip: SpokenClip } | { kind: 'outcome'; outcome: TargetOutcome };
+
+export interface PreparedEntry {
+  speech: Promise<PreparedSpeech>;
+  /** The binding's JSON when the speech was made (its voice and format decide the clip). */
+  binding: string;
+  token: SpeechToken;
+}
 
 export interface VoiceBook {
   /** Set once per run from the `voice` patch: answers to voice bindings are spoken. */
@@ -35,7 +45,7 @@ export interface VoiceBook {
   /** Syntheses in flight, by voice channel id (more than one only with early speech). */
   speaking: Record<string, Speaking[]>;
   /** Early speech by channel id and event id (with the binding it was made for), until the event's plan takes it. */
-  prepared: Map<string, { speech: Promise<PreparedSpeech>; binding: string }>;
+  prepared: Map<string, PreparedEntry>;
   spoken: Spoken[];
 }
 
@@ -55,23 +65,28 @@ export function stopSpeaking(book: VoiceBook, channelId: string, entry: Speaking
 
 const preparedKey = (channelId: string, eventId: string): string => `${channelId}\n${eventId}`;
 
-/** `binding`: the binding's JSON when the speech was made (its voice and format decide the clip). */
-export function prepared(book: VoiceBook, channelId: string, eventId: string, speech: Promise<PreparedSpeech>, binding: string): void {
+export function prepared(
+  book: VoiceBook, channelId: string, eventId: string, speech: Promise<PreparedSpeech>, binding: string, token: SpeechToken,
+): void {
   // Nobody may ever take it (the binding went away before the plan ran): its failure is not unhandled.
   speech.catch(() => undefined);
-  book.prepared.set(preparedKey(channelId, eventId), { speech, binding });
+  book.prepared.set(preparedKey(channelId, eventId), { speech, binding, token });
 }
 
-export function takePrepared(book: VoiceBook, channelId: string, eventId: string): { speech: Promise<PreparedSpeech>; binding: string } | undefined {
+export function takePrepared(book: VoiceBook, channelId: string, eventId: string): PreparedEntry | undefined {
   const key = preparedKey(channelId, eventId);
   const entry = book.prepared.get(key);
   book.prepared.delete(key);
   return entry;
 }
 
-/** The event's plan ran: early speech it did not take is dropped. */
+/** The event's plan ran: early speech it did not take is dropped (and leaves the book alone when it ends). */
 export function dropPrepared(book: VoiceBook, eventId: string): void {
-  for (const key of book.prepared.keys()) if (key.endsWith(`\n${eventId}`)) book.prepared.delete(key);
+  for (const [key, entry] of book.prepared) {
+    if (!key.endsWith(`\n${eventId}`)) continue;
+    entry.token.stale = true;
+    book.prepared.delete(key);
+  }
 }
 
 export function wasSpoken(book: VoiceBook, channelId: string, eventId: string): Spoken | undefined {

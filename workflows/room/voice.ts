@@ -39,7 +39,11 @@ export async function handleUtterance(
   const voice = {
     session_id: cmd.sessionId, audio: cmd.audio, speech_started_at: cmd.speechStartedAt, speech_ended_at: cmd.speechEndedAt,
   };
-  if (!done) {
+  if (done) {
+    // Back from off the lock: the binding may have been muted or made read-only meanwhile.
+    const binding = rs.binding(cmd.channelId);
+    if (binding && !canWrite(binding)) return dropped(binding.muted ? 'source_muted' : 'source_read_only');
+  } else {
     if (rs.refusesWrites()) {
       rs.framework('room_refused_event', { status: rs.room.status, event_type: 'message' });
       return dropped('room_closed');
@@ -123,7 +127,8 @@ function transcribeOffLock(rs: RoomState, cmd: CommandOf<'utterance'>, settle: S
     try {
       done = { transcript: await voiceOps.transcribe(transcribeInput(cmd)) };
     } catch (err) {
-      if (isCancellation(err)) throw err;
+      // Whatever ended it (a cancellation too), the slot is filled: an empty one would hold back
+      // every later transcript and keep the room from ever being idle.
       done = { error: err };
     }
     // Served in the trace of the command it belongs to.
