@@ -216,6 +216,17 @@ describe('voice room (mock STT/TTS)', () => {
     expect((await kit.store.listEvents(id)).filter((e) => e.type === 'message')).toEqual([]);
   });
 
+  it('a binding muted while its utterance is transcribed (off the lock) drops the transcript', async () => {
+    const id = await callRoom(kit, 'muted-meanwhile');
+    stt.delayMs = 2000;
+    const calls = stt.calls.length;
+    const pending = kit.sendUtterance(id, utterance(await clip()));
+    await eventually(async () => stt.calls.length > calls, 20_000);
+    await kit.mute(id, 'phone');
+    expect(await pending).toMatchObject({ blocked: true, reason: 'source_muted' });
+    expect((await kit.store.listEvents(id)).filter((e) => e.type === 'message')).toEqual([]);
+  });
+
   it('ON_TRANSCRIPTION block drops the utterance: nothing stored, nothing sent', async () => {
     const id = await callRoom(kit, 'block');
     hooks.add(id, 'on_transcription', { name: 'no-orders' }, () => HookResult.block('not on this line'));
