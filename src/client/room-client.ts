@@ -234,6 +234,11 @@ const REUSE_POLICY = 'ALLOW_DUPLICATE_FAILED_ONLY' as const;
  * after the budget runs out, and the kit reports it as `room_task_failed`.
  */
 const TASK_FAILED_STATE = 'Workflow Task in failed state';
+/**
+ * The same, when the task that carried the update failed after the update was admitted (its worker
+ * stopped or died mid-task): the update was never accepted, so the same update id may be sent again.
+ */
+const TASK_FAILED_UNEXPECTEDLY = 'unexpected workflow task failure';
 const TASK_FAILED_BUDGET_MS = 60_000;
 
 /**
@@ -250,7 +255,7 @@ function causedBy(err: unknown, text: string): boolean {
 }
 
 /** Retries what the room refused without recording anything: a drain for continue-as-new, a failed task, a full update queue. */
-async function retryRefused<T>(call: () => Promise<T>, deadlineMs = 60_000): Promise<T> {
+export async function retryRefused<T>(call: () => Promise<T>, deadlineMs = 60_000): Promise<T> {
   const start = Date.now();
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
     try {
@@ -259,7 +264,8 @@ async function retryRefused<T>(call: () => Promise<T>, deadlineMs = 60_000): Pro
       const draining = err instanceof WorkflowUpdateFailedError
         && err.cause instanceof Error && err.cause.message.includes(CONTINUING_AS_NEW);
       const crowded = causedBy(err, UPDATES_IN_FLIGHT);
-      const budget = draining ? deadlineMs : causedBy(err, TASK_FAILED_STATE) ? TASK_FAILED_BUDGET_MS : crowded ? IN_FLIGHT_BUDGET_MS : 0;
+      const taskFailed = causedBy(err, TASK_FAILED_STATE) || causedBy(err, TASK_FAILED_UNEXPECTEDLY);
+      const budget = draining ? deadlineMs : taskFailed ? TASK_FAILED_BUDGET_MS : crowded ? IN_FLIGHT_BUDGET_MS : 0;
       if (Date.now() + delay > start + budget) throw err;
       await new Promise((resolve) => setTimeout(resolve, crowded ? delay * (0.5 + Math.random()) : delay));
     }
