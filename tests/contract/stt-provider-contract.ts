@@ -9,13 +9,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVoiceActivities } from '../../activities/voice.js';
-import { EngineAbortedError } from '../../src/providers/engine.js';
 import { createEspeakProvider } from '../../src/providers/espeak/index.js';
 import type { AudioInput, STTProvider } from '../../src/providers/stt/base.js';
 import { InMemoryAudioStore } from '../../src/voice/audio-store.js';
 import { audioDurationMs, convertAudio, type AudioFormat } from '../../src/voice/audio.js';
-import { VoiceVendorError } from '../../src/voice/errors.js';
 import type { VoiceFakeReply } from '../support/voice-fakes/shared.js';
+import {
+  inActivity, type SpeechCalls, speechCancellationCases, speechVendorFailureCases, vendorFailure, wireOnly,
+} from './speech-contract.js';
 
 export interface STTFixture {
   readonly provider: STTProvider;
@@ -49,18 +50,9 @@ export async function speechClip(): Promise<AudioInput> {
 
 const words = (text: string) => text.toLowerCase().replace(/[^a-z\s]/g, '').split(/\s+/).filter(Boolean);
 
-async function vendorFailure(promise: Promise<unknown>): Promise<VoiceVendorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error, 'the call should have failed with a VoiceVendorError').toBeInstanceOf(VoiceVendorError);
-  return error as VoiceVendorError;
-}
-
-const inActivity = <R>(env: MockActivityEnvironment, fn: () => Promise<R>): Promise<R> => env.run(fn) as Promise<R>;
-
 export function sttProviderContract(name: string, makeFixture: () => Promise<STTFixture>, options: { wire: boolean }): void {
   // Known before the fixture exists: vendor-only cases are registered only for vendor providers.
-  const wireIt = options.wire ? it : ((() => undefined) as unknown as typeof it);
-  const wireDescribe = options.wire ? describe : ((() => undefined) as unknown as typeof describe);
+  const { wireIt, wireDescribe } = wireOnly(options.wire);
 
   describe(`STT provider contract: ${name}`, () => {
     let fx: STTFixture;
@@ -73,6 +65,18 @@ export function sttProviderContract(name: string, makeFixture: () => Promise<STT
     });
     beforeEach(() => fx.reset());
     const wire = () => fx.wire!;
+    const calls = (): SpeechCalls => ({
+      providerName: fx.provider.name,
+      abortRejects: fx.abortRejects,
+      call: (o) => fx.provider.transcribe(speech, o),
+      slowCall: (signal) => {
+        const { started, audio } = fx.slowNext();
+        return { started, pending: fx.provider.transcribe(audio ?? speech, { signal }) };
+      },
+      ...(fx.wire && {
+        wire: { requestCount: () => wire().requestCount(), script: (...r) => wire().script(...r), callWith: (o) => wire().build(o).transcribe(speech) },
+      }),
+    });
 
     describe('recognition', () => {
       it('hears the words of a WAV clip', async () => {
@@ -115,69 +119,10 @@ export function sttProviderContract(name: string, makeFixture: () => Promise<STT
       });
     });
 
-    describe('cancellation', () => {
-      it('rejects at once when the signal is already aborted', async () => {
-        const controller = new AbortController();
-        const reason = new Error('activity cancelled');
-        controller.abort(reason);
-        const error = await fx.provider.transcribe(speech, { signal: controller.signal }).catch((e: unknown) => e);
-        if (fx.abortRejects === 'reason') expect(error).toBe(reason);
-        else expect(error).toBeInstanceOf(EngineAbortedError);
-        if (fx.wire) expect(wire().requestCount()).toBe(0);
-      });
-
-      it('rejects within moments when the signal fires mid-call', async () => {
-        const { started, audio } = fx.slowNext();
-        const controller = new AbortController();
-        const reason = new Error('activity cancelled');
-        const pending = fx.provider.transcribe(audio ?? speech, { signal: controller.signal }).catch((e: unknown) => e);
-        await started;
-        const at = Date.now();
-        controller.abort(reason);
-        const error = await pending;
-        expect(Date.now() - at).toBeLessThan(2_000);
-        if (fx.abortRejects === 'reason') expect(error).toBe(reason);
-        else expect(error).toBeInstanceOf(EngineAbortedError);
-      });
-    });
+    speechCancellationCases(calls);
 
     wireDescribe('vendor failures', () => {
-      wireIt('a wrong key is a permanent 401, and the key is not in the message', async () => {
-        const secret = 'wrong-but-secret-key-424242';
-        const error = await vendorFailure(wire().build({ apiKey: secret }).transcribe(speech));
-        expect(error).toMatchObject({ name: 'VoiceVendorError', vendor: fx.provider.name, status: 401, permanent: true, kind: 'http' });
-        expect(error.message).not.toContain(secret);
-      });
-
-      wireIt('a 400 is permanent and carries the vendor\'s message', async () => {
-        wire().script({ kind: 'error', status: 400, message: 'scripted bad request' });
-        const error = await vendorFailure(fx.provider.transcribe(speech));
-        expect(error).toMatchObject({ status: 400, permanent: true });
-        expect(error.message).toContain('scripted bad request');
-      });
-
-      wireIt('a 429 is retryable, with Retry-After as retryAfterMs, after one request only', async () => {
-        wire().script({ kind: 'error', status: 429, retryAfter: '7' });
-        expect(await vendorFailure(fx.provider.transcribe(speech))).toMatchObject({ status: 429, permanent: false, retryAfterMs: 7000 });
-        expect(wire().requestCount()).toBe(1);
-      });
-
-      wireIt('a 500 is retryable, after one request only', async () => {
-        wire().script({ kind: 'error', status: 500 });
-        expect(await vendorFailure(fx.provider.transcribe(speech))).toMatchObject({ status: 500, permanent: false });
-        expect(wire().requestCount()).toBe(1);
-      });
-
-      wireIt('a refused connection is retryable', async () => {
-        const error = await vendorFailure(wire().build({ origin: 'http://127.0.0.1:9' }).transcribe(speech));
-        expect(error).toMatchObject({ kind: 'connection', permanent: false, status: undefined });
-      });
-
-      wireIt('its own deadline is a retryable timeout', async () => {
-        wire().script({ kind: 'hang' });
-        const error = await vendorFailure(fx.provider.transcribe(speech, { timeoutMs: 300 }));
-        expect(error).toMatchObject({ kind: 'timeout', permanent: false });
-      });
+      speechVendorFailureCases(calls, wireIt);
 
       wireIt('a 200 with an undocumented body is permanent', async () => {
         wire().script({ kind: 'malformed', body: '{"nonsense": true}' });
