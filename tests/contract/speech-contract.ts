@@ -4,10 +4,10 @@
  * `SpeechCalls`, and registers these cases with it.
  */
 import type { MockActivityEnvironment } from '@temporalio/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EngineAbortedError } from '../../src/providers/engine.js';
 import { VoiceVendorError } from '../../src/voice/errors.js';
-import type { VoiceFakeReply } from '../support/voice-fakes/shared.js';
+import type { VoiceFake, VoiceFakeReply } from '../support/voice-fakes/shared.js';
 
 export interface SpeechCalls {
   providerName: string;
@@ -110,4 +110,13 @@ export function speechVendorFailureCases(calls: () => SpeechCalls, wireIt: typeo
     const error = await vendorFailure(calls().call({ timeoutMs: 300 }));
     expect(error).toMatchObject({ kind: 'timeout', permanent: false });
   });
+}
+
+/** One fake vendor per `describe` block of wire tests, reset between tests. */
+export function useFake<F extends VoiceFake>(start: () => Promise<F>): () => F {
+  let fake: F;
+  beforeAll(async () => { fake = await start(); });
+  afterAll(async () => { await fake?.close(); });
+  beforeEach(() => fake.reset());
+  return () => fake;
 }

@@ -3,7 +3,7 @@
  * against loopback fakes of their wires, pocketsphinx for real, the mock — plus what is particular
  * to each vendor's wire (query parameters, multipart fields, auth header).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDeepgramProvider, DeepgramSTTProvider } from '../../src/providers/deepgram/index.js';
 import { createOpenAISTTProvider } from '../../src/providers/openai/index.js';
 import { createPocketsphinxProvider } from '../../src/providers/pocketsphinx/index.js';
@@ -12,6 +12,7 @@ import { convertAudio, decodeAudio, encodeAudio } from '../../src/voice/audio.js
 import { startDeepgramFake } from '../support/voice-fakes/deepgram.js';
 import { startOpenAIAudioFake } from '../support/voice-fakes/openai-audio.js';
 import type { VoiceFake } from '../support/voice-fakes/shared.js';
+import { useFake } from './speech-contract.js';
 import { speechClip, sttProviderContract, type STTFixture } from './stt-provider-contract.js';
 
 type Overrides = { apiKey?: string; origin?: string; timeoutMs?: number };
@@ -96,15 +97,6 @@ sttProviderContract('openai (gpt-4o-mini-transcribe, json)', openai('gpt-4o-mini
 sttProviderContract('openai (whisper-1, verbose_json words)', openai('whisper-1'), { wire: true });
 sttProviderContract('pocketsphinx (offline)', pocketsphinx, { wire: false });
 sttProviderContract('mock', mock, { wire: false });
-
-/** One fake per vendor block, reset between tests. */
-function useFake<F extends VoiceFake>(start: () => Promise<F>): () => F {
-  let fake: F;
-  beforeAll(async () => { fake = await start(); });
-  afterAll(async () => { await fake?.close(); });
-  beforeEach(() => fake.reset());
-  return () => fake;
-}
 
 describe('Deepgram wire', () => {
   const fake = useFake(() => startDeepgramFake());

@@ -3,7 +3,7 @@
  * against loopback fakes of their wires, espeak-ng for real, the mock — plus what is particular
  * to each vendor's wire (path, auth header, body fields, output format).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createElevenLabsProvider } from '../../src/providers/elevenlabs/index.js';
 import { createEspeakProvider } from '../../src/providers/espeak/index.js';
 import { createOpenAITTSProvider } from '../../src/providers/openai/index.js';
@@ -12,6 +12,7 @@ import { audioDurationMs } from '../../src/voice/audio.js';
 import { ELEVENLABS_VOICES, startElevenLabsFake } from '../support/voice-fakes/elevenlabs.js';
 import { startOpenAIAudioFake } from '../support/voice-fakes/openai-audio.js';
 import type { VoiceFake } from '../support/voice-fakes/shared.js';
+import { useFake } from './speech-contract.js';
 import { ttsProviderContract, type TTSFixture } from './tts-provider-contract.js';
 
 type Overrides = { apiKey?: string; origin?: string; timeoutMs?: number };
@@ -86,14 +87,6 @@ ttsProviderContract('openai (pcm)', openai('pcm'), { wire: true });
 ttsProviderContract('openai (wav)', openai('wav'), { wire: true });
 ttsProviderContract('espeak-ng (offline)', espeak, { wire: false });
 ttsProviderContract('mock', mock, { wire: false });
-
-function useFake<F extends VoiceFake>(start: () => Promise<F>): () => F {
-  let fake: F;
-  beforeAll(async () => { fake = await start(); });
-  afterAll(async () => { await fake?.close(); });
-  beforeEach(() => fake.reset());
-  return () => fake;
-}
 
 describe('ElevenLabs wire', () => {
   const fake = useFake(() => startElevenLabsFake());
