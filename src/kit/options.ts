@@ -131,6 +131,13 @@ export interface ProcessInboundOptions {
   wait?: WaitStage;
 }
 
+/** The kit's room limits (`maxChainDepth`, `idempotencyWindow`), checked once at construction. */
+export const KitLimits = z.object({
+  maxChainDepth: z.number().int().positive().default(5),
+  // The manifest every command carries allows at most this many (`KitManifest`).
+  idempotencyWindow: z.number().int().positive().max(100_000).optional(),
+});
+
 export const CircuitBreakerOptions = z.object({
   failureThreshold: z.number().int().min(1).max(1000).optional(),
   recoveryTimeoutSeconds: z.number().positive().max(86_400).optional(),

@@ -6,18 +6,20 @@
 import { IdentityNotFoundError, ParticipantNotFoundError } from '../errors.js';
 import {
   AddParticipantOptions, ParticipantUpdate, RoomId,
-  type CommandOf, type CommandResults, type Participant, type RoomSnapshot,
+  type CommandOf, type CommandResults, type Participant, type RoomCommandKind, type RoomSnapshot,
 } from '../models/index.js';
+import type { CommandOptions } from '../client/room-client.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import { RealtimeVerbs } from './realtime-verbs.js';
 import { parseInput } from './validate.js';
 
-type ParticipantKind = 'addParticipant' | 'removeParticipant' | 'updateParticipant' | 'ensureParticipant' | 'resolveParticipant';
-
 export abstract class ParticipantVerbs extends RealtimeVerbs {
   abstract readonly store: ConversationStore;
   abstract roomState(roomId: string): Promise<RoomSnapshot>;
-  protected abstract participantCommand<K extends ParticipantKind>(what: string, roomId: string, command: CommandOf<K>): Promise<CommandResults[K]>;
+  /** One room command through the kit's client (the room id is checked there). */
+  protected abstract roomCommand<K extends RoomCommandKind>(
+    what: string, roomId: string, command: CommandOf<K>, options?: CommandOptions,
+  ): Promise<CommandResults[K]>;
 
   /**
    * A deliberate join (RoomKit `add_member`): stores `participant_joined` and fires
@@ -29,7 +31,7 @@ export abstract class ParticipantVerbs extends RealtimeVerbs {
    */
   addParticipant(roomId: string, participantId: string, channelId: string, options: AddParticipantOptions = {}): Promise<Participant> {
     const o = parseInput(AddParticipantOptions, options, 'participant options');
-    return this.participantCommand('addParticipant', roomId, { kind: 'addParticipant', participantId, channelId, options: o });
+    return this.roomCommand('addParticipant', roomId, { kind: 'addParticipant', participantId, channelId, options: o });
   }
 
   /**
@@ -40,7 +42,7 @@ export abstract class ParticipantVerbs extends RealtimeVerbs {
   removeParticipant(roomId: string, participantId: string, options: { status?: 'left' | 'banned' } = {}): Promise<Participant> {
     const status = options.status ?? 'left';
     if (status !== 'left' && status !== 'banned') throw new TypeError(`status must be 'left' or 'banned', got ${String(status)}`);
-    return this.participantCommand('removeParticipant', roomId, { kind: 'removeParticipant', participantId, status });
+    return this.roomCommand('removeParticipant', roomId, { kind: 'removeParticipant', participantId, status });
   }
 
   /**
@@ -49,7 +51,7 @@ export abstract class ParticipantVerbs extends RealtimeVerbs {
    */
   updateParticipant(roomId: string, participantId: string, update: ParticipantUpdate): Promise<Participant> {
     const u = parseInput(ParticipantUpdate, update, 'participant update');
-    return this.participantCommand('updateParticipant', roomId, { kind: 'updateParticipant', participantId, update: u });
+    return this.roomCommand('updateParticipant', roomId, { kind: 'updateParticipant', participantId, update: u });
   }
 
   /**
@@ -58,7 +60,7 @@ export abstract class ParticipantVerbs extends RealtimeVerbs {
    * `connectedVia`. Stores no event, fires no hook.
    */
   ensureParticipant(roomId: string, participantId: string, channelId: string, options: { displayName?: string } = {}): Promise<Participant> {
-    return this.participantCommand('ensureParticipant', roomId, {
+    return this.roomCommand('ensureParticipant', roomId, {
       kind: 'ensureParticipant', participantId, channelId, ...(options.displayName !== undefined && { displayName: options.displayName }),
     });
   }
@@ -72,7 +74,7 @@ export abstract class ParticipantVerbs extends RealtimeVerbs {
   async resolveParticipant(roomId: string, participantId: string, identityId: string, resolvedBy = 'manual'): Promise<Participant> {
     const identity = await this.store.getIdentity(identityId);
     if (!identity) throw new IdentityNotFoundError(identityId);
-    return this.participantCommand('resolveParticipant', roomId, {
+    return this.roomCommand('resolveParticipant', roomId, {
       kind: 'resolveParticipant', participantId, identityId, resolvedBy,
       ...(identity.displayName !== undefined && { displayName: identity.displayName }),
     });

@@ -46,7 +46,7 @@ import { parseInput } from './validate.js';
 import { startWorker, taskFailureWatch, type RunningWorker } from './worker.js';
 import { watchTaskFailures } from './task-failures.js';
 import {
-  CircuitBreakerOptions, ProcessInboundOptionsSchema, voiceOptions, type ProcessInboundOptions, type RoomKitOptions, type StartOptions,
+  CircuitBreakerOptions, KitLimits, ProcessInboundOptionsSchema, voiceOptions, type ProcessInboundOptions, type RoomKitOptions, type StartOptions,
   type VoiceOptions,
 } from './options.js';
 
@@ -86,13 +86,9 @@ export class RoomKit extends RoomVerbs {
     this.store = store;
     this.router = options.inboundRouter ?? new DefaultInboundRoomRouter(this.store, this.log);
     this.events = new FrameworkEventBus((err, e) => this.log(`framework event handler for ${e.type} failed: ${String(err)}`));
-    const depth = options.maxChainDepth ?? 5;
-    if (!Number.isInteger(depth) || depth < 1) throw new RoomKitError(`maxChainDepth must be a positive integer, got ${depth}`);
-    this.maxChainDepth = depth;
-    if (options.idempotencyWindow !== undefined && (!Number.isInteger(options.idempotencyWindow) || options.idempotencyWindow < 1)) {
-      throw new RoomKitError(`idempotencyWindow must be a positive integer, got ${options.idempotencyWindow}`);
-    }
-    this.idempotencyWindow = options.idempotencyWindow;
+    const limits = parseInput(KitLimits, { maxChainDepth: options.maxChainDepth, idempotencyWindow: options.idempotencyWindow }, 'RoomKit options');
+    this.maxChainDepth = limits.maxChainDepth;
+    this.idempotencyWindow = limits.idempotencyWindow;
     this.temporal = parseTemporalConfig(options.temporal ?? {});
     if (options.payloadCodec && options.dataConverter) throw new RoomKitError('give either payloadCodec or dataConverter, not both');
     this.dataConverter = options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : options.dataConverter;
@@ -212,10 +208,9 @@ export class RoomKit extends RoomVerbs {
 
   /** Worker only: serve rooms until the worker is shut down (SIGINT/SIGTERM, `stopWorker()` or `close()`). */
   async runWorker(options: StartOptions = {}): Promise<void> {
-    const address = this.server?.address ?? this.temporal.address;
+    const address = this.temporalAddress;
     if (!address) throw new RoomKitError('runWorker() needs temporal.address (or use start())');
-    const w = await this.startWorkerOn(address, options);
-    await w.done;
+    await (await this.startWorkerOn(address, options)).done;
   }
 
   /**
@@ -280,18 +275,12 @@ export class RoomKit extends RoomVerbs {
       },
     );
     this.runningWorker.done.catch((err) => this.log(`worker stopped with an error: ${String(err)}`));
-    // Clips are swept where the worker runs, for as long as it runs.
-    if (this.voice?.retention) sweepWhile(this.runningWorker.done, this.voice.audioStore, this.voice.retention, this.log);
     const unwatch = watchTaskFailures(taskFailureWatch(this.runningWorker.connection, this.temporal, this.events, this.log));
-    // However the worker stops (signal, crash), its MCP connections and server processes end with it.
+    // However the worker stops (signal, crash), its MCP connections and server processes end with it,
+    // and so does the sweep of old clips (`voice.retention`), which runs where the worker runs.
     this.runningWorker.done.finally(() => { unwatch(); return this.tools.close(); }).catch(() => undefined);
+    if (this.voice?.retention) sweepWhile(this.runningWorker.done, this.voice.audioStore, this.voice.retention, this.log);
     return this.runningWorker;
-  }
-
-  protected voiceCommand<K extends 'utterance' | 'bargeIn'>(
-    what: string, roomId: string, command: CommandOf<K>, options: CommandOptions = {},
-  ): Promise<CommandResults[K]> {
-    return this.client(what).command(roomId, command, options);
   }
 
   protected client(what: string): RoomClient {
@@ -299,8 +288,10 @@ export class RoomKit extends RoomVerbs {
     return this.rooms;
   }
 
-  protected participantCommand<K extends CommandKind>(what: string, roomId: string, command: CommandOf<K>): Promise<CommandResults[K]> {
-    return this.client(what).command(this.id(roomId), command);
+  protected roomCommand<K extends CommandKind>(
+    what: string, roomId: string, command: CommandOf<K>, options: CommandOptions = {},
+  ): Promise<CommandResults[K]> {
+    return this.client(what).command(this.id(roomId), command, options);
   }
 
   protected id(roomId: string): string {

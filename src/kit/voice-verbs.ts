@@ -5,22 +5,15 @@
  * rest of the conversation; only `AudioRef`s travel. `RoomKit` extends this class.
  */
 import {
-  BargeInInput, RoomId, UtteranceInput, WaitStage, type BargeInResult, type CommandOf, type CommandResults, type InboundResult,
+  BargeInInput, RoomId, UtteranceInput, WaitStage, type BargeInResult, type InboundResult,
 } from '../models/index.js';
-import type { CommandOptions } from '../client/room-client.js';
 import { ChannelNotRegisteredError } from '../errors.js';
 import type { Channel } from '../channels/channel.js';
 import { bindingFor } from './builders.js';
 import { SourceVerbs } from './source-verbs.js';
 import { parseInput } from './validate.js';
 
-type VoiceKind = 'utterance' | 'bargeIn';
-
 export abstract class VoiceVerbs extends SourceVerbs {
-  protected abstract voiceCommand<K extends VoiceKind>(
-    what: string, roomId: string, command: CommandOf<K>, options?: CommandOptions,
-  ): Promise<CommandResults[K]>;
-
   /**
    * One finished utterance of a call: ON_SPEECH_START and ON_SPEECH_END observers, STT (an activity
    * on the room's worker, which needs the kit's `voice` option), ON_TRANSCRIPTION (sync, fail-closed:
@@ -44,7 +37,7 @@ export abstract class VoiceVerbs extends SourceVerbs {
     const wait = parseInput(WaitStage.optional(), options.wait, 'wait', 'wait');
     const channel = this.getChannel(u.channelId);
     if (!channel) throw new ChannelNotRegisteredError(u.channelId);
-    return this.voiceCommand('sendUtterance', id, {
+    return this.roomCommand('sendUtterance', id, {
       kind: 'utterance', channelId: u.channelId, sessionId: u.sessionId, senderId: u.senderId, audio: u.audio,
       speechStartedAt: isoOf(u.speechStartedAt), speechEndedAt: isoOf(u.speechEndedAt),
       ...(u.language && { language: u.language }),
@@ -64,7 +57,7 @@ export abstract class VoiceVerbs extends SourceVerbs {
   async bargeIn(roomId: string, bargeIn: BargeInInput): Promise<BargeInResult> {
     const id = parseInput(RoomId, roomId, 'roomId', 'roomId');
     const b = parseInput(BargeInInput, bargeIn, 'barge-in');
-    return this.voiceCommand('bargeIn', id, { kind: 'bargeIn', ...b });
+    return this.roomCommand('bargeIn', id, { kind: 'bargeIn', ...b });
   }
 }
 

@@ -38,6 +38,8 @@ describe('RoomKit registries and lifecycle (no server needed)', () => {
   it('refuses bad kit options', () => {
     expect(() => new RoomKit({ maxChainDepth: 0 })).toThrow(RoomKitError);
     expect(() => new RoomKit({ idempotencyWindow: 1.5 })).toThrow(RoomKitError);
+    // More than the manifest each command carries may hold: refused here, not on the first message.
+    expect(() => new RoomKit({ idempotencyWindow: 200_000 })).toThrow(/idempotencyWindow/);
   });
 
   it('refuses a tool with a bad name or a duplicate name', () => {
