@@ -7,7 +7,10 @@
  * Conventions: JSON documents are `jsonb` (`doc`); what is looked up, filtered or sorted has its own
  * column. Ids compare byte-wise (`COLLATE "C"`), as in the other stores, whatever the database's
  * locale. `seq` (an identity) is first-write order: an upsert keeps it, a delete and re-insert does not.
+ * `migrate` (below) applies them when a store opens.
  */
+import type pg from 'pg';
+import { unavailable, type Location } from './postgres-wire.js';
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1: the timeline and read model.
   `
@@ -141,3 +144,52 @@ export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
  * ASCII), so processes starting together apply each migration once, one after the other.
  */
 export const MIGRATION_LOCK_KEY = 0x726f6f6d6b6974n;
+
+/**
+ * Bring `schema` to the newest version, in one transaction that holds the migration lock: a second
+ * opener waits, then finds nothing left to do.
+ */
+export async function migrate(pool: pg.Pool, schema: string, where: Location): Promise<void> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw unavailable(where, error);
+  }
+  let failure: unknown;
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+    // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege even when the schema exists.
+    const existing = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (existing.rowCount === 0) await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+    await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS roomkit_schema_migrations (
+        version integer PRIMARY KEY,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM roomkit_schema_migrations');
+    const version = rows[0].version;
+    if (version > POSTGRES_MIGRATIONS.length) {
+      throw new Error(
+        `PostgreSQL store schema "${schema}" is at version ${version}, newer than this code's ${POSTGRES_MIGRATIONS.length}: upgrade RoomKit`,
+      );
+    }
+    for (let v = version; v < POSTGRES_MIGRATIONS.length; v++) {
+      await client.query(POSTGRES_MIGRATIONS[v]);
+      await client.query('INSERT INTO roomkit_schema_migrations (version) VALUES ($1)', [v + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    failure = error;
+    await client.query('ROLLBACK').catch(() => {});
+  }
+  client.release(failure instanceof Error ? failure : undefined);
+  if (failure !== undefined) throw failure;
+}
+
+/** A double-quoted identifier (the schema name). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -15,7 +15,7 @@ import type {
   ChannelBinding, DeliveryResult, Identity, Observation, Participant, Room, RoomEvent, RoomStatus, Task, TaskStatus,
 } from '../models/index.js';
 import type { ConversationStore, DeliveryRecord, ListEventsOptions, ProviderMessageRef } from './conversation-store.js';
-import { MIGRATION_LOCK_KEY, POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import { migrate, quoteIdent } from './postgres-migrations.js';
 import { postgresStatements, type PostgresStatements } from './postgres-sql.js';
 import { isConnectionFault, locate, toJsonb, unavailable, type Location } from './postgres-wire.js';
 import { checkCount, instant } from './values.js';
@@ -350,55 +350,6 @@ export class PostgresStore implements ConversationStore {
     client.release();
   }
 }
-
-/**
- * Bring `schema` to the newest version, in one transaction that holds the migration lock: a second
- * opener waits, then finds nothing left to do.
- */
-async function migrate(pool: pg.Pool, schema: string, where: Location): Promise<void> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw unavailable(where, error);
-  }
-  let failure: unknown;
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
-    // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege even when the schema exists.
-    const existing = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-    if (existing.rowCount === 0) await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
-    await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
-    await client.query(`
-      CREATE TABLE IF NOT EXISTS roomkit_schema_migrations (
-        version integer PRIMARY KEY,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    const { rows } = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) AS version FROM roomkit_schema_migrations');
-    const version = rows[0].version;
-    if (version > POSTGRES_MIGRATIONS.length) {
-      throw new Error(
-        `PostgreSQL store schema "${schema}" is at version ${version}, newer than this code's ${POSTGRES_MIGRATIONS.length}: upgrade RoomKit`,
-      );
-    }
-    for (let v = version; v < POSTGRES_MIGRATIONS.length; v++) {
-      await client.query(POSTGRES_MIGRATIONS[v]);
-      await client.query('INSERT INTO roomkit_schema_migrations (version) VALUES ($1)', [v + 1]);
-    }
-    await client.query('COMMIT');
-  } catch (error) {
-    failure = error;
-    await client.query('ROLLBACK').catch(() => {});
-  }
-  client.release(failure instanceof Error ? failure : undefined);
-  if (failure !== undefined) throw failure;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 
 /** Into bigint range: indexes are non-negative, so -1 and MAX_SAFE_INTEGER bound every cursor. */
 function clampIndex(value: number): number {
