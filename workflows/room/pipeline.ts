@@ -57,7 +57,9 @@ export async function commitPass(
     hold(cascade);
     commitBehind(rs, parts, afterCommit);
     // The answer's speech starts now, beside the persist; the plan plays it once the commit is durable.
-    if (rs.voice.early && !gate && source) speakEarly(rs, ev, targetsOf(rs, ev, source), source);
+    // Only rooms with a voice binding pay for planning the targets twice.
+    const voiceBound = rs.voice.early && rs.bindings.some((b) => b.channelType === 'voice');
+    if (voiceBound && !gate && source) speakEarly(rs, ev, targetsOf(rs, ev, source), source);
     return;
   }
   // The recorded path, step for step as it ran before write-behind (older histories replay it).
